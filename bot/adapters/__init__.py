@@ -1,0 +1,1 @@
+"""Translators between third-party libraries (and files) and the project's own types: one module per library."""

@@ -1,0 +1,133 @@
+"""Lessons, messages and sectors read from files (YAML and Markdown) into the core's content types."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.core.checks import RawLesson, check_catalog, check_course
+from bot.core.content import Catalog, Content, Course, Lesson, Sector
+from bot.core.markup import escape, markdown_to_html
+from bot.core.model import LANGUAGES
+
+MORE_MARK = re.compile(r"^\s*<!--\s*more\s*-->\s*$", re.MULTILINE)
+FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.DOTALL)
+
+
+class ContentError(Exception):
+    """The content on disk cannot be used; the message says which file and why."""
+
+
+def _yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ContentError(f"{path}: {error}") from None
+
+
+def read_lesson(path: Path) -> RawLesson:
+    """Split a lesson file into front matter, body and "tell me more" part."""
+    text = path.read_text(encoding="utf-8")
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return RawLesson(path.name, {}, text, problems=("no YAML front matter between --- lines",))
+    try:
+        meta = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as error:
+        return RawLesson(path.name, {}, match.group(2), problems=(f"front matter is not valid YAML: {error}",))
+    if not isinstance(meta, dict):
+        return RawLesson(path.name, {}, match.group(2), problems=("front matter is not a mapping",))
+    parts = MORE_MARK.split(match.group(2))
+    problems = ("more than one <!-- more --> line",) if len(parts) > 2 else ()
+    more = parts[1].strip() if len(parts) > 1 else ""
+    return RawLesson(path.name, meta, parts[0].strip(), more, problems)
+
+
+def read_course(content_dir: Path) -> tuple[dict[str, list[RawLesson]], dict[str, dict[int, str]]]:
+    """Every lesson file and module title, by language, in file order."""
+    lessons: dict[str, list[RawLesson]] = {}
+    modules: dict[str, dict[int, str]] = {}
+    for lang in LANGUAGES:
+        folder = content_dir / "lessons" / lang
+        lessons[lang] = [read_lesson(p) for p in sorted(folder.glob("[0-9][0-9]-*.md"))]
+        titles = _yaml(folder / "modules.yaml") if (folder / "modules.yaml").exists() else {}
+        modules[lang] = {int(k): str(v) for k, v in (titles or {}).items()}
+    return lessons, modules
+
+
+def read_catalog(content_dir: Path) -> Catalog:
+    """The message catalog: content/messages/<lang>.yaml."""
+    messages: dict[str, dict[str, str]] = {}
+    for lang in LANGUAGES:
+        data = _yaml(content_dir / "messages" / f"{lang}.yaml")
+        if not isinstance(data, dict):
+            raise ContentError(f"messages/{lang}.yaml is not a mapping")
+        messages[lang] = {str(k): str(v) for k, v in data.items()}
+    return Catalog(messages)
+
+
+def read_sectors(feeds_path: Path) -> tuple[Sector, ...]:
+    """The sectors listed in the feeds file (labels and keywords by language)."""
+    data = _yaml(feeds_path) or {}
+    sectors = []
+    for entry in data.get("sectors", []) if isinstance(data, dict) else []:
+        if not isinstance(entry, Mapping) or "id" not in entry:
+            raise ContentError(f"{feeds_path}: every sector needs an id")
+        labels = entry.get("label") or {}
+        keywords = entry.get("keywords") or {}
+        sectors.append(
+            Sector(
+                id=str(entry["id"]),
+                labels={str(k): str(v) for k, v in labels.items()},
+                keywords={str(k): tuple(str(w) for w in v or ()) for k, v in keywords.items()},
+            )
+        )
+    return tuple(sectors)
+
+
+def _lesson(raw: RawLesson, position: int) -> Lesson:
+    meta = raw.meta
+    return Lesson(
+        id=str(meta["id"]),
+        module=int(meta["module"]),
+        position=position,
+        title=str(meta["title"]).strip(),
+        body=markdown_to_html(raw.body),
+        more=markdown_to_html(raw.more),
+        action=str(meta["action"]).strip(),
+        sources=tuple(str(s) for s in meta.get("sources") or ()),
+        tags=tuple(str(t) for t in meta.get("tags") or ()),
+    )
+
+
+def check_content(content_dir: Path) -> list[str]:
+    """Every problem of the course and the catalog (empty when all is well)."""
+    lessons, modules = read_course(content_dir)
+    problems = check_course(lessons, modules)
+    if not any(lessons.values()):
+        problems.append("no lessons found under lessons/<lang>/")
+    try:
+        problems.extend(check_catalog(read_catalog(content_dir)))
+    except ContentError as error:
+        problems.append(str(error))
+    return problems
+
+
+def load_content(content_dir: Path, feeds_path: Path) -> Content:
+    """Read and check everything the coach speaks with; raise ContentError on any problem."""
+    problems = check_content(content_dir)
+    if problems:
+        raise ContentError("the content has problems:\n" + "\n".join(problems[:20]))
+    lessons, modules = read_course(content_dir)
+    courses = {
+        lang: Course(tuple(_lesson(raw, i + 1) for i, raw in enumerate(lessons[lang])), modules[lang])
+        for lang in LANGUAGES
+    }
+    return Content(courses=courses, catalog=read_catalog(content_dir), sectors=read_sectors(feeds_path))
+
+
+__all__ = ["ContentError", "check_content", "escape", "load_content", "read_sectors"]

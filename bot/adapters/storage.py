@@ -1,0 +1,148 @@
+"""Leaders stored with TinyDB, one small file per leader, each write atomic.
+
+TinyDB's own JSON storage rewrites its file in place, so a crash mid-write can leave it unreadable, and one file
+for everybody makes every write rewrite everybody. Here each leader has a file of their own
+(`<data>/leaders/<user id>.json`), and every write goes to a temporary file that is flushed, synced and renamed
+over the old one: after a kill at any moment the file holds either the previous state or the new one. Files are
+readable by their owner only. One process writes, from one thread (the bot's event loop); a lock guards the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.table import Document
+from tinydb.storages import Storage
+
+from bot.core.codec import leader_from_dict, leader_to_dict
+from bot.core.model import Leader
+
+log = logging.getLogger(__name__)
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+class StorageError(Exception):
+    """The data could not be read or written; the message says where, never what."""
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomically(path: Path, payload: bytes) -> None:
+    """Replace `path` with `payload`: temporary file, flush, fsync, rename, then sync the folder."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, FILE_MODE)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    _fsync_dir(path.parent)
+
+
+class AtomicJSONStorage(Storage):
+    """A TinyDB storage that reads a JSON file and replaces it atomically on every write."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        if not text.strip():
+            return None
+        return json.loads(text)  # type: ignore[no-any-return]
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        write_atomically(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+    def close(self) -> None:
+        """Nothing stays open between calls."""
+
+
+class LeaderStore:
+    """Every leader's data, one TinyDB file each."""
+
+    TABLE = "leader"
+
+    def __init__(self, data_dir: Path) -> None:
+        self.folder = Path(data_dir) / "leaders"
+        self._lock = threading.Lock()
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+            os.chmod(Path(data_dir), DIR_MODE)
+            os.chmod(self.folder, DIR_MODE)
+        except OSError as error:
+            raise StorageError(f"cannot use the data directory {data_dir}: {error.strerror}") from None
+
+    def _path(self, user_id: int) -> Path:
+        return self.folder / f"{int(user_id)}.json"
+
+    def _read(self, path: Path) -> Leader | None:
+        try:
+            with TinyDB(path, storage=AtomicJSONStorage) as db:
+                rows = db.table(self.TABLE).all()
+        except (OSError, ValueError) as error:
+            raise StorageError(f"cannot read {path.name}: {type(error).__name__}") from None
+        return leader_from_dict(dict(rows[0])) if rows else None
+
+    def get(self, user_id: int) -> Leader | None:
+        """The stored leader, or None."""
+        with self._lock:
+            path = self._path(user_id)
+            return self._read(path) if path.exists() else None
+
+    def put(self, leader: Leader) -> None:
+        """Store a leader, replacing what was there, atomically."""
+        with self._lock:
+            try:
+                with TinyDB(self._path(leader.user_id), storage=AtomicJSONStorage) as db:
+                    # One document with a fixed id: a single write replaces it whole.
+                    db.table(self.TABLE).upsert(Document(leader_to_dict(leader), doc_id=1))
+            except OSError as error:
+                raise StorageError(f"cannot write leader data: {error.strerror or error}") from None
+
+    def delete(self, user_id: int) -> None:
+        """Forget a leader entirely."""
+        with self._lock:
+            try:
+                self._path(user_id).unlink(missing_ok=True)
+                _fsync_dir(self.folder)
+            except OSError as error:
+                raise StorageError(f"cannot delete leader data: {error.strerror or error}") from None
+
+    def all(self) -> Iterator[Leader]:
+        """Every stored leader (files that cannot be read are skipped and named in the error log)."""
+        for path in sorted(self.folder.glob("*.json")):
+            try:
+                with self._lock:
+                    leader = self._read(path)
+            except StorageError as error:
+                log.error("skipping a leader file: %s", error)
+                continue
+            if leader is not None:
+                yield leader

@@ -1,0 +1,249 @@
+"""The Telegram front end: turns updates into the core's events and the core's replies into Bot API calls.
+
+Handlers stay thin: parse the update, call the service, render the outcome. Jobs of python-telegram-bot's
+JobQueue carry each leader's next wake-up; they are derived from storage, never the other way round.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackContext,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.core.coach import Coach, Command, Event, Keyboard, Other, Outcome, Press, Reply, Text, Who
+from bot.service import CoachService
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+JOB_PREFIX = "wake:"
+
+
+def utc_now() -> datetime:
+    """The current instant, in UTC."""
+    return datetime.now(UTC)
+
+
+def keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
+    """The core's buttons as Telegram's inline keyboard."""
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.label, url=b.url) if b.url else InlineKeyboardButton(b.label, callback_data=b.data)
+             for b in row]
+            for row in buttons
+        ]
+    )
+
+
+def parse_command(text: str) -> Command:
+    """'/remind@coach_bot 07:45 mon-fri' -> Command('remind', '07:45 mon-fri')."""
+    head, _, rest = text.strip().partition(" ")
+    name = head[1:].split("@", 1)[0]
+    return Command(name, rest.strip())
+
+
+def _who(update: Update) -> Who | None:
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return None
+    return Who(user.id, chat.id, user.language_code)
+
+
+def _is_not_modified(error: BadRequest) -> bool:
+    return "not modified" in error.message.lower()
+
+
+class JobQueueScheduler:
+    """Keeps one named JobQueue job per leader, at the instant of their next wake-up."""
+
+    def __init__(self, application: Application, callback: Callable[[CallbackContext], object]) -> None:
+        self.application = application
+        self.callback = callback
+
+    def schedule(self, user_id: int, when: datetime | None) -> None:
+        """Replace the leader's job by one at `when` (None: no job)."""
+        job_queue = self.application.job_queue
+        if job_queue is None:
+            raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
+        name = f"{JOB_PREFIX}{user_id}"
+        for job in job_queue.get_jobs_by_name(name):
+            job.schedule_removal()
+        if when is not None:
+            # No misfire grace limit: a job that runs late still runs; the core decides whether it is too late.
+            job_queue.run_once(
+                self.callback, when=when, name=name, data=user_id,
+                job_kwargs={"misfire_grace_time": None, "coalesce": True},
+            )
+
+
+class TelegramFrontend:
+    """The handlers, the jobs and the rendering of replies."""
+
+    def __init__(self, service: CoachService, coach: Coach, *, allowed_users: frozenset[int] = frozenset(),
+                 clock: Clock = utc_now) -> None:
+        self.service = service
+        self.coach = coach
+        self.allowed_users = allowed_users
+        self.clock = clock
+
+    def install(self, application: Application) -> None:
+        """Register the handlers (order matters) and the scheduler."""
+        self.service.scheduler = JobQueueScheduler(application, self.on_wake)
+        # Group -1 runs first: strangers stop there, before anything is read or stored.
+        application.add_handler(TypeHandler(Update, self.guard), group=-1)
+        application.add_handler(MessageHandler(filters.COMMAND, self.on_command))
+        application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.on_text))
+        application.add_handler(CallbackQueryHandler(self.on_press))
+        application.add_handler(MessageHandler(filters.ALL, self.on_other))
+        application.add_error_handler(self.on_error)
+
+    async def start(self, application: Application) -> None:
+        """At start: publish the command menu in both languages and rebuild every leader's job."""
+        for language_code, language in ((None, "en"), ("fr", "fr")):
+            commands = [BotCommand(name, text) for name, text in self.coach.command_menu(language)]
+            try:
+                await application.bot.set_my_commands(commands, language_code=language_code)
+            except TelegramError as error:
+                log.warning("could not set the command menu (%s): %s", language, error)
+        count = self.service.rebuild_schedule(self.clock())
+        log.info("scheduled %d leader(s)", count)
+
+    # --- handlers ---------------------------------------------------------------------------------------------
+
+    async def guard(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Refuse anyone outside COACHBOT_ALLOWED_USERS, once per message, storing nothing."""
+        user = update.effective_user
+        if not self.allowed_users or (user is not None and user.id in self.allowed_users):
+            return
+        language_code = user.language_code if user else None
+        if update.callback_query is not None:
+            await update.callback_query.answer(self.coach.refusal(language_code))
+        elif update.effective_chat is not None and update.effective_message is not None:
+            await context.bot.send_message(update.effective_chat.id, self.coach.refusal(language_code))
+        raise ApplicationHandlerStop
+
+    async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A slash command."""
+        message = update.effective_message
+        if message is not None and message.text:
+            await self._handle(update, context, parse_command(message.text))
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Free text (answers to a question, or anything else)."""
+        message = update.effective_message
+        if message is not None and message.text is not None:
+            await self._handle(update, context, Text(message.text))
+
+    async def on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An inline button."""
+        query = update.callback_query
+        if query is not None:
+            await self._handle(update, context, Press(query.data or ""))
+
+    async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stickers, photos, voice notes, files..."""
+        if update.effective_message is not None:
+            await self._handle(update, context, Other("message"))
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log the failure (scrubbed of secrets) and tell the leader, without details."""
+        log.error("an update could not be handled: %s", context.error, exc_info=context.error)
+        if not isinstance(update, Update) or update.effective_chat is None or isinstance(context.error, Forbidden):
+            return
+        user = update.effective_user
+        text = self.coach.error_reply(self._language(user.id if user else None, user.language_code if user else None))
+        try:
+            if update.callback_query is not None:
+                await update.callback_query.answer(text[:200])
+            else:
+                await context.bot.send_message(update.effective_chat.id, text)
+        except TelegramError as error:
+            log.warning("could not tell the leader about the failure: %s", error)
+
+    def _language(self, user_id: int | None, language_code: str | None) -> str:
+        try:
+            leader = self.service.store.get(user_id) if user_id is not None else None
+        except Exception:  # the store itself may be what failed
+            leader = None
+        return leader.language if leader else ("fr" if (language_code or "").startswith("fr") else "en")
+
+    async def _handle(self, update: Update, context: ContextTypes.DEFAULT_TYPE, event: Event) -> None:
+        who = _who(update)
+        if who is None:
+            return
+        outcome = self.service.handle(who, event, self.clock())
+        query = update.callback_query
+        if query is not None:
+            try:
+                await query.answer(outcome.toast[:200] if outcome.toast else None)
+            except BadRequest as error:  # too old: the press still counts
+                log.info("could not answer a button press: %s", error)
+        source = query.message if query is not None and isinstance(query.message, Message) else None
+        await self.render(context, who.user_id, who.chat_id, outcome, source)
+
+    # --- jobs -------------------------------------------------------------------------------------------------
+
+    async def on_wake(self, context: CallbackContext) -> None:
+        """A leader's scheduled moment."""
+        job = context.job
+        if job is None or not isinstance(job.data, int):
+            return
+        user_id = job.data
+        outcome = self.service.wake(user_id, self.clock())
+        if outcome.leader is not None and outcome.replies:
+            await self.render(context, user_id, outcome.leader.chat_id, outcome, None)
+
+    # --- rendering --------------------------------------------------------------------------------------------
+
+    async def render(self, context: CallbackContext, user_id: int, chat_id: int, outcome: Outcome,
+                     source: Message | None) -> None:
+        """Send (or edit in place) every reply; a leader who blocked the bot is marked inactive."""
+        try:
+            for reply in outcome.replies:
+                await self._send(context, chat_id, reply, source)
+        except Forbidden as error:
+            log.info("cannot write to leader %s: %s", user_id, error.message)
+            self.service.mark_blocked(user_id, self.clock())
+
+    async def _send(self, context: CallbackContext, chat_id: int, reply: Reply, source: Message | None) -> None:
+        bot = context.bot
+        markup = keyboard(reply.buttons)
+        if reply.document is not None:
+            await bot.send_document(
+                chat_id, document=reply.document.content, filename=reply.document.file_name,
+                caption=reply.text, parse_mode=ParseMode.HTML,
+            )
+        elif reply.edit and source is not None:
+            try:
+                await bot.edit_message_text(
+                    reply.text, chat_id=source.chat_id, message_id=source.message_id,
+                    parse_mode=ParseMode.HTML, reply_markup=markup,
+                )
+            except BadRequest as error:
+                if not _is_not_modified(error):
+                    raise
+        else:
+            await bot.send_message(chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=markup)
+

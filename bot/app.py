@@ -1,0 +1,53 @@
+"""The composition root: builds the coach, its storage and its front ends from one Settings object."""
+
+from __future__ import annotations
+
+from telegram.ext import AIORateLimiter, Application
+from telegram.request import BaseRequest
+
+from bot.adapters.content_files import load_content
+from bot.adapters.storage import LeaderStore
+from bot.adapters.telegram import Clock, TelegramFrontend, utc_now
+from bot.core.coach import Coach
+from bot.service import CoachService
+from bot.settings import Settings
+
+# Telegram answers 429 with a retry_after; the limiter waits it out and retries this many times.
+MAX_RETRIES_ON_429 = 3
+
+
+def build_service(settings: Settings) -> CoachService:
+    """The coach with its content and storage, for any front end."""
+    coach = Coach(load_content(settings.content_dir, settings.feeds_path))
+    return CoachService(coach, LeaderStore(settings.data_dir))
+
+
+def _file_url(api_url: str) -> str:
+    base, _, _ = api_url.rstrip("/").rpartition("/")
+    return f"{base}/file/bot"
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    clock: Clock = utc_now,
+) -> Application:
+    """The Telegram application, wired: handlers, scheduler, rate limiter, start-up tasks."""
+    service = build_service(settings)
+    frontend = TelegramFrontend(service, service.coach, allowed_users=settings.allowed_users, clock=clock)
+    builder = (
+        Application.builder()
+        .token(settings.token)
+        .base_url(settings.api_url)
+        .base_file_url(_file_url(settings.api_url))
+        .rate_limiter(AIORateLimiter(max_retries=MAX_RETRIES_ON_429))
+        .post_init(frontend.start)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(get_updates_request or request)
+    application = builder.build()
+    frontend.install(application)
+    application.bot_data["frontend"] = frontend
+    return application

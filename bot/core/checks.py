@@ -1,0 +1,140 @@
+"""Checks of the course and of the message catalog: what `coachbot content check` and the tests enforce."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.core.content import Catalog
+from bot.core.markup import MAX_MESSAGE, html_problems, markdown_to_html
+
+MAX_BODY_WORDS = 120
+MAX_MORE_WORDS = 200
+MAX_ACTION_CHARS = 300
+MAX_TITLE_CHARS = 80
+MAX_ID_CHARS = 32
+REQUIRED = ("id", "module", "title", "action", "sources", "tags")
+# A figure: a percentage, "3.5 times", "9 in 10", "5 to 1", "1 sur 4", "9 fois" (not a scale "from 1 to 5").
+FIGURE = re.compile(
+    r"\d+(?:[.,]\d+)?\s?%|\d+(?:[.,]\d+)?\s+(?:times|fois)\b|(?<!from )(?<!de )\b\d+\s+(?:in|out of|sur|to|contre)\s+\d+\b",
+    re.IGNORECASE,
+)
+LESSON_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class RawLesson:
+    """A lesson file as read: its name, front matter, Markdown body and "tell me more" part."""
+
+    file_name: str
+    meta: Mapping[str, Any]
+    body: str
+    more: str = ""
+    problems: tuple[str, ...] = field(default=())
+
+
+def words(text: str) -> int:
+    """How many words a Markdown text has, links and markup aside."""
+    plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return len(re.findall(r"[\w’'-]+", plain))
+
+
+def check_lesson(lesson: RawLesson) -> list[str]:
+    """Problems of one lesson, each prefixed with its file name."""
+    where = lesson.file_name
+    problems = [f"{where}: {p}" for p in lesson.problems]
+    meta = lesson.meta
+    for key in REQUIRED:
+        if key not in meta:
+            problems.append(f"{where}: missing '{key}' in the front matter")
+    lesson_id = str(meta.get("id", ""))
+    if not LESSON_ID.match(lesson_id) or len(lesson_id) > MAX_ID_CHARS:
+        problems.append(f"{where}: id must be kebab-case, at most {MAX_ID_CHARS} characters")
+    if not re.match(rf"^\d\d-{re.escape(lesson_id)}\.md$", where):
+        problems.append(f"{where}: the file name must be NN-<id>.md")
+    if not isinstance(meta.get("module"), int):
+        problems.append(f"{where}: module must be a number")
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip() or len(title) > MAX_TITLE_CHARS:
+        problems.append(f"{where}: title must be text of at most {MAX_TITLE_CHARS} characters")
+    action = meta.get("action")
+    if not isinstance(action, str) or not action.strip() or len(action) > MAX_ACTION_CHARS:
+        problems.append(f"{where}: action must be text of at most {MAX_ACTION_CHARS} characters")
+    sources = meta.get("sources")
+    if not isinstance(sources, list) or not all(isinstance(s, str) and s.strip() for s in sources):
+        problems.append(f"{where}: sources must be a list of texts")
+        sources = []
+    tags = meta.get("tags")
+    if not isinstance(tags, list) or not tags or not all(isinstance(t, str) for t in tags):
+        problems.append(f"{where}: tags must be a non-empty list")
+    if not lesson.body.strip():
+        problems.append(f"{where}: the body is empty")
+    if words(lesson.body) > MAX_BODY_WORDS:
+        problems.append(f"{where}: the body has {words(lesson.body)} words (at most {MAX_BODY_WORDS})")
+    if words(lesson.more) > MAX_MORE_WORDS:
+        problems.append(f"{where}: the more part has {words(lesson.more)} words (at most {MAX_MORE_WORDS})")
+    text = " ".join((lesson.body, lesson.more, str(action or "")))
+    if FIGURE.search(text) and not sources:
+        problems.append(f"{where}: gives a figure ({FIGURE.search(text).group(0)!r}) but no source")  # type: ignore[union-attr]
+    for part, name in ((lesson.body, "body"), (lesson.more, "more part")):
+        rendered = markdown_to_html(part)
+        for problem in html_problems(rendered):
+            problems.append(f"{where}: the {name} renders to invalid Telegram HTML: {problem}")
+        if "<" in re.sub(r"<(/?)(b|i|a)( href=\"[^\"]*\")?>", "", rendered):
+            problems.append(f"{where}: the {name} contains raw HTML")
+    return problems
+
+
+def check_course(courses: Mapping[str, Sequence[RawLesson]], modules: Mapping[str, Mapping[int, str]]) -> list[str]:
+    """Problems of the whole course across languages: same ids in the same order, known modules, in order."""
+    problems: list[str] = []
+    languages = sorted(courses)
+    for lang in languages:
+        for lesson in courses[lang]:
+            problems.extend(f"{lang}/{p}" for p in check_lesson(lesson))
+        ids = [str(lesson.meta.get("id")) for lesson in courses[lang]]
+        if len(set(ids)) != len(ids):
+            problems.append(f"{lang}: a lesson id is used twice")
+        numbers = [lesson.meta.get("module") for lesson in courses[lang]]
+        if any(not isinstance(n, int) for n in numbers) or numbers != sorted(numbers, key=lambda n: (n if isinstance(n, int) else 0)):
+            problems.append(f"{lang}: lessons are not in module order")
+        for number in {n for n in numbers if isinstance(n, int)}:
+            if number not in modules.get(lang, {}):
+                problems.append(f"{lang}: module {number} has no title in modules.yaml")
+    if len(languages) > 1:
+        reference = [(str(x.meta.get("id")), x.meta.get("module")) for x in courses[languages[0]]]
+        for lang in languages[1:]:
+            other = [(str(x.meta.get("id")), x.meta.get("module")) for x in courses[lang]]
+            if other != reference:
+                problems.append(f"{lang}: lesson ids or modules differ from {languages[0]} (same ids, same order wanted)")
+            if sorted(modules.get(lang, {})) != sorted(modules.get(languages[0], {})):
+                problems.append(f"{lang}: modules.yaml lists other modules than {languages[0]}")
+    return problems
+
+
+def check_catalog(catalog: Catalog) -> list[str]:
+    """Problems of the message catalog: a key missing in a language, fields that differ, invalid HTML."""
+    problems: list[str] = []
+    languages = sorted(catalog.messages)
+    keys = set().union(*(catalog.messages[lang].keys() for lang in languages)) if languages else set()
+    for key in sorted(keys):
+        present = [lang for lang in languages if key in catalog.messages[lang]]
+        for lang in languages:
+            if lang not in present:
+                problems.append(f"messages/{lang}: missing '{key}'")
+        fields = {lang: Catalog.fields(catalog.messages[lang][key]) for lang in present}
+        if len({frozenset(f) for f in fields.values()}) > 1:
+            problems.append(f"messages: '{key}' has different {{fields}} across languages: {fields}")
+        for lang in present:
+            template = catalog.messages[lang][key]
+            if not isinstance(template, str) or not template.strip():
+                problems.append(f"messages/{lang}: '{key}' is empty")
+                continue
+            sample = re.sub(r"{\w+}", "x", template)
+            for problem in html_problems(sample):
+                problems.append(f"messages/{lang}: '{key}' is invalid Telegram HTML: {problem}")
+            if len(sample) > MAX_MESSAGE:
+                problems.append(f"messages/{lang}: '{key}' is too long")
+    return problems

@@ -1,0 +1,633 @@
+"""The coach: what to store and what to say for each thing a leader does, and at each scheduled moment.
+
+`Coach.handle` takes the stored leader (or None for a stranger), who is speaking, what they did and the current
+time, and returns an `Outcome`: the leader to store and the replies to send. `Coach.wake` does the same for the
+scheduled moments (the daily lesson, the "later" reminder). Nothing here performs any input or output.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from bot.core import schedule
+from bot.core.codec import leader_to_dict
+from bot.core.content import Content, Course, Lesson
+from bot.core.markup import Html, escape, shorten
+from bot.core.model import LANGUAGES, ONBOARDING_STEPS, Delivery, Leader, LessonEvent, Schedule
+from bot.core.parse import (
+    InputError,
+    language_from_code,
+    parse_days,
+    parse_language,
+    parse_pause_days,
+    parse_remind,
+    parse_time,
+    parse_timezone,
+)
+
+# --- what comes in -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Who:
+    """Who is speaking: their user id, their chat, and the language their app reports."""
+
+    user_id: int
+    chat_id: int
+    language_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Command:
+    """A slash command with the rest of its line."""
+
+    name: str
+    args: str = ""
+
+
+@dataclass(frozen=True)
+class Text:
+    """A line of free text."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Press:
+    """A press on one of the bot's inline buttons."""
+
+    data: str
+
+
+@dataclass(frozen=True)
+class Other:
+    """Anything else: a sticker, a photo, a voice note..."""
+
+    kind: str
+
+
+Event = Command | Text | Press | Other
+
+# --- what goes out -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button: a callback (data) or a link (url)."""
+
+    label: str
+    data: str | None = None
+    url: str | None = None
+
+
+Keyboard = tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file to send."""
+
+    file_name: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A message to send, or (edit=True) the new state of the message whose button was pressed."""
+
+    text: str
+    buttons: Keyboard = ()
+    edit: bool = False
+    document: Document | None = None
+    lesson_id: str | None = None  # set on the daily lesson, so that its message id can be kept
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What to store and what to say."""
+
+    leader: Leader | None
+    replies: tuple[Reply, ...] = ()
+    toast: str | None = None
+    forget: bool = False
+
+
+# --- choices offered as buttons ------------------------------------------------------------------------------
+
+TIMEZONE_CHOICES: tuple[tuple[str, str], ...] = (
+    ("Paris", "Europe/Paris"),
+    ("London", "Europe/London"),
+    ("New York", "America/New_York"),
+    ("Montréal", "America/Montreal"),
+    ("Casablanca", "Africa/Casablanca"),
+    ("Dubai", "Asia/Dubai"),
+    ("Singapore", "Asia/Singapore"),
+    ("UTC", "UTC"),
+)
+TIME_CHOICES: tuple[time, ...] = (time(7, 0), time(7, 30), time(8, 0), time(8, 30), time(9, 0), time(12, 30))
+DAY_CHOICES: tuple[frozenset[int], ...] = (
+    frozenset(range(5)),
+    frozenset(range(7)),
+    frozenset({0, 2, 4}),
+    frozenset({1, 3}),
+)
+COMMANDS: tuple[str, ...] = (
+    "today", "done", "skip", "roadmap", "remind", "settings", "timezone", "language",
+    "pause", "resume", "export", "delete", "help", "start",
+)
+MAX_ECHO = 32
+
+
+def _days_code(days: frozenset[int]) -> str:
+    return "".join(str(d) for d in sorted(days))
+
+
+def _parse_days_code(code: str) -> frozenset[int]:
+    if not code or not code.isdigit() or len(code) > 7 or any(c > "6" for c in code):
+        raise InputError("error_days")
+    return frozenset(int(c) for c in code)
+
+
+class Coach:
+    """Decides what to store and what to say; stateless apart from the content it speaks with."""
+
+    def __init__(self, content: Content) -> None:
+        self.content = content
+        self._commands: dict[str, Callable[[Leader, Who, str, datetime], Outcome]] = {
+            "today": self._today,
+            "done": self._done_command,
+            "skip": self._skip,
+            "roadmap": self._roadmap,
+            "remind": self._remind,
+            "settings": self._settings,
+            "timezone": self._timezone,
+            "language": self._language,
+            "pause": self._pause,
+            "resume": self._resume,
+            "export": self._export,
+            "delete": self._delete,
+        }
+
+    # --- words -----------------------------------------------------------------------------------------------
+
+    def t(self, language: str, key: str, /, **values: object) -> str:
+        """A sentence of the catalog."""
+        return self.content.catalog.text(language, key, **values)
+
+    def command_menu(self, language: str) -> list[tuple[str, str]]:
+        """The command menu in a language: (command, description)."""
+        return [(name, self.t(language, f"cmd_{name}")) for name in COMMANDS]
+
+    def refusal(self, language_code: str | None) -> str:
+        """The answer to someone who is not allowed to use this bot."""
+        return self.t(language_from_code(language_code), "not_allowed")
+
+    def error_reply(self, language: str) -> str:
+        """The answer when something failed on our side."""
+        return self.t(language, "internal_error")
+
+    def _course(self, leader: Leader) -> Course:
+        return self.content.courses[leader.language]
+
+    def _time(self, at: time) -> str:
+        return at.strftime("%H:%M")
+
+    def _day_names(self, language: str) -> list[str]:
+        return self.t(language, "day_names").split(",")
+
+    def _days(self, language: str, days: frozenset[int]) -> str:
+        if days == frozenset(range(7)):
+            return self.t(language, "days_every")
+        if days == frozenset(range(5)):
+            return self.t(language, "days_weekdays")
+        names = self._day_names(language)
+        return ", ".join(names[d] for d in sorted(days))
+
+    def _when(self, leader: Leader, at: datetime | None) -> str:
+        if at is None:
+            return self.t(leader.language, "no_next_lesson")
+        local = schedule.local_now(at, leader.timezone)
+        return f"{self._day_names(leader.language)[local.weekday()]} {local.strftime('%d/%m')} {self._time(local.time())}"
+
+    def _date(self, leader: Leader, day: date) -> str:
+        return f"{self._day_names(leader.language)[day.weekday()]} {day.strftime('%d/%m/%Y')}"
+
+    def _sector(self, leader: Leader) -> str:
+        sector = self.content.sector(leader.sector)
+        return sector.label(leader.language) if sector else self.t(leader.language, "sector_none")
+
+    def _summary(self, leader: Leader, now: datetime) -> str:
+        if not leader.schedule.enabled:
+            return self.t(leader.language, "schedule_off")
+        text = self.t(
+            leader.language,
+            "schedule_summary",
+            time=self._time(leader.schedule.at),
+            timezone=leader.timezone,
+            days=self._days(leader.language, leader.schedule.days),
+            next=self._when(leader, schedule.next_slot(leader, now)),
+        )
+        if leader.paused_until:
+            text += "\n" + self.t(leader.language, "paused_until", date=self._date(leader, leader.paused_until))
+        return text
+
+    # --- entry points ----------------------------------------------------------------------------------------
+
+    def handle(self, leader: Leader | None, who: Who, event: Event, now: datetime) -> Outcome:
+        """Answer one thing a leader did."""
+        if isinstance(event, Command):
+            return self._command(leader, who, event, now)
+        language = leader.language if leader else language_from_code(who.language_code)
+        if leader is None:
+            if isinstance(event, Press):
+                return Outcome(None, toast=self.t(language, "start_first"))
+            return Outcome(None, (Reply(self.t(language, "start_first")),))
+        if isinstance(event, Press):
+            return self._press(leader, event.data, now)
+        if isinstance(event, Text):
+            if leader.awaiting:
+                return self._answer(leader, leader.awaiting, event.text, now, typed=True)
+            return Outcome(leader, (Reply(self.t(language, "free_text")),))
+        return Outcome(leader, (Reply(self.t(language, "unsupported_message")),))
+
+    def wake(self, leader: Leader, now: datetime) -> Outcome:
+        """Act at a scheduled moment: deliver the day's lesson, or bring back a lesson put off for later."""
+        if not leader.active:
+            return Outcome(leader)
+        slot = schedule.due_slot(leader, now)
+        if slot is not None:
+            day = schedule.local_now(slot, leader.timezone).date()
+            lesson = self._course(leader).current(leader.finished_ids)
+            claimed = leader.with_(delivery=Delivery(day, lesson.id if lesson else ""), later_at=None)
+            if lesson is None:
+                return Outcome(claimed)
+            return Outcome(claimed, (self._lesson_reply(claimed, lesson, now, intro="intro_daily"),))
+        if leader.later_at is not None and leader.later_at <= now:
+            cleared = leader.with_(later_at=None)
+            lesson = self._pending_lesson(leader)
+            if lesson is None or schedule.is_paused(leader, schedule.local_today(leader, now)):
+                return Outcome(cleared)
+            return Outcome(cleared, (self._lesson_reply(cleared, lesson, now, intro="intro_later"),))
+        return Outcome(leader)
+
+    def next_wake(self, leader: Leader, now: datetime) -> datetime | None:
+        """When `wake` must next run for this leader (None: nothing scheduled)."""
+        if not leader.active:
+            return None
+        return schedule.next_wake(leader, now)
+
+    # --- commands --------------------------------------------------------------------------------------------
+
+    def _command(self, leader: Leader | None, who: Who, event: Command, now: datetime) -> Outcome:
+        language = leader.language if leader else language_from_code(who.language_code)
+        name = event.name.lower()
+        if name == "start":
+            return self._start(leader, who, now)
+        if name == "help":
+            return Outcome(leader, (Reply(self.t(language, "help")),))
+        handler = self._commands.get(name)
+        if handler is None:
+            shown = shorten(event.name, MAX_ECHO)
+            return Outcome(leader, (Reply(self.t(language, "unknown_command", command="/" + shown)),))
+        if leader is None:
+            return Outcome(None, (Reply(self.t(language, "start_first")),))
+        return handler(leader, who, event.args.strip(), now)
+
+    def _start(self, leader: Leader | None, who: Who, now: datetime) -> Outcome:
+        if leader is None:
+            leader = Leader(
+                user_id=who.user_id,
+                chat_id=who.chat_id,
+                language=language_from_code(who.language_code),
+                created_at=now,
+                awaiting="language",
+            )
+            return Outcome(leader, (self._ask(leader, "language", welcome=True),))
+        leader = leader.with_(active=True, chat_id=who.chat_id)
+        if not leader.onboarded:
+            step = leader.awaiting or ONBOARDING_STEPS[0]
+            return Outcome(leader.with_(awaiting=step), (self._ask(leader, step, welcome=True),))
+        text = self.t(leader.language, "welcome_back", summary=Html(self._summary(leader, now)))
+        keyboard = ((Button(self.t(leader.language, "button_today"), data="go:today"),),)
+        return Outcome(leader.with_(awaiting=None), (Reply(text, keyboard),))
+
+    def _today(self, leader: Leader, who: Who, args: str, now: datetime) -> Outcome:
+        if not leader.onboarded:
+            return self._reask(leader)
+        lesson = self._course(leader).current(leader.finished_ids)
+        if lesson is None:
+            return Outcome(leader, (Reply(self.t(leader.language, "roadmap_complete")),))
+        today = schedule.local_today(leader, now)
+        if leader.delivery is None or leader.delivery.local_date != today or leader.delivery.lesson_id != lesson.id:
+            leader = leader.with_(delivery=Delivery(today, lesson.id))
+        return Outcome(leader, (self._lesson_reply(leader, lesson, now),))
+
+    def _pending_lesson(self, leader: Leader) -> Lesson | None:
+        """The lesson last delivered, if it is neither done nor skipped."""
+        if leader.delivery is None or leader.delivery.lesson_id in leader.finished_ids:
+            return None
+        return self._course(leader).lesson(leader.delivery.lesson_id)
+
+    def _record(self, leader: Leader, lesson: Lesson, kind: str, now: datetime) -> Leader:
+        event = LessonEvent(lesson.id, kind, now, schedule.local_today(leader, now))
+        return leader.with_(events=(*leader.events, event), later_at=None)
+
+    def _done_command(self, leader: Leader, who: Who, args: str, now: datetime) -> Outcome:
+        lesson = self._pending_lesson(leader)
+        if lesson is None:
+            return Outcome(leader, (Reply(self.t(leader.language, "nothing_to_mark")),))
+        leader = self._record(leader, lesson, "done", now)
+        text = self.t(
+            leader.language, "done_recorded", title=lesson.title,
+            next=self._when(leader, schedule.next_slot(leader, now)),
+        )
+        return Outcome(leader, (Reply(text),))
+
+    def _skip(self, leader: Leader, who: Who, args: str, now: datetime) -> Outcome:
+        if not leader.onboarded:
+            return self._reask(leader)
+        course = self._course(leader)
+        lesson = self._pending_lesson(leader) or course.current(leader.finished_ids)
+        if lesson is None:
+            return Outcome(leader, (Reply(self.t(leader.language, "roadmap_complete")),))
+        leader = self._record(leader, lesson, "skipped", now)
+        following = course.current(leader.finished_ids)
+        key = "skipped" if following else "skipped_last"
+        text = self.t(leader.language, key, title=lesson.title, next=following.title if following else "")
+        return Outcome(leader, (Reply(text),))
+
+    def _roadmap(self, leader: Leader, who: Who, args: str, now: datetime) -> Outcome:
+        course = self._course(leader)
+        done, finished = leader.done_ids, leader.finished_ids
+        current = course.current(finished)
+        lines = [self.t(leader.language, "roadmap_title")]
+        for module, title in sorted(course.modules.items()):
+            lessons = [lesson for lesson in course.lessons if lesson.module == module]
+            count = sum(1 for lesson in lessons if lesson.id in done)
+            if lessons and all(lesson.id in finished for lesson in lessons):
+                mark = "✅"
+            elif current is not None and current.module == module:
+                mark = "▶️"
+            else:
+                mark = "◻️"
+            lines.append(f"{mark} <b>{module}. {escape(title)}</b> — {count}/{len(lessons)}")
+        total_done = sum(1 for lesson in course.lessons if lesson.id in done)
+        lines.append("")
+        lines.append(self.t(leader.language, "roadmap_total", done=total_done, total=len(course.lessons)))
+        if current is not None:
+            lines.append(self.t(leader.language, "roadmap_next", title=current.title))
+        return Outcome(leader, (Reply("\n".join(lines)),))
+
+    def _remind(self, leader: Leader, who: Who, args: str, now: datetime) -> Outcome:
+        if not args:
+            text = self._summary(leader, now) + "\n\n" + self.t(leader.language, "remind_usage")
+            return Outcome(leader, (Reply(text),))
+        try:
+            at, days, enabled = parse_remind(args)
+        except InputError as error:
+            return self._invalid(leader, error)
+        sched = leader.schedule
+        if enabled is not None:
+            sched = Schedule(sched.at, sched.days, enabled)
+        else:
+            sched = Schedule(at or sched.at, days or sched.days, True)
+        changed = self._settle(leader.with_(schedule=sched), now)
+        return Outcome(changed, (Reply(self.t(leader.language, "remind_saved", summary=Html(self._summary(changed, now)))),))
+
+    def _timezone(self, leader: Leader, who: Who, args: str, now: datetime) -> Outcome:
+        if not args:
+            text = self.t(leader.language, "timezone_current", timezone=leader.timezone)
+            return Outcome(leader, (Reply(text),))
+        return self._answer(leader, "timezone", args, now, typed=True, reask=False)
+
+    def _language(self, leader: Leader, who: Who, args: str, now: datetime) -> Outcome:
+        if not args:
+            return Outcome(leader.with_(awaiting="language"), (self._ask(leader, "language"),))
+        return self._answer(leader, "language", args, now, typed=True, reask=False)
+
+    def _pause(self, leader: Leader, who: Who, args: str, now: datetime) -> Outcome:
+        try:
+            days = parse_pause_days(args)
+        except InputError as error:
+            return self._invalid(leader, error)
+        until = schedule.local_today(leader, now) + timedelta(days=days + 1)
+        changed = leader.with_(paused_until=until, later_at=None)
+        text = self.t(leader.language, "paused", days=days, date=self._date(leader, until))
+        return Outcome(changed, (Reply(text),))
+
+    def _resume(self, leader: Leader, who: Who, args: str, now: datetime) -> Outcome:
+        if leader.paused_until is None or leader.paused_until <= schedule.local_today(leader, now):
+            return Outcome(leader.with_(paused_until=None), (Reply(self.t(leader.language, "not_paused")),))
+        changed = self._settle(leader.with_(paused_until=None), now)
+        text = self.t(leader.language, "resumed", summary=Html(self._summary(changed, now)))
+        return Outcome(changed, (Reply(text),))
+
+    def _settings(self, leader: Leader, who: Who, args: str, now: datetime) -> Outcome:
+        return Outcome(leader, (self._settings_reply(leader, now),))
+
+    def _settings_reply(self, leader: Leader, now: datetime, *, edit: bool = False) -> Reply:
+        lang = leader.language
+        text = self.t(
+            lang,
+            "settings",
+            language=self.t(lang, f"language_name_{lang}"),
+            timezone=leader.timezone,
+            time=self._time(leader.schedule.at),
+            days=self._days(lang, leader.schedule.days),
+            sector=self._sector(leader),
+            reminders=self.t(lang, "on" if leader.schedule.enabled else "off"),
+            pause=self._date(leader, leader.paused_until) if leader.paused_until else self.t(lang, "none"),
+        )
+        toggle = "rem:off" if leader.schedule.enabled else "rem:on"
+        keyboard = (
+            (Button(self.t(lang, "button_language"), data="set:language"),
+             Button(self.t(lang, "button_timezone"), data="set:timezone")),
+            (Button(self.t(lang, "button_time"), data="set:time"),
+             Button(self.t(lang, "button_days"), data="set:days")),
+            (Button(self.t(lang, "button_sector"), data="set:sector"),
+             Button(self.t(lang, "button_reminders_" + toggle[4:]), data=toggle)),
+        )
+        return Reply(text, keyboard, edit=edit)
+
+    def _export(self, leader: Leader, who: Who, args: str, now: datetime) -> Outcome:
+        data = {"exported_at": now.isoformat(), "leader": leader_to_dict(leader)}
+        content = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+        document = Document(f"coachbot-export-{leader.user_id}.json", content)
+        return Outcome(leader, (Reply(self.t(leader.language, "export_caption"), document=document),))
+
+    def _delete(self, leader: Leader, who: Who, args: str, now: datetime) -> Outcome:
+        keyboard = ((Button(self.t(leader.language, "button_delete_yes"), data="del:yes"),
+                     Button(self.t(leader.language, "button_delete_no"), data="del:no")),)
+        return Outcome(leader, (Reply(self.t(leader.language, "delete_confirm"), keyboard),))
+
+    # --- buttons ---------------------------------------------------------------------------------------------
+
+    def _press(self, leader: Leader, data: str, now: datetime) -> Outcome:
+        verb, _, arg = data.partition(":")
+        lang = leader.language
+        stale = Outcome(leader, toast=self.t(lang, "button_expired"))
+        if verb in ("lang", "tz", "time", "days", "sec"):
+            step = {"lang": "language", "tz": "timezone", "time": "time", "days": "days", "sec": "sector"}[verb]
+            return self._answer(leader, step, arg, now, typed=False)
+        if verb == "set" and arg in ONBOARDING_STEPS:
+            return Outcome(leader.with_(awaiting=arg), (self._ask(leader, arg),))
+        if verb == "rem" and arg in ("on", "off"):
+            changed = self._settle(leader.with_(schedule=Schedule(leader.schedule.at, leader.schedule.days,
+                                                                  arg == "on")), now)
+            return Outcome(changed, (self._settings_reply(changed, now, edit=True),),
+                           toast=self.t(lang, "saved"))
+        if verb == "go" and arg == "today":
+            return self._today(leader, Who(leader.user_id, leader.chat_id), "", now)
+        if verb == "del" and arg == "yes":
+            return Outcome(None, (Reply(self.t(lang, "deleted"), edit=True),), forget=True)
+        if verb == "del" and arg == "no":
+            return Outcome(leader, (Reply(self.t(lang, "delete_cancelled"), edit=True),))
+        lesson = self._course(leader).lesson(arg) if verb in ("done", "later", "more") else None
+        if lesson is None:
+            return stale
+        if verb == "more":
+            finished = lesson.id in leader.finished_ids
+            return Outcome(leader, (self._lesson_reply(leader, lesson, now, more=True, closed=finished, edit=True),))
+        if lesson.id in leader.finished_ids:
+            return Outcome(leader, toast=self.t(lang, "already_done"))
+        if verb == "later":
+            return Outcome(leader.with_(later_at=now + schedule.LATER_DELAY), toast=self.t(lang, "later_set"))
+        leader = self._record(leader, lesson, "done", now)
+        return Outcome(leader, (self._lesson_reply(leader, lesson, now, closed=True, edit=True),),
+                       toast=self.t(lang, "done_toast"))
+
+    # --- onboarding and settings answers ---------------------------------------------------------------------
+
+    def _ask(self, leader: Leader, step: str, *, welcome: bool = False) -> Reply:
+        lang = leader.language
+        text = self.t(lang, f"ask_{step}")
+        if welcome and step == ONBOARDING_STEPS[0]:
+            text = self.t(lang, "welcome") + "\n\n" + text
+        rows: list[tuple[Button, ...]]
+        if step == "language":
+            rows = [tuple(Button(self.t(code, f"language_name_{code}"), data=f"lang:{code}") for code in LANGUAGES)]
+        elif step == "timezone":
+            buttons = [Button(label, data=f"tz:{zone}") for label, zone in TIMEZONE_CHOICES]
+            rows = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
+        elif step == "time":
+            buttons = [Button(self._time(at), data=f"time:{at.strftime('%H%M')}") for at in TIME_CHOICES]
+            rows = [tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3)]
+        elif step == "days":
+            rows = [(Button(self._days(lang, days), data=f"days:{_days_code(days)}"),) for days in DAY_CHOICES]
+        else:
+            buttons = [Button(s.label(lang), data=f"sec:{s.id}") for s in self.content.sectors]
+            rows = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
+        return Reply(text, tuple(rows))
+
+    def _reask(self, leader: Leader) -> Outcome:
+        step = leader.awaiting or ONBOARDING_STEPS[0]
+        reply = self._ask(leader, step)
+        return Outcome(leader.with_(awaiting=step), (Reply(self.t(leader.language, "finish_onboarding")), reply))
+
+    def _parse_answer(self, leader: Leader, step: str, value: str, typed: bool) -> Leader:
+        """Apply one answer to the leader, or raise InputError."""
+        if step == "language":
+            return leader.with_(language=parse_language(value))
+        if step == "timezone":
+            return leader.with_(timezone=parse_timezone(value))
+        if step == "time":
+            at = parse_time(value if typed else f"{value[:2]}:{value[2:]}")
+            return leader.with_(schedule=Schedule(at, leader.schedule.days, leader.schedule.enabled))
+        if step == "days":
+            days = parse_days(value) if typed else _parse_days_code(value)
+            return leader.with_(schedule=Schedule(leader.schedule.at, days, leader.schedule.enabled))
+        folded = value.strip().casefold()
+        for sector in self.content.sectors:
+            if folded == sector.id or folded in (label.casefold() for label in sector.labels.values()):
+                return leader.with_(sector=sector.id)
+        raise InputError("error_sector")
+
+    def _answer(self, leader: Leader, step: str, value: str, now: datetime, *, typed: bool,
+                reask: bool = True) -> Outcome:
+        try:
+            changed = self._parse_answer(leader, step, value, typed)
+        except InputError as error:
+            if not typed:
+                return Outcome(leader, toast=self.t(leader.language, "button_expired"))
+            explanation = Reply(self.t(leader.language, error.key))
+            return Outcome(leader, (explanation, self._ask(leader, step)) if reask else (explanation,))
+        lang = changed.language
+        if not changed.onboarded:
+            awaited = leader.awaiting or ONBOARDING_STEPS[0]
+            if step != awaited:
+                return Outcome(changed, (self._ask(changed, awaited),), toast=self.t(lang, "saved"))
+            index = ONBOARDING_STEPS.index(step)
+            if index + 1 < len(ONBOARDING_STEPS):
+                following = ONBOARDING_STEPS[index + 1]
+                return Outcome(changed.with_(awaiting=following), (self._ask(changed, following),))
+            done = self._settle(changed.with_(onboarded=True, awaiting=None), now)
+            text = self.t(lang, "onboarding_done", summary=Html(self._summary(done, now)), sector=self._sector(done))
+            keyboard = ((Button(self.t(lang, "button_first_lesson"), data="go:today"),),)
+            return Outcome(done, (Reply(text, keyboard),))
+        changed = self._settle(changed.with_(awaiting=None), now)
+        return Outcome(changed, (Reply(self.t(lang, "saved_setting")), self._settings_reply(changed, now)),
+                       toast=self.t(lang, "saved"))
+
+    def _settle(self, leader: Leader, now: datetime) -> Leader:
+        """After a schedule change, count today's slot as handled if its time has already passed.
+
+        Without this, moving the lesson time to an hour ago (or finishing onboarding after it) would deliver a
+        lesson at once, as if the bot had been down.
+        """
+        if not leader.onboarded:
+            return leader
+        today = schedule.local_today(leader, now)
+        if leader.delivery is not None and leader.delivery.local_date >= today:
+            return leader
+        if schedule.slot_on(leader, today) <= now:
+            return leader.with_(delivery=Delivery(today, ""))
+        return leader
+
+    def _invalid(self, leader: Leader, error: InputError) -> Outcome:
+        return Outcome(leader, (Reply(self.t(leader.language, error.key)),))
+
+    # --- the lesson message ----------------------------------------------------------------------------------
+
+    def _lesson_reply(
+        self,
+        leader: Leader,
+        lesson: Lesson,
+        now: datetime,
+        *,
+        intro: str | None = None,
+        more: bool = False,
+        closed: bool | None = None,
+        edit: bool = False,
+    ) -> Reply:
+        lang = leader.language
+        course = self._course(leader)
+        finished = lesson.id in leader.finished_ids if closed is None else closed
+        parts = []
+        if intro:
+            parts.append(self.t(lang, intro))
+        parts.append(
+            self.t(
+                lang, "lesson_header", module=lesson.module, module_title=course.modules.get(lesson.module, ""),
+                position=lesson.position, total=len(course.lessons),
+            )
+        )
+        parts.append(f"<b>{escape(lesson.title)}</b>")
+        parts.append(lesson.body)
+        if more and lesson.more:
+            parts.append(lesson.more)
+        parts.append(self.t(lang, "lesson_action", action=lesson.action))
+        if lesson.sources:
+            parts.append(self.t(lang, "lesson_sources", sources="; ".join(lesson.sources)))
+        if finished:
+            status = "lesson_done_status" if lesson.id in leader.done_ids else "lesson_skipped_status"
+            parts.append(self.t(lang, status, next=self._when(leader, schedule.next_slot(leader, now))))
+        rows: list[tuple[Button, ...]] = []
+        if not finished:
+            rows.append((Button(self.t(lang, "button_done"), data=f"done:{lesson.id}"),
+                         Button(self.t(lang, "button_later"), data=f"later:{lesson.id}")))
+        if lesson.more and not more:
+            rows.append((Button(self.t(lang, "button_more"), data=f"more:{lesson.id}"),))
+        return Reply("\n\n".join(parts), tuple(rows), edit=edit, lesson_id=None if edit else lesson.id)

@@ -1,0 +1,100 @@
+"""Leaders to and from JSON-ready dictionaries: the one place that knows the stored shape."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from bot.core.model import Delivery, Leader, LessonEvent, Schedule
+
+FORMAT_VERSION = 1
+
+
+def _dt(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _parse_dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _parse_date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def leader_to_dict(leader: Leader) -> dict[str, Any]:
+    """Turn a leader into plain JSON values."""
+    return {
+        "format": FORMAT_VERSION,
+        "user_id": leader.user_id,
+        "chat_id": leader.chat_id,
+        "language": leader.language,
+        "timezone": leader.timezone,
+        "schedule": {
+            "at": leader.schedule.at.strftime("%H:%M"),
+            "days": sorted(leader.schedule.days),
+            "enabled": leader.schedule.enabled,
+        },
+        "sector": leader.sector,
+        "onboarded": leader.onboarded,
+        "awaiting": leader.awaiting,
+        "paused_until": leader.paused_until.isoformat() if leader.paused_until else None,
+        "active": leader.active,
+        "created_at": _dt(leader.created_at),
+        "events": [
+            {"lesson": e.lesson_id, "kind": e.kind, "at": e.at.isoformat(), "local_date": e.local_date.isoformat()}
+            for e in leader.events
+        ],
+        "delivery": (
+            {
+                "local_date": leader.delivery.local_date.isoformat(),
+                "lesson": leader.delivery.lesson_id,
+                "message_id": leader.delivery.message_id,
+            }
+            if leader.delivery
+            else None
+        ),
+        "later_at": _dt(leader.later_at),
+    }
+
+
+def leader_from_dict(data: dict[str, Any]) -> Leader:
+    """Rebuild a leader from what `leader_to_dict` produced."""
+    sched = data.get("schedule") or {}
+    delivery = data.get("delivery")
+    return Leader(
+        user_id=int(data["user_id"]),
+        chat_id=int(data["chat_id"]),
+        language=data.get("language", "en"),
+        timezone=data.get("timezone", "Europe/Paris"),
+        schedule=Schedule(
+            at=time.fromisoformat(sched.get("at", "08:00")),
+            days=frozenset(int(d) for d in sched.get("days", range(5))),
+            enabled=bool(sched.get("enabled", True)),
+        ),
+        sector=data.get("sector"),
+        onboarded=bool(data.get("onboarded", False)),
+        awaiting=data.get("awaiting"),
+        paused_until=_parse_date(data.get("paused_until")),
+        active=bool(data.get("active", True)),
+        created_at=_parse_dt(data.get("created_at")),
+        events=tuple(
+            LessonEvent(
+                lesson_id=e["lesson"],
+                kind=e["kind"],
+                at=datetime.fromisoformat(e["at"]),
+                local_date=date.fromisoformat(e["local_date"]),
+            )
+            for e in data.get("events", ())
+        ),
+        delivery=(
+            Delivery(
+                local_date=date.fromisoformat(delivery["local_date"]),
+                lesson_id=delivery["lesson"],
+                message_id=delivery.get("message_id"),
+            )
+            if delivery
+            else None
+        ),
+        later_at=_parse_dt(data.get("later_at")),
+    )

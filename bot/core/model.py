@@ -1,0 +1,77 @@
+"""The leader and what is recorded about them, as immutable values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
+
+LANGUAGES: tuple[str, ...] = ("en", "fr")
+DEFAULT_LANGUAGE = "en"
+DEFAULT_TIMEZONE = "Europe/Paris"
+DEFAULT_TIME = time(8, 0)
+WEEKDAYS_MON_FRI: frozenset[int] = frozenset(range(5))
+
+# Onboarding asks these in order; a leader whose `awaiting` is one of them owes us that answer.
+ONBOARDING_STEPS: tuple[str, ...] = ("language", "timezone", "time", "days", "sector")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When the daily lesson arrives: a local time on some weekdays (0 is Monday)."""
+
+    at: time = DEFAULT_TIME
+    days: frozenset[int] = WEEKDAYS_MON_FRI
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class LessonEvent:
+    """A lesson marked done or skipped, with the instant and the leader's local date."""
+
+    lesson_id: str
+    kind: str  # "done" or "skipped"
+    at: datetime
+    local_date: date
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """The daily lesson sent on a local date (at most one per date)."""
+
+    local_date: date
+    lesson_id: str
+    message_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Leader:
+    """Everything the coach keeps about one leader."""
+
+    user_id: int
+    chat_id: int
+    language: str = DEFAULT_LANGUAGE
+    timezone: str = DEFAULT_TIMEZONE
+    schedule: Schedule = field(default_factory=Schedule)
+    sector: str | None = None
+    onboarded: bool = False
+    awaiting: str | None = "language"
+    paused_until: date | None = None
+    active: bool = True
+    created_at: datetime | None = None
+    events: tuple[LessonEvent, ...] = ()
+    delivery: Delivery | None = None
+    later_at: datetime | None = None
+
+    def with_(self, **changes: object) -> Leader:
+        """Return a copy with some fields changed."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def finished_ids(self) -> frozenset[str]:
+        """Lessons done or skipped."""
+        return frozenset(e.lesson_id for e in self.events)
+
+    @property
+    def done_ids(self) -> frozenset[str]:
+        """Lessons marked done."""
+        return frozenset(e.lesson_id for e in self.events if e.kind == "done")

@@ -1,0 +1,195 @@
+"""Parsers for what a leader types: times, days, time zones, languages, pause lengths.
+
+Each parser returns a value or raises `InputError` naming the message that explains the mistake; none of them
+ever changes anything.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import time
+from functools import lru_cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from bot.core.model import LANGUAGES
+
+MAX_PAUSE_DAYS = 90
+MAX_ARGUMENT_LENGTH = 200
+
+
+class InputError(ValueError):
+    """A typed value could not be understood; `key` names the message that explains it."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _clean(text: str) -> str:
+    """Fold case, accents, control characters and runs of spaces."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c) and unicodedata.category(c)[0] != "C" or c == " ")
+    return " ".join(text.lower().split())
+
+
+_TIME = re.compile(r"^(\d{1,2})(?:\s*[:h.]\s*(\d{2})?)?\s*(am|pm)?$")
+
+
+def parse_time(text: str) -> time:
+    """Read a local time such as 07:45, 7h45, 7h or 6:30pm."""
+    value = _clean(text[:MAX_ARGUMENT_LENGTH])
+    match = _TIME.match(value)
+    if not match:
+        raise InputError("error_time")
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    suffix = match.group(3)
+    if suffix:
+        if not 1 <= hour <= 12:
+            raise InputError("error_time")
+        hour = hour % 12 + (12 if suffix == "pm" else 0)
+    if hour > 23 or minute > 59:
+        raise InputError("error_time")
+    return time(hour, minute)
+
+
+_DAY_NAMES: dict[str, int] = {}
+for _index, _names in enumerate(
+    (
+        ("mon", "monday", "lun", "lundi"),
+        ("tue", "tues", "tuesday", "mar", "mardi"),
+        ("wed", "wednesday", "mer", "mercredi"),
+        ("thu", "thur", "thurs", "thursday", "jeu", "jeudi"),
+        ("fri", "friday", "ven", "vendredi"),
+        ("sat", "saturday", "sam", "samedi"),
+        ("sun", "sunday", "dim", "dimanche"),
+    )
+):
+    for _name in _names:
+        _DAY_NAMES[_name] = _index
+
+_DAY_SETS: dict[str, frozenset[int]] = {
+    "daily": frozenset(range(7)),
+    "everyday": frozenset(range(7)),
+    "every day": frozenset(range(7)),
+    "all": frozenset(range(7)),
+    "tous les jours": frozenset(range(7)),
+    "chaque jour": frozenset(range(7)),
+    "tlj": frozenset(range(7)),
+    "weekdays": frozenset(range(5)),
+    "semaine": frozenset(range(5)),
+    "en semaine": frozenset(range(5)),
+    "weekend": frozenset({5, 6}),
+    "week-end": frozenset({5, 6}),
+}
+
+
+def _day(name: str) -> int:
+    try:
+        return _DAY_NAMES[name.strip(".")]
+    except KeyError:
+        raise InputError("error_days") from None
+
+
+def parse_days(text: str) -> frozenset[int]:
+    """Read weekdays such as mon-fri, mon,wed,fri, lun-ven, daily or weekdays (0 is Monday)."""
+    value = _clean(text[:MAX_ARGUMENT_LENGTH])
+    if value in _DAY_SETS:
+        return _DAY_SETS[value]
+    days: set[int] = set()
+    for part in re.split(r"[,\s;/+]+|\bet\b|\band\b", value):
+        if not part:
+            continue
+        if "-" in part:
+            first, _, last = part.partition("-")
+            start, end = _day(first), _day(last)
+            span = (end - start) % 7
+            days.update((start + i) % 7 for i in range(span + 1))
+        else:
+            days.add(_day(part))
+    if not days:
+        raise InputError("error_days")
+    return frozenset(days)
+
+
+@lru_cache(maxsize=1)
+def _zones() -> dict[str, str]:
+    """Every known zone, by folded full name and by folded city."""
+    names: dict[str, str] = {}
+    cities: dict[str, str] = {}
+    for zone in sorted(available_timezones()):
+        if zone.startswith(("Etc/", "SystemV/", "posix/", "right/")) and zone != "Etc/UTC":
+            continue
+        names[zone.lower()] = zone
+        city = zone.rsplit("/", 1)[-1].replace("_", " ").lower()
+        if "/" in zone:
+            cities.setdefault(city, zone)
+    names.update({k: v for k, v in cities.items() if k not in names})
+    names.setdefault("utc", "UTC")
+    return names
+
+
+def parse_timezone(text: str) -> str:
+    """Read an IANA time zone (Europe/Paris) or a well-known city (Paris, New York)."""
+    value = _clean(text[:MAX_ARGUMENT_LENGTH]).replace(" / ", "/")
+    candidates = (value, value.replace(" ", "_"), value.replace("_", " "))
+    for candidate in candidates:
+        zone = _zones().get(candidate)
+        if zone:
+            ZoneInfo(zone)  # a known zone always loads; fail loudly if the tz database is broken
+            return zone
+    raise InputError("error_timezone")
+
+
+_LANGUAGE_NAMES = {
+    "en": "en",
+    "english": "en",
+    "anglais": "en",
+    "fr": "fr",
+    "french": "fr",
+    "francais": "fr",
+}
+
+
+def parse_language(text: str) -> str:
+    """Read a language of the product: fr or en (names accepted too)."""
+    value = _LANGUAGE_NAMES.get(_clean(text[:MAX_ARGUMENT_LENGTH]))
+    if value not in LANGUAGES:
+        raise InputError("error_language")
+    return value
+
+
+def parse_pause_days(text: str) -> int:
+    """Read a number of days to pause, from 1 to MAX_PAUSE_DAYS."""
+    match = re.fullmatch(r"(\d{1,3})\s*(d|j|days?|jours?)?", _clean(text[:MAX_ARGUMENT_LENGTH]))
+    if not match or not 1 <= int(match.group(1)) <= MAX_PAUSE_DAYS:
+        raise InputError("error_pause")
+    return int(match.group(1))
+
+
+def language_from_code(code: str | None) -> str:
+    """The product language closest to Telegram's language_code (French for fr-*, else English)."""
+    return "fr" if (code or "").lower().startswith("fr") else "en"
+
+
+def parse_remind(text: str) -> tuple[time | None, frozenset[int] | None, bool | None]:
+    """Read `/remind` arguments: a time, days, or on/off, in any order. Returns (time, days, enabled)."""
+    value = _clean(text[:MAX_ARGUMENT_LENGTH])
+    if value in ("off", "stop", "non", "no", "arret", "desactiver"):
+        return None, None, False
+    if value in ("on", "oui", "yes", "start", "activer"):
+        return None, None, True
+    at: time | None = None
+    rest: list[str] = []
+    for token in value.split():
+        if at is None and re.match(r"^\d", token):
+            at = parse_time(token)
+        else:
+            rest.append(token)
+    try:
+        days = parse_days(" ".join(rest)) if rest else None
+    except InputError:
+        raise InputError("error_remind") from None
+    if at is None and days is None:
+        raise InputError("error_remind")
+    return at, days, None

@@ -1,0 +1,57 @@
+"""Logging that never writes a secret.
+
+The bot token travels in every Bot API URL, and libraries log URLs (httpx at INFO, python-telegram-bot at
+DEBUG, exceptions quoting the request). Every log record is scrubbed when it is created, before any handler
+or formatter sees it, so no level and no handler can leak it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import traceback
+from collections.abc import Iterable
+
+_TOKEN_SHAPE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
+_base_factory = logging.getLogRecordFactory()
+_secrets: tuple[str, ...] = ()
+
+
+def redact(text: str) -> str:
+    """Replace every known secret, and anything shaped like a bot token, by a placeholder."""
+    for secret in _secrets:
+        text = text.replace(secret, "[redacted]")
+    return _TOKEN_SHAPE.sub("[redacted]", text)
+
+
+def _record_factory(*args: object, **kwargs: object) -> logging.LogRecord:
+    record = _base_factory(*args, **kwargs)  # type: ignore[arg-type]
+    try:
+        message = record.getMessage()
+    except Exception:  # a broken format string: keep what can be shown
+        message = str(record.msg)
+    record.msg, record.args = redact(message), ()
+    if record.exc_info and record.exc_info[0] is not None:
+        record.exc_text = redact("".join(traceback.format_exception(*record.exc_info)).rstrip("\n"))
+    return record
+
+
+def install_redaction(secrets: Iterable[str]) -> None:
+    """Scrub these secrets (and token-shaped strings) from every log record from now on."""
+    global _secrets
+    _secrets = tuple(s for s in secrets if s)
+    logging.setLogRecordFactory(_record_factory)
+
+
+def configure(level: str, secrets: Iterable[str]) -> None:
+    """Set up logging for the bot: one stream handler, scrubbed records, quiet HTTP libraries."""
+    install_redaction(secrets)
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        force=True,
+    )
+    # httpx logs every request URL at INFO; keep it for warnings (they are scrubbed anyway).
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLevelName(level)))

@@ -1,0 +1,94 @@
+"""The coach at work: load the leader, ask the core, store the result, keep the leader's wake-up scheduled.
+
+Used alike by the Telegram front end and the terminal chat. Storage is the source of truth: the scheduler only
+ever holds what `Coach.next_wake` computes from the stored leader, and is rebuilt from storage at start.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Protocol
+
+from bot.core.coach import Coach, Event, Outcome, Who
+from bot.core.model import Leader
+
+log = logging.getLogger(__name__)
+
+
+class LeaderRepository(Protocol):
+    """Where leaders live."""
+
+    def get(self, user_id: int) -> Leader | None: ...
+    def put(self, leader: Leader) -> None: ...
+    def delete(self, user_id: int) -> None: ...
+    def all(self) -> object: ...
+
+
+class WakeScheduler(Protocol):
+    """Runs the coach's wake-up for a leader at an instant (None: cancel)."""
+
+    def schedule(self, user_id: int, when: datetime | None) -> None: ...
+
+
+class NoScheduler:
+    """For front ends without a scheduler (the terminal chat)."""
+
+    def schedule(self, user_id: int, when: datetime | None) -> None:
+        """Do nothing."""
+
+
+class CoachService:
+    """One call per thing that happens; each call reads, decides and writes before it returns."""
+
+    def __init__(self, coach: Coach, store: LeaderRepository, scheduler: WakeScheduler | None = None) -> None:
+        self.coach = coach
+        self.store = store
+        self.scheduler: WakeScheduler = scheduler or NoScheduler()
+
+    def handle(self, who: Who, event: Event, now: datetime) -> Outcome:
+        """Answer what a leader did, and store what changed."""
+        before = self.store.get(who.user_id)
+        outcome = self.coach.handle(before, who, event, now)
+        self._apply(who.user_id, before, outcome, now)
+        return outcome
+
+    def wake(self, user_id: int, now: datetime) -> Outcome:
+        """Act at a leader's scheduled moment; what is to be sent is recorded as sent before it is returned."""
+        leader = self.store.get(user_id)
+        if leader is None:
+            self.scheduler.schedule(user_id, None)
+            return Outcome(None)
+        outcome = self.coach.wake(leader, now)
+        self._apply(user_id, leader, outcome, now, reschedule=True)
+        return outcome
+
+    def mark_blocked(self, user_id: int, now: datetime) -> None:
+        """The leader blocked the bot: stop sending until they come back with /start."""
+        leader = self.store.get(user_id)
+        if leader is not None and leader.active:
+            self._apply(user_id, leader, Outcome(leader.with_(active=False)), now)
+            log.info("leader %s blocked the bot; marked inactive", user_id)
+
+    def rebuild_schedule(self, now: datetime) -> int:
+        """Schedule every stored leader's next wake-up; return how many are scheduled."""
+        count = 0
+        for leader in self.store.all():  # type: ignore[attr-defined]
+            when = self.coach.next_wake(leader, now)
+            self.scheduler.schedule(leader.user_id, when)
+            count += when is not None
+        return count
+
+    def _apply(self, user_id: int, before: Leader | None, outcome: Outcome, now: datetime,
+               *, reschedule: bool = False) -> None:
+        if outcome.forget:
+            self.store.delete(user_id)
+            self.scheduler.schedule(user_id, None)
+            return
+        after = outcome.leader
+        if after is None:
+            return
+        if after != before:
+            self.store.put(after)
+        if after != before or reschedule:
+            self.scheduler.schedule(user_id, self.coach.next_wake(after, now))

@@ -1,0 +1,69 @@
+"""The bot's configuration: read once from the environment (and a `.env` file) into a frozen object."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_API_URL = "https://api.telegram.org/bot"
+
+
+class SettingsError(Exception):
+    """A setting has a value that cannot be used; the message names it (never its secret value)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot is configured with."""
+
+    token: str = field(default="", repr=False)
+    api_url: str = DEFAULT_API_URL
+    data_dir: Path = Path("data")
+    feeds_path: Path = Path("feeds.yaml")
+    content_dir: Path = PROJECT_DIR / "content"
+    allowed_users: frozenset[int] = frozenset()
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
+        """Read the settings from `environ` (default: the process environment) over a `.env` file."""
+        values: dict[str, str] = {}
+        if dotenv is not None and dotenv.is_file():
+            values.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
+        values.update(os.environ if environ is None else environ)
+
+        def get(name: str, default: str) -> str:
+            return (values.get(name) or "").strip() or default
+
+        allowed: set[int] = set()
+        for part in get("COACHBOT_ALLOWED_USERS", "").replace(";", ",").split(","):
+            if part.strip():
+                try:
+                    allowed.add(int(part.strip()))
+                except ValueError:
+                    raise SettingsError(
+                        "COACHBOT_ALLOWED_USERS must list numeric Telegram user ids, separated by commas"
+                    ) from None
+        level = get("COACHBOT_LOG_LEVEL", "INFO").upper()
+        if not isinstance(logging.getLevelName(level), int):
+            raise SettingsError("COACHBOT_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return cls(
+            token=get("TELEGRAM_BOT_TOKEN", ""),
+            api_url=get("TELEGRAM_API_URL", DEFAULT_API_URL),
+            data_dir=Path(get("COACHBOT_DATA_DIR", "data")),
+            feeds_path=Path(get("COACHBOT_FEEDS", "feeds.yaml")),
+            content_dir=Path(get("COACHBOT_CONTENT_DIR", str(PROJECT_DIR / "content"))),
+            allowed_users=frozenset(allowed),
+            log_level=level,
+        )
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Values that must never be written anywhere."""
+        return (self.token,) if self.token else ()
