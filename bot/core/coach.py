@@ -441,14 +441,15 @@ class Coach:
             reminders=self.t(lang, "on" if leader.schedule.enabled else "off"),
             pause=self._date(leader, leader.paused_until) if leader.paused_until else self.t(lang, "none"),
         )
-        toggle = "rem:off" if leader.schedule.enabled else "rem:on"
+        toggle, toggle_label = ("rem:off", "button_reminders_off") if leader.schedule.enabled else (
+            "rem:on", "button_reminders_on")
         keyboard = (
             (Button(self.t(lang, "button_language"), data="set:language"),
              Button(self.t(lang, "button_timezone"), data="set:timezone")),
             (Button(self.t(lang, "button_time"), data="set:time"),
              Button(self.t(lang, "button_days"), data="set:days")),
             (Button(self.t(lang, "button_sector"), data="set:sector"),
-             Button(self.t(lang, "button_reminders_" + toggle[4:]), data=toggle)),
+             Button(self.t(lang, toggle_label), data=toggle)),
         )
         return Reply(text, keyboard, edit=edit)
 

@@ -1,0 +1,31 @@
+"""Shared fixtures: the real content, a coach, fixed instants, a data directory."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.content_files import load_content
+from bot.core.coach import Coach
+from bot.core.content import Content
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT_DIR = ROOT / "content"
+FEEDS = ROOT / "feeds.yaml"
+
+
+@pytest.fixture(scope="session")
+def content() -> Content:
+    return load_content(CONTENT_DIR, FEEDS)
+
+
+@pytest.fixture(scope="session")
+def coach(content: Content) -> Coach:
+    return Coach(content)
+
+
+def utc(*args: int) -> datetime:
+    """An aware UTC instant."""
+    return datetime(*args, tzinfo=UTC)

@@ -1,0 +1,107 @@
+"""What a leader types: times, days, time zones, languages, pauses."""
+
+from datetime import time
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.core.parse import (
+    MAX_PAUSE_DAYS,
+    InputError,
+    language_from_code,
+    parse_days,
+    parse_language,
+    parse_pause_days,
+    parse_remind,
+    parse_time,
+    parse_timezone,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("07:45", time(7, 45)), ("7h45", time(7, 45)), ("7h", time(7, 0)), ("19.30", time(19, 30)),
+     ("6:30pm", time(18, 30)), ("12am", time(0, 0)), (" 08:00 ", time(8, 0))],
+)
+def test_times_are_read_in_common_forms(text, expected):
+    assert parse_time(text) == expected
+
+
+@pytest.mark.parametrize("text", ["25:99", "24:00", "7:60", "tomorrow-ish", "", "13pm", "-1:00", "07:4"])
+def test_impossible_times_are_refused(text):
+    with pytest.raises(InputError) as error:
+        parse_time(text)
+    assert error.value.key == "error_time"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("mon-fri", {0, 1, 2, 3, 4}), ("lun-ven", {0, 1, 2, 3, 4}), ("mon,wed,fri", {0, 2, 4}),
+     ("Lundi, Mercredi et Vendredi", {0, 2, 4}), ("daily", set(range(7))), ("tous les jours", set(range(7))),
+     ("fri-mon", {4, 5, 6, 0}), ("weekend", {5, 6}), ("sat", {5})],
+)
+def test_days_are_read_in_english_and_french(text, expected):
+    assert parse_days(text) == frozenset(expected)
+
+
+@pytest.mark.parametrize("text", ["someday", "mon-xyz", "", ",,,", "tomorrow-ish"])
+def test_unknown_days_are_refused(text):
+    with pytest.raises(InputError):
+        parse_days(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Europe/Paris", "Europe/Paris"), ("europe/paris", "Europe/Paris"), ("New York", "America/New_York"),
+     ("montréal", "America/Montreal"), ("UTC", "UTC"), ("Paris", "Europe/Paris")],
+)
+def test_time_zones_by_name_or_city(text, expected):
+    assert parse_timezone(text) == expected
+
+
+@pytest.mark.parametrize("text", ["Mars/Olympus", "../../etc/passwd", "", "Europe/", "x" * 5000])
+def test_unknown_time_zones_are_refused(text):
+    with pytest.raises(InputError) as error:
+        parse_timezone(text)
+    assert error.value.key == "error_timezone"
+
+
+def test_languages():
+    assert parse_language("FR") == "fr"
+    assert parse_language("english") == "en"
+    with pytest.raises(InputError):
+        parse_language("klingon")
+    assert language_from_code("fr-CA") == "fr"
+    assert language_from_code("de") == "en"
+    assert language_from_code(None) == "en"
+
+
+@pytest.mark.parametrize("text", ["-3", "0", "", "abc", str(MAX_PAUSE_DAYS + 1), "3.5", "1e3"])
+def test_pause_refuses_what_is_not_a_sensible_number_of_days(text):
+    with pytest.raises(InputError):
+        parse_pause_days(text)
+
+
+def test_pause_reads_days():
+    assert parse_pause_days("7") == 7
+    assert parse_pause_days("7 jours") == 7
+
+
+def test_remind_reads_time_and_days_in_any_order():
+    assert parse_remind("07:45 mon-fri") == (time(7, 45), frozenset(range(5)), None)
+    assert parse_remind("lun,mer 8h") == (time(8, 0), frozenset({0, 2}), None)
+    assert parse_remind("off") == (None, None, False)
+    assert parse_remind("on") == (None, None, True)
+    with pytest.raises(InputError) as error:
+        parse_remind("tomorrow-ish")
+    assert error.value.key == "error_remind"
+
+
+@given(st.text(max_size=300))
+def test_parsers_either_answer_or_raise_input_error(text):
+    for parser in (parse_time, parse_days, parse_timezone, parse_language, parse_pause_days, parse_remind):
+        try:
+            parser(text)
+        except InputError as error:
+            assert error.key.startswith("error_")
