@@ -14,6 +14,12 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 
 
+def _default_feeds() -> Path:
+    """./feeds.yaml, or the project's own when the working directory has none."""
+    local = Path("feeds.yaml")
+    return local if local.is_file() else PROJECT_DIR / "feeds.yaml"
+
+
 class SettingsError(Exception):
     """A setting has a value that cannot be used; the message names it (never its secret value)."""
 
@@ -57,7 +63,7 @@ class Settings:
             token=get("TELEGRAM_BOT_TOKEN", ""),
             api_url=get("TELEGRAM_API_URL", DEFAULT_API_URL),
             data_dir=Path(get("COACHBOT_DATA_DIR", "data")),
-            feeds_path=Path(get("COACHBOT_FEEDS", "feeds.yaml")),
+            feeds_path=Path(get("COACHBOT_FEEDS", str(_default_feeds()))),
             content_dir=Path(get("COACHBOT_CONTENT_DIR", str(PROJECT_DIR / "content"))),
             allowed_users=frozenset(allowed),
             log_level=level,

@@ -25,7 +25,6 @@ the first). Their descriptions say so. Markdown parse modes are not emulated: th
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import functools
 import http.server
 import inspect
@@ -94,15 +93,15 @@ _INLINE_BUTTON_ACTIONS = (
     "url", "callback_data", "callback_game", "pay", "switch_inline_query", "switch_inline_query_chosen_chat",
     "switch_inline_query_current_chat", "login_url", "web_app", "copy_text",
 )
+# Every update kind but chat_member, message_reaction and message_reaction_count, as the real server defaults.
 _DEFAULT_ALLOWED_UPDATES = frozenset(
-    name
-    for name in (
+    {
         "message", "edited_message", "channel_post", "edited_channel_post", "business_connection",
         "business_message", "edited_business_message", "deleted_business_messages", "guest_message",
         "inline_query", "chosen_inline_result", "callback_query", "shipping_query", "pre_checkout_query",
         "purchased_paid_media", "poll", "poll_answer", "my_chat_member", "chat_join_request", "chat_boost",
         "removed_chat_boost", "managed_bot",
-    )
+    }
 )
 _IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
 
@@ -496,6 +495,9 @@ def parse_html(source: str) -> tuple[str, list[JsonDict]]:
             "Text contains invalid Unicode characters after decoding HTML entities, check for unmatched "
             "surrogate code units"
         )
+    for entity in entities:
+        if entity["type"] == "code":
+            entity.pop("language", None)
     entities.sort(key=lambda e: (e["offset"], -e["length"]))
     return "".join(out), entities
 
@@ -524,20 +526,15 @@ def _entity_for(tag: _OpenTag, length: int, inner_text: str) -> JsonDict | None:
 
 
 def _add_entity(entities: list[JsonDict], entity: JsonDict) -> None:
-    """Append an entity, merging <pre><code class="language-x"> into one pre entity as TDLib does."""
+    """Append an entity, merging <pre><code class="language-x"> into one pre entity with a language, as TDLib does."""
     previous = entities[-1] if entities else None
-    same_span = previous is not None and (previous["offset"], previous["length"]) == (
-        entity["offset"],
-        entity["length"],
-    )
-    if previous is not None and same_span and {previous["type"], entity["type"]} == {"pre", "code"}:
-        language = previous.get("language") or entity.get("language")
-        if language:
-            previous.clear()
-            previous.update(offset=entity["offset"], length=entity["length"], type="pre", language=language)
+    if previous is not None and (previous["offset"], previous["length"]) == (entity["offset"], entity["length"]):
+        code_then_pre = previous["type"] == "code" and entity["type"] == "pre" and previous.get("language")
+        pre_then_code = previous["type"] == "pre" and entity["type"] == "code" and entity.get("language")
+        if code_then_pre or pre_then_code:
+            previous["type"] = "pre"
+            previous["language"] = previous.get("language") or entity["language"]
             return
-    if entity["type"] == "code":
-        entity.pop("language", None)
     entities.append(entity)
 
 
@@ -711,10 +708,7 @@ class FakeBotApi:
         uploads = dict(files or {})
         with self._condition:
             canonical = self._method_names.get(method.lower(), method)
-            try:
-                status, body = self._answer(token, canonical, wire, uploads)
-            finally:
-                self._condition.notify_all()
+            status, body = self._answer(token, canonical, wire, uploads)
             self.calls.append(Call(canonical, wire, status, body, uploads))
             self._condition.notify_all()
             return status, body
@@ -970,9 +964,16 @@ class FakeBotApi:
         return self._chats[int(chat_id_text)]
 
     def _chat_to_write(self, params: dict[str, str]) -> _Chat:
+        """The chat a send goes to: known, not blocked, and holding the message it replies to, if any."""
         chat = self._chat(params.get("chat_id", ""))
         if chat.blocked:
             raise _ApiError(403, "Forbidden: bot was blocked by the user")
+        if params.get("reply_parameters"):
+            reply = json.loads(params["reply_parameters"])
+            replied = int(reply["message_id"])
+            exists = replied in chat.user_message_ids or replied in chat.bot_messages
+            if not exists and reply.get("allow_sending_without_reply") is not True:
+                raise _bad("message to be replied not found")
         return chat
 
     def _message_to_edit(self, params: dict[str, str]) -> _BotMessage:
@@ -1174,7 +1175,6 @@ class FakeBotApi:
             user["language_code"] = language_code
         chat = self._chats.setdefault(user_id, _Chat(user=user))
         chat.user = user
-        self._check_not_blocked(chat)
         return chat
 
     def _existing_chat(self, user_id: int) -> _Chat:
@@ -1703,6 +1703,3 @@ def _header_parameter(header: str, name: str) -> str | None:
         return value.replace("%22", '"').replace("%0D", "\r").replace("%0A", "\n")
     return None
 
-
-# Keep dataclasses.replace available to tests that want a modified SentMessage.
-replace = dataclasses.replace

@@ -1,0 +1,82 @@
+"""Runs the real Application against the in-process fake Bot API, with a clock the test moves."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.settings import Settings
+from tests.conftest import CONTENT_DIR, FEEDS, utc
+from tests.support.fake_bot_api import FakeBotApi, RecordingRequest, SentMessage
+
+
+def run(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    return asyncio.run(coroutine)
+
+
+class Harness:
+    """One bot (the real handler table) and the user side of the fake Bot API."""
+
+    def __init__(self, data_dir: Path, *, api: FakeBotApi | None = None, now: datetime | None = None,
+                 allowed_users: frozenset[int] = frozenset()) -> None:
+        self.api = api or FakeBotApi()
+        self.now = now or utc(2026, 11, 23, 6, 0)  # Monday 07:00 in Paris
+        settings = Settings(token=self.api.token, data_dir=data_dir, feeds_path=FEEDS, content_dir=CONTENT_DIR,
+                            allowed_users=allowed_users)
+        self.app: Application = build_application(settings, request=RecordingRequest(self.api),
+                                                  clock=lambda: self.now)
+
+    async def __aenter__(self) -> Harness:
+        await self.app.initialize()
+        await self.app.post_init(self.app)  # type: ignore[misc]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.app.shutdown()
+
+    async def feed(self, update: dict) -> None:
+        await self.app.process_update(Update.de_json(update, self.app.bot))
+
+    async def send(self, user_id: int, text: str, language_code: str | None = "en") -> None:
+        await self.feed(self.api.user_sends(user_id, text, language_code=language_code))
+
+    async def press(self, user_id: int, data: str, message_id: int | None = None) -> None:
+        if message_id is None:
+            message_id = self.message_with(user_id, data).message_id
+        await self.feed(self.api.user_presses(user_id, message_id, data))
+
+    async def onboard(self, user_id: int) -> None:
+        await self.send(user_id, "/start")
+        for data in ("lang:en", "tz:Europe/Paris", "time:0800", "days:01234", "sec:technology"):
+            await self.press(user_id, data)
+
+    def message_with(self, chat_id: int, data: str) -> SentMessage:
+        """The last message to that chat carrying a button with this callback data."""
+        for message in reversed(self.api.messages(chat_id)):
+            for row in (message.reply_markup or {}).get("inline_keyboard", []):
+                if any(button.get("callback_data") == data for button in row):
+                    return message
+        raise AssertionError(f"no message to {chat_id} has a button {data!r}")
+
+    def last(self, chat_id: int) -> SentMessage:
+        return self.api.messages(chat_id)[-1]
+
+    def jobs(self, user_id: int) -> list:
+        return [job for job in self.app.job_queue.get_jobs_by_name(f"wake:{user_id}") if not job.removed]
+
+    def when(self, user_id: int) -> datetime | None:
+        """The instant of the leader's pending job (the scheduler is not started: tests run jobs by hand)."""
+        jobs = self.jobs(user_id)
+        assert len(jobs) <= 1, jobs
+        return jobs[0].job.trigger.run_date if jobs else None
+
+    async def run_job(self, user_id: int) -> None:
+        (job,) = self.jobs(user_id)
+        await job.run(self.app)

@@ -1,0 +1,55 @@
+"""`coachbot chat`: the coach in a terminal, driven by a piped script of lines as a newcomer would."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+
+def chat(lines: list[str], data_dir: Path, *extra: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", *extra],
+        input="\n".join(lines) + "\n",
+        capture_output=True, text=True, timeout=60, cwd=data_dir.parent,
+        env={"COACHBOT_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stdout
+
+
+def test_onboarding_lesson_and_done_in_the_terminal_then_again_after_restart(tmp_path):
+    data = tmp_path / "data"
+    out = chat(["/start", "1", "Europe/Paris", "2", "1", "1", "1", "1"], data)
+    assert "1. English" in out and "2. Français" in out
+    assert "Today's action" in out
+    assert "Recorded. Well done!" in out
+    stored = json.loads((data / "leaders" / "1.json").read_text())["leader"]["1"]
+    assert stored["events"][0]["lesson"] == "welcome"
+    assert stored["schedule"]["at"] == "07:30"
+
+    again = chat(["/start", "/roadmap"], data)
+    assert "Welcome back" in again
+    assert "1/32" in again
+
+
+def test_bad_input_in_the_terminal_gets_an_answer(tmp_path):
+    out = chat(["/today", "hello", "/start", "9", "/remind 25:99", "/quit", "/help"], tmp_path / "data")
+    assert "/start to begin" in out
+    assert "Choose a number between 1 and 2" in out
+    assert "Your coach, one minute a day" not in out  # nothing after /quit is read
+
+
+def test_the_terminal_speaks_french_when_asked(tmp_path):
+    out = chat(["/start"], tmp_path / "data", "--language", "fr")
+    assert "Bonjour" in out
+
+
+def test_export_is_written_to_a_file_whose_path_is_printed(tmp_path):
+    data = tmp_path / "data"
+    out = chat(["/start", "1", "1", "3", "1", "1", "/export"], data)
+    line = next(x for x in out.splitlines() if x.strip().startswith("[") and x.strip().endswith(".json]"))
+    path = Path(line.strip()[1:-1])
+    assert json.loads(path.read_text())["leader"]["user_id"] == 1
