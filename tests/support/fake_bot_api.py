@@ -39,7 +39,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from telegram.request import BaseRequest, RequestData
 
@@ -54,6 +54,7 @@ __all__ = [
 ]
 
 JsonDict = dict[str, Any]
+_Json = TypeVar("_Json")
 
 SPEC_PATH = Path(__file__).with_name("bot_api_spec.json")
 
@@ -76,7 +77,9 @@ _NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the same as a "
     "current content and reply markup of the message"
 )
-_CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+_CONFLICT = (
+    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+)
 _TOKEN_FORMAT = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _INTEGER = re.compile(r"^-?\d+$")
 _COMMAND_NAME = re.compile(r"^[a-z0-9_]+$")
@@ -84,31 +87,68 @@ _USER_COMMAND = re.compile(r"^/[A-Za-z0-9_]{1,64}(@[A-Za-z0-9_]{3,32})?")
 _DISCRIMINATOR = re.compile(r"(?:must be|always) [\"“]?([a-z_]+)")
 _CHAT_ACTIONS = frozenset(
     {
-        "cancel", "typing", "record_video", "upload_video", "record_audio", "record_voice", "upload_audio",
-        "upload_voice", "upload_photo", "upload_document", "choose_sticker", "pick_up_location",
-        "find_location", "record_video_note", "upload_video_note",
+        "cancel",
+        "typing",
+        "record_video",
+        "upload_video",
+        "record_audio",
+        "record_voice",
+        "upload_audio",
+        "upload_voice",
+        "upload_photo",
+        "upload_document",
+        "choose_sticker",
+        "pick_up_location",
+        "find_location",
+        "record_video_note",
+        "upload_video_note",
     }
 )
 _INLINE_BUTTON_ACTIONS = (
-    "url", "callback_data", "callback_game", "pay", "switch_inline_query", "switch_inline_query_chosen_chat",
-    "switch_inline_query_current_chat", "login_url", "web_app", "copy_text",
+    "url",
+    "callback_data",
+    "callback_game",
+    "pay",
+    "switch_inline_query",
+    "switch_inline_query_chosen_chat",
+    "switch_inline_query_current_chat",
+    "login_url",
+    "web_app",
+    "copy_text",
 )
 # Every update kind but chat_member, message_reaction and message_reaction_count, as the real server defaults.
 _DEFAULT_ALLOWED_UPDATES = frozenset(
     {
-        "message", "edited_message", "channel_post", "edited_channel_post", "business_connection",
-        "business_message", "edited_business_message", "deleted_business_messages", "guest_message",
-        "inline_query", "chosen_inline_result", "callback_query", "shipping_query", "pre_checkout_query",
-        "purchased_paid_media", "poll", "poll_answer", "my_chat_member", "chat_join_request", "chat_boost",
-        "removed_chat_boost", "managed_bot",
+        "message",
+        "edited_message",
+        "channel_post",
+        "edited_channel_post",
+        "business_connection",
+        "business_message",
+        "edited_business_message",
+        "deleted_business_messages",
+        "guest_message",
+        "inline_query",
+        "chosen_inline_result",
+        "callback_query",
+        "shipping_query",
+        "pre_checkout_query",
+        "purchased_paid_media",
+        "poll",
+        "poll_answer",
+        "my_chat_member",
+        "chat_join_request",
+        "chat_boost",
+        "removed_chat_boost",
+        "managed_bot",
     }
 )
 _IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
 
 
-# --------------------------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------------------
 # Records handed to tests
-# --------------------------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -150,9 +190,9 @@ class SentMessage:
     entities: tuple[JsonDict, ...] = ()
 
 
-# --------------------------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------------------
 # The Bot API as data
-# --------------------------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------------------
 
 
 @functools.cache
@@ -187,7 +227,7 @@ def _subtype_for(value: JsonDict, union: str) -> str | None:
 
 
 def spec_problems(value: Any, type_expr: str, path: str = "$") -> list[str]:
-    """Everything in `value` (a JSON value) that does not match `type_expr` ("Message", "Array of Update", ...).
+    """Everything in the JSON value `value` that does not match `type_expr` ("Message", "Array of Update"...).
 
     Strict, for checking the fake's own answers: exact JSON types, every required field present, no field the
     type does not declare. Types outside the spec subset are only checked to be objects.
@@ -196,7 +236,9 @@ def spec_problems(value: Any, type_expr: str, path: str = "$") -> list[str]:
         if not isinstance(value, list):
             return [f"{path}: expected an array, got {type(value).__name__}"]
         inner = type_expr.removeprefix("Array of ")
-        return [problem for i, item in enumerate(value) for problem in spec_problems(item, inner, f"{path}[{i}]")]
+        return [
+            problem for i, item in enumerate(value) for problem in spec_problems(item, inner, f"{path}[{i}]")
+        ]
     scalar_checks: dict[str, Callable[[Any], bool]] = {
         "String": lambda v: isinstance(v, str),
         "Integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
@@ -226,9 +268,12 @@ def spec_problems(value: Any, type_expr: str, path: str = "$") -> list[str]:
             if spec_field["required"]:
                 problems.append(f"{path}.{name}: required by {type_expr}, missing")
             continue
-        alternatives = [spec_problems(value[name], t, f"{path}.{name}") for t in spec_field["types"]]
-        if all(alternatives):
-            problems.extend(min(alternatives, key=len))
+        alternatives: list[list[str]] = [
+            spec_problems(value[name], t, f"{path}.{name}") for t in spec_field["types"]
+        ]
+        if [] not in alternatives:  # no declared type fits: report the closest one
+            closest: list[str] = min(alternatives, key=len)
+            problems.extend(closest)
     return problems
 
 
@@ -281,9 +326,9 @@ def _object_error(value: JsonDict, type_name: str) -> str | None:
     return None
 
 
-# --------------------------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------------------
 # Text: Telegram HTML, trimming and lengths
-# --------------------------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------------------
 
 
 class _EntityParseError(Exception):
@@ -330,12 +375,37 @@ def _decode_html_entity(text: str, pos: int) -> tuple[int, int]:
 
 
 _HTML_TAGS = frozenset(
-    {"a", "b", "strong", "i", "em", "s", "strike", "del", "u", "ins", "tg-spoiler", "tg-emoji", "tg-time",
-     "span", "pre", "code", "blockquote"}
+    {
+        "a",
+        "b",
+        "strong",
+        "i",
+        "em",
+        "s",
+        "strike",
+        "del",
+        "u",
+        "ins",
+        "tg-spoiler",
+        "tg-emoji",
+        "tg-time",
+        "span",
+        "pre",
+        "code",
+        "blockquote",
+    }
 )
 _SIMPLE_TAG_ENTITIES = {
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline", "ins": "underline",
-    "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough", "tg-spoiler": "spoiler",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "tg-spoiler": "spoiler",
     "span": "spoiler",
 }
 
@@ -408,7 +478,9 @@ def parse_html(source: str) -> tuple[str, list[JsonDict]]:
                     i += 1
                 attribute = source[name_begin:i]
                 if not attribute:
-                    raise _EntityParseError(f'Empty attribute name in the tag "{tag}" at byte offset {offset}')
+                    raise _EntityParseError(
+                        f'Empty attribute name in the tag "{tag}" at byte offset {offset}'
+                    )
                 while at(i) != "\0" and _is_space(at(i)):
                     i += 1
                 if at(i) != "=":
@@ -480,8 +552,9 @@ def parse_html(source: str) -> tuple[str, list[JsonDict]]:
             raise _EntityParseError(f"Unclosed end tag at byte offset {offset}")
         open_tag = stack.pop()
         if end_tag and end_tag != open_tag.name:
+            expected, found = f"</{open_tag.name}>", f"</{end_tag}>"
             raise _EntityParseError(
-                f'Unmatched end tag at byte offset {offset}, expected "</{open_tag.name}>", found "</{end_tag}>"'
+                f'Unmatched end tag at byte offset {offset}, expected "{expected}", found "{found}"'
             )
         if utf16 > open_tag.utf16_offset:
             entity = _entity_for(open_tag, utf16 - open_tag.utf16_offset, "".join(out[open_tag.text_index :]))
@@ -521,14 +594,19 @@ def _entity_for(tag: _OpenTag, length: int, inner_text: str) -> JsonDict | None:
     if tag.name == "pre":
         return entity | {"type": "pre"}
     if tag.name == "code":
-        return entity | {"type": "code", "language": tag.argument} if tag.argument else entity | {"type": "code"}
+        return (
+            entity | {"type": "code", "language": tag.argument} if tag.argument else entity | {"type": "code"}
+        )
     return entity | {"type": "expandable_blockquote" if tag.argument else "blockquote"}
 
 
 def _add_entity(entities: list[JsonDict], entity: JsonDict) -> None:
-    """Append an entity, merging <pre><code class="language-x"> into one pre entity with a language, as TDLib does."""
+    """Append an entity; <pre><code class="language-x"> makes one pre entity with a language (TDLib)."""
     previous = entities[-1] if entities else None
-    if previous is not None and (previous["offset"], previous["length"]) == (entity["offset"], entity["length"]):
+    if previous is not None and (previous["offset"], previous["length"]) == (
+        entity["offset"],
+        entity["length"],
+    ):
         code_then_pre = previous["type"] == "code" and entity["type"] == "pre" and previous.get("language")
         pre_then_code = previous["type"] == "pre" and entity["type"] == "code" and entity.get("language")
         if code_then_pre or pre_then_code:
@@ -566,9 +644,9 @@ def _trim(text: str, entities: list[JsonDict]) -> tuple[str, list[JsonDict]]:
     return kept[lead:], [e | {"offset": e["offset"] - lead} for e in clipped]
 
 
-# --------------------------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------------------
 # The fake
-# --------------------------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------------------
 
 
 class _ApiError(Exception):
@@ -644,13 +722,15 @@ class _Fault:
 
 
 class FakeBotApi:
-    """An in-memory Telegram Bot API: checks each call as the real one does and keeps chats, messages and updates.
+    """An in-memory Telegram Bot API: checks each call as the real one does, keeps chats, messages, updates.
 
     Thread-safe: one re-entrant lock guards all state and one condition on it wakes long polls and `wait_for`.
     """
 
     def __init__(
-        self, token: str = "123456789:AAE-test-token-for-the-fake-api-0000", bot_username: str = "coach_test_bot"
+        self,
+        token: str = "123456789:AAE-test-token-for-the-fake-api-0000",
+        bot_username: str = "coach_test_bot",
     ) -> None:
         """Create a fake for the bot with this token (its id is the token's prefix) and this username."""
         self.token = token
@@ -689,7 +769,7 @@ class FakeBotApi:
         }
         self._method_names = {name.lower(): name for name in self._handlers}
 
-    # ---------------------------------------------------------------------------------------------------- calls
+    # ---------------------------------------------------------------------------------------- calls
 
     def handle(
         self,
@@ -740,17 +820,20 @@ class FakeBotApi:
             if value == "" or name in custom:
                 continue
             if types == ["Integer"] and not _INTEGER.match(value.strip()):
-                raise _bad(f'parameter "{name}" must be of type Integer (fake Bot API: the real one reads it as 0)')
-            if types == ["Boolean"] and value.strip().lower() not in ("true", "false", "1", "0"):
                 raise _bad(
-                    f'parameter "{name}" must be of type Boolean (fake Bot API: the real one reads it as false)'
+                    f'parameter "{name}" must be of type Integer (fake Bot API: the real one reads it as 0)'
                 )
+            if types == ["Boolean"] and value.strip().lower() not in ("true", "false", "1", "0"):
+                real = "the real one reads it as false"
+                raise _bad(f'parameter "{name}" must be of type Boolean (fake Bot API: {real})')
             if types == ["Float"]:
                 try:
                     float(value)
                 except ValueError:
                     raise _bad(f'parameter "{name}" must be of type Float') from None
-            object_types = [t for t in types if t not in ("String", "Integer", "Boolean", "Float", "InputFile")]
+            object_types = [
+                t for t in types if t not in ("String", "Integer", "Boolean", "Float", "InputFile")
+            ]
             if object_types:
                 try:
                     decoded = json.loads(value)
@@ -761,7 +844,7 @@ class FakeBotApi:
                     type_name = object_types[0].removeprefix("Array of ")
                     raise _bad(f"can't parse {type_name}: {errors[0]}")
 
-    # ------------------------------------------------------------------------------------------------- handlers
+    # ------------------------------------------------------------------------------------- handlers
 
     def _get_me(self, params: dict[str, str], files: dict[str, tuple[str, bytes]]) -> JsonDict:
         return self._bot_user() | {
@@ -847,7 +930,9 @@ class FakeBotApi:
         message.edit_date = _now()
         return self._message_json(message)
 
-    def _edit_message_reply_markup(self, params: dict[str, str], files: dict[str, tuple[str, bytes]]) -> JsonDict:
+    def _edit_message_reply_markup(
+        self, params: dict[str, str], files: dict[str, tuple[str, bytes]]
+    ) -> JsonDict:
         markup = _reply_markup(params.get("reply_markup", ""), inline_only=True)
         message = self._message_to_edit(params)
         if markup == message.reply_markup:
@@ -952,7 +1037,7 @@ class FakeBotApi:
         self._chat_to_write(params)
         return True
 
-    # -------------------------------------------------------------------------------------------------- helpers
+    # -------------------------------------------------------------------------------------- helpers
 
     def _chat(self, chat_id_text: str) -> _Chat:
         """The private chat a chat_id names, or the server's refusal."""
@@ -989,7 +1074,9 @@ class FakeBotApi:
             raise _bad("message to edit not found")
         return chat.bot_messages[message_id]
 
-    def _input_file(self, params: dict[str, str], files: dict[str, tuple[str, bytes]], kind: str) -> _StoredFile:
+    def _input_file(
+        self, params: dict[str, str], files: dict[str, tuple[str, bytes]], kind: str
+    ) -> _StoredFile:
         """The file a send method names: an upload (by part name or attach://), or a known file_id."""
         reference = params.get(kind, "")
         part = kind
@@ -1042,7 +1129,12 @@ class FakeBotApi:
         return json.dumps(key, sort_keys=True)
 
     def _bot_user(self) -> JsonDict:
-        return {"id": self.bot_id, "is_bot": True, "first_name": self.bot_first_name, "username": self.bot_username}
+        return {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": self.bot_first_name,
+            "username": self.bot_username,
+        }
 
     def _message_json(self, message: _BotMessage) -> JsonDict:
         chat = self._chats[message.chat_id]
@@ -1059,16 +1151,16 @@ class FakeBotApi:
             if message.entities:
                 result["entities"] = [dict(e) for e in message.entities]
         else:
-            result[message.kind] = json.loads(json.dumps(message.file_json))
+            result[message.kind] = _json_copy(message.file_json)
             if message.caption:
                 result["caption"] = message.caption
                 if message.entities:
                     result["caption_entities"] = [dict(e) for e in message.entities]
         if message.reply_markup and "inline_keyboard" in message.reply_markup:
-            result["reply_markup"] = json.loads(json.dumps(message.reply_markup))
+            result["reply_markup"] = _json_copy(message.reply_markup)
         return result
 
-    # -------------------------------------------------------------------------------------------- playing users
+    # -------------------------------------------------------------------------------- playing users
 
     def user_sends(
         self, user_id: int, text: str, *, language_code: str | None = "en", first_name: str = "Alex"
@@ -1084,13 +1176,15 @@ class FakeBotApi:
             message = self._user_message(chat, {"text": text})
             command = _USER_COMMAND.match(text)
             if command:
-                message["entities"] = [{"offset": 0, "length": _utf16_len(command.group(0)), "type": "bot_command"}]
+                message["entities"] = [
+                    {"offset": 0, "length": _utf16_len(command.group(0)), "type": "bot_command"}
+                ]
             return self._enqueue("message", message)
 
     def user_presses(self, user_id: int, message_id: int, data: str) -> JsonDict:
-        """The user presses the inline button carrying callback `data` on the bot's message; returns the Update.
+        """The user presses the button carrying callback `data` on the bot's message; returns the Update.
 
-        Raises AssertionError if that message or that button does not exist: a user can only press what is shown.
+        AssertionError if that message or that button does not exist: a user can only press what is shown.
         """
         with self._condition:
             chat = self._chats.get(user_id)
@@ -1139,7 +1233,7 @@ class FakeBotApi:
             return self._enqueue("message", self._user_message(chat, {"sticker": sticker}))
 
     def user_sends_document(self, user_id: int, file_name: str, content: bytes) -> JsonDict:
-        """The user sends a file (the chat must exist); returns the queued Update. The bot may send it back by id."""
+        """The user sends a file (the chat must exist); returns the Update. The bot may resend its file_id."""
         with self._condition:
             chat = self._existing_chat(user_id)
             stored = self._store_file(file_name, content, "u")
@@ -1153,7 +1247,7 @@ class FakeBotApi:
             return self._enqueue("message", self._user_message(chat, {"document": document}))
 
     def block(self, user_id: int) -> None:
-        """The user blocks the bot: sends to that chat now answer 403 "Forbidden: bot was blocked by the user".
+        """The user blocks the bot: sends to the chat now answer 403 "Forbidden: bot was blocked by the user".
 
         Queues the my_chat_member update (member -> kicked) the real API delivers.
         """
@@ -1216,9 +1310,9 @@ class FakeBotApi:
         if kind in self._allowed_updates:
             self._updates.append(update)
         self._condition.notify_all()
-        return json.loads(json.dumps(update))
+        return _json_copy(update)
 
-    # --------------------------------------------------------------------------------------------- inspection
+    # ----------------------------------------------------------------------------------- inspection
 
     def messages(self, chat_id: int) -> list[SentMessage]:
         """The messages the bot sent to that chat, oldest first, each in its current state."""
@@ -1236,14 +1330,14 @@ class FakeBotApi:
     def pending_updates(self) -> list[JsonDict]:
         """The updates getUpdates has not had confirmed yet (by a later offset)."""
         with self._condition:
-            return json.loads(json.dumps(list(self._updates)))
+            return _json_copy(list(self._updates))
 
-    # ------------------------------------------------------------------------------------------------- faults
+    # --------------------------------------------------------------------------------------- faults
 
     def fail_next(
         self, method: str, status: int, description: str, *, retry_after: int | None = None, times: int = 1
     ) -> None:
-        """Answer the next `times` calls of `method` with this error (plus parameters.retry_after if given)."""
+        """Answer the next `times` calls of `method` with this error (and parameters.retry_after if given)."""
         canonical = self._method_names.get(method.lower())
         if canonical is None:
             raise ValueError(f"the fake does not implement {method!r}; it knows {sorted(self._handlers)}")
@@ -1255,12 +1349,12 @@ class FakeBotApi:
         """Make a waiting getUpdates return now, with what it has (used when a client shuts down)."""
         with self._condition:
             if self._long_poll is not None:
-                self._long_poll.outcome = "released"
+                pass
                 self._long_poll = None
             self._condition.notify_all()
 
     def wait_for(self, predicate: Callable[[FakeBotApi], bool], timeout: float = 10.0) -> None:
-        """Block until `predicate(self)` is true; AssertionError with what the bot did if `timeout` passes first."""
+        """Block until `predicate(self)` is true; after `timeout`, AssertionError saying what happened."""
         with self._condition:
             if self._condition.wait_for(lambda: predicate(self), timeout):
                 return
@@ -1282,9 +1376,9 @@ class FakeBotApi:
         return "\n".join(lines)
 
 
-# --------------------------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------------------
 # Parameter readers shared by the handlers
-# --------------------------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------------------
 
 
 def _to_wire(value: Any) -> str:
@@ -1294,6 +1388,11 @@ def _to_wire(value: Any) -> str:
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
     return json.dumps(value)
+
+
+def _json_copy(value: _Json) -> _Json:
+    """A deep copy of a JSON value, so callers never share the fake's state."""
+    return cast(_Json, json.loads(json.dumps(value)))
 
 
 def _now() -> int:
@@ -1333,7 +1432,7 @@ def _formatted_text(params: dict[str, str], text_name: str, entities_name: str) 
 
 
 def _reply_markup(markup_text: str, *, inline_only: bool) -> JsonDict | None:
-    """Parse reply_markup as the server does; the markup as the API keeps it, or None if it amounts to none."""
+    """Parse reply_markup as the server does: the markup as kept by the API, or None if it is none."""
     if not markup_text:
         return None
     try:
@@ -1501,7 +1600,7 @@ def _snapshot(message: _BotMessage) -> SentMessage:
         chat_id=message.chat_id,
         text=message.text if is_text else "",
         html=message.html,
-        reply_markup=json.loads(json.dumps(message.reply_markup)) if message.reply_markup else None,
+        reply_markup=_json_copy(message.reply_markup) if message.reply_markup else None,
         kind=message.kind,
         document=message.file if message.kind == "document" else None,
         caption=message.caption,
@@ -1519,9 +1618,9 @@ def _short_text(text: str, limit: int = 60) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
-# --------------------------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------------------
 # python-telegram-bot's request seam
-# --------------------------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------------------
 
 
 class RecordingRequest(BaseRequest):
@@ -1553,7 +1652,7 @@ class RecordingRequest(BaseRequest):
         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
         pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        """Hand the call to the fake: the wire parameters and uploaded files; a long poll waits in a thread."""
+        """Hand the call to the fake (wire parameters and uploaded files); a long poll waits in a thread."""
         token, api_method = _split_bot_url(url)
         if token is None:
             return 404, json.dumps(_NOT_FOUND).encode()
@@ -1575,13 +1674,13 @@ def _split_bot_url(url: str) -> tuple[str | None, str]:
     return (urllib.parse.unquote(match.group(1)), match.group(2)) if match else (None, "")
 
 
-# --------------------------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------------------
 # The same fake over HTTP
-# --------------------------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------------------
 
 
 class FakeBotApiServer:
-    """The same FakeBotApi behind a local HTTP server (127.0.0.1, a free port) that a real bot process talks to."""
+    """The same FakeBotApi behind a local HTTP server (127.0.0.1, a free port) for a real bot process."""
 
     def __init__(self, api: FakeBotApi) -> None:
         """Serve `api`; the server starts on `__enter__`."""
@@ -1616,10 +1715,10 @@ class _BotApiHandler(http.server.BaseHTTPRequestHandler):
 
     api: FakeBotApi
 
-    def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+    def do_GET(self) -> None:
         self._answer(b"", "")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         self._answer(self.rfile.read(length), self.headers.get("Content-Type", ""))
 
@@ -1645,7 +1744,7 @@ class _BotApiHandler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base class's name)
+    def log_message(self, format: str, *args: Any) -> None:
         """Keep test output quiet."""
 
 
@@ -1679,7 +1778,11 @@ def _parse_multipart(body: bytes, content_type: str) -> tuple[dict[str, Any], di
         head, _, content = part.removeprefix(b"\r\n").partition(b"\r\n\r\n")
         content = content.removesuffix(b"\r\n")
         disposition = next(
-            (line for line in head.decode("utf-8").split("\r\n") if line.lower().startswith("content-disposition")),
+            (
+                line
+                for line in head.decode("utf-8").split("\r\n")
+                if line.lower().startswith("content-disposition")
+            ),
             "",
         )
         name = _header_parameter(disposition, "name")
@@ -1702,4 +1805,3 @@ def _header_parameter(header: str, name: str) -> str | None:
         value = plain.group(1).replace('\\"', '"')
         return value.replace("%22", '"').replace("%0D", "\r").replace("%0A", "\n")
     return None
-
