@@ -71,6 +71,10 @@ def test_lesson_check_catches_each_rule():
     assert any("missing 'action'" in p for p in check_lesson(RawLesson("01-a-lesson.md", {"id": "a-lesson"}, "x")))
     assert any("invalid Telegram HTML" in p or "raw HTML" in p for p in check_lesson(lesson("<script>x</script>")))
     assert any("file name" in p for p in check_lesson(lesson(id="other")))
+    two = lesson("Some 82% of people, and 3.5 times more.", sources=["A study (2024)"])
+    assert any("at most one" in p for p in check_lesson(two))
+    assert any("no year" in p for p in check_lesson(lesson("Some 82% of people.", sources=["A study"])))
+    assert check_lesson(lesson("Rate it from 1 to 5.")) == []  # a scale is not a figure
 
 
 def test_word_count_ignores_link_targets():

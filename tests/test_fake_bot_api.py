@@ -753,6 +753,26 @@ def test_a_second_long_poll_terminates_the_waiting_one_with_409(api: FakeBotApi)
     assert texts(woken) == ["hi"]
 
 
+def test_shutting_down_the_request_releases_a_waiting_long_poll(api: FakeBotApi) -> None:
+    api.handle(api.token, "getUpdates", {"offset": 10**9})
+
+    async def poll_then_shut_down() -> float:
+        request = RecordingRequest(api)
+        bot = telegram.Bot(api.token, request=request, get_updates_request=request)
+        async with bot:
+            poll = asyncio.create_task(bot.get_updates(timeout=30))
+            await asyncio.to_thread(api.wait_for, lambda a: a._long_poll is not None, 2)
+            poll.cancel()
+            started = time.monotonic()
+        return time.monotonic() - started
+
+    started = time.monotonic()
+    shutdown_time = run(poll_then_shut_down())
+
+    assert shutdown_time < 2 and time.monotonic() - started < 5
+    assert api.calls_to("getUpdates")[-1].response == {"ok": True, "result": []}
+
+
 def test_conflict_arrives_in_ptb_as_conflict(api: FakeBotApi) -> None:
     api.fail_next(
         "getUpdates",

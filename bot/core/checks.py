@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.content import Catalog
-from bot.core.markup import MAX_MESSAGE, html_problems, markdown_to_html
+from bot.core.markup import MAX_MESSAGE, html_problems, html_to_text, markdown_to_html
 
 MAX_BODY_WORDS = 120
 MAX_MORE_WORDS = 200
@@ -21,6 +21,9 @@ FIGURE = re.compile(
     r"\d+(?:[.,]\d+)?\s?%|\d+(?:[.,]\d+)?\s+(?:times|fois)\b|(?<!from )(?<!de )\b\d+\s+(?:in|out of|sur|to|contre)\s+\d+\b",
     re.IGNORECASE,
 )
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# Room left in a 4,096-character message for the header, labels and status lines around the lesson.
+MAX_LESSON_CHARS = MAX_MESSAGE - 400
 LESSON_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -76,8 +79,18 @@ def check_lesson(lesson: RawLesson) -> list[str]:
     if words(lesson.more) > MAX_MORE_WORDS:
         problems.append(f"{where}: the more part has {words(lesson.more)} words (at most {MAX_MORE_WORDS})")
     text = " ".join((lesson.body, lesson.more, str(action or "")))
-    if FIGURE.search(text) and not sources:
-        problems.append(f"{where}: gives a figure ({FIGURE.search(text).group(0)!r}) but no source")  # type: ignore[union-attr]
+    figures = sorted({re.sub(r"\s+", " ", m.group(0)) for m in FIGURE.finditer(text)})
+    if figures and not sources:
+        problems.append(f"{where}: gives a figure ({figures[0]!r}) but no source")
+    if len(figures) > 1:
+        problems.append(f"{where}: gives {len(figures)} figures {figures} (at most one per lesson)")
+    for source in sources:
+        if not YEAR.search(source):
+            problems.append(f"{where}: the source {source!r} has no year")
+    size = sum(len(html_to_text(markdown_to_html(part))) for part in (lesson.body, lesson.more))
+    size += len(str(title or "")) + len(str(action or "")) + sum(len(s) for s in sources)
+    if size > MAX_LESSON_CHARS:
+        problems.append(f"{where}: the lesson with its more part is {size} characters (at most {MAX_LESSON_CHARS})")
     for part, name in ((lesson.body, "body"), (lesson.more, "more part")):
         rendered = markdown_to_html(part)
         for problem in html_problems(rendered):
