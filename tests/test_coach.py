@@ -9,7 +9,7 @@ import pytest
 
 from bot.core.coach import Coach, Command, Other, Outcome, Press, Text, Who
 from bot.core.markup import MAX_MESSAGE, html_problems, html_to_text
-from bot.core.model import Leader, Schedule
+from bot.core.model import Leader, Pause, Schedule, ScheduleChange
 from tests.conftest import utc
 
 MONDAY_6 = utc(2026, 11, 23, 6, 0)  # 07:00 in Paris
@@ -259,10 +259,24 @@ def test_timezone_and_language_commands(session):
 def test_pause_and_resume(session):
     session.onboard()
     session.command("pause", "7")
-    assert session.leader.paused_until == date(2026, 11, 23) + timedelta(days=8)
+    assert session.leader.pauses == (Pause(date(2026, 11, 23), date(2026, 12, 1)),)
     assert session.coach.wake(session.leader, utc(2026, 11, 24, 7, 0)).replies == ()
+    assert session.coach.next_wake(session.leader, session.now) == utc(2026, 12, 1, 7, 0)
+    session.now = utc(2026, 11, 25, 12, 0)
     session.command("resume")
-    assert session.leader.paused_until is None
+    assert session.leader.pauses == (Pause(date(2026, 11, 23), date(2026, 11, 25)),)
+    assert "not on pause" in text_of(session.command("resume"))
+
+
+def test_the_schedule_log_keeps_the_weekdays_in_force_each_day(session):
+    session.onboard()
+    assert session.leader.schedule_log == (ScheduleChange(date(2026, 11, 23), frozenset(range(5))),)
+    session.now = utc(2026, 11, 25, 12, 0)
+    session.command("remind", "mon,wed")
+    session.command("remind", "off")
+    log = session.leader.schedule_log
+    assert log[0] == ScheduleChange(date(2026, 11, 23), frozenset(range(5)))
+    assert log[-1] == ScheduleChange(date(2026, 11, 25), frozenset())  # the same day's changes keep the last
 
 
 def test_settings_offer_buttons_that_ask_again(session):

@@ -728,7 +728,7 @@ def test_a_second_long_poll_terminates_the_waiting_one_with_409(api: FakeBotApi)
         target=lambda: answers.append(api.handle(api.token, "getUpdates", {"timeout": 10}))
     )
     first.start()
-    api.wait_for(lambda a: a._long_poll is not None, timeout=2)
+    api.wait_for(lambda a: a.is_long_polling, timeout=2)
 
     async def second_poll(bot: telegram.Bot) -> list[telegram.Update]:
         threading.Timer(0.3, api.user_sends, args=(USER, "hi")).start()
@@ -761,7 +761,7 @@ def test_shutting_down_the_request_releases_a_waiting_long_poll(api: FakeBotApi)
         bot = telegram.Bot(api.token, request=request, get_updates_request=request)
         async with bot:
             poll = asyncio.create_task(bot.get_updates(timeout=30))
-            await asyncio.to_thread(api.wait_for, lambda a: a._long_poll is not None, 2)
+            await asyncio.to_thread(api.wait_for, lambda a: a.is_long_polling, 2)
             poll.cancel()
             started = time.monotonic()
         return time.monotonic() - started

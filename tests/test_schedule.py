@@ -3,7 +3,7 @@
 from datetime import date, time, timedelta
 
 from bot.core import schedule
-from bot.core.model import Delivery, Leader, Schedule
+from bot.core.model import Delivery, Leader, Pause, Schedule
 from tests.conftest import utc
 
 
@@ -44,13 +44,13 @@ def test_a_late_evening_slot_is_caught_up_after_midnight():
 
 
 def test_paused_days_have_no_slot():
-    paused = leader(paused_until=date(2026, 11, 26))
+    paused = leader(pauses=(Pause(date(2026, 11, 23), date(2026, 11, 26)),))
     assert schedule.due_slot(paused, utc(2026, 11, 24, 7, 30)) is None
     assert schedule.next_slot(paused, utc(2026, 11, 23, 12, 0)) == utc(2026, 11, 26, 7, 0)
 
 
 def test_a_long_pause_still_finds_the_next_slot():
-    paused = leader(paused_until=date(2027, 1, 20), schedule=Schedule(time(8, 0), frozenset({2})))
+    paused = leader(pauses=(Pause(date(2026, 11, 23), date(2027, 1, 20)),), schedule=Schedule(time(8, 0), frozenset({2})))
     slot = schedule.next_slot(paused, utc(2026, 11, 23, 12, 0))
     assert slot is not None and slot.date() >= date(2027, 1, 20)
 

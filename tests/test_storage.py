@@ -11,7 +11,7 @@ import pytest
 
 from bot.adapters.storage import LeaderStore, StorageError, write_atomically
 from bot.core.codec import leader_from_dict, leader_to_dict
-from bot.core.model import Delivery, Leader, LessonEvent, Schedule
+from bot.core.model import Delivery, Leader, LessonEvent, Pause, Schedule, ScheduleChange
 from tests.conftest import utc
 
 
@@ -19,7 +19,8 @@ def full_leader(user_id: int = 7) -> Leader:
     return Leader(
         user_id=user_id, chat_id=user_id, language="fr", timezone="America/Montreal",
         schedule=Schedule(time(7, 45), frozenset({0, 2, 4}), True), sector="health", onboarded=True,
-        awaiting=None, paused_until=date(2026, 12, 1), active=False, created_at=utc(2026, 11, 1, 8, 0),
+        awaiting=None, pauses=(Pause(date(2026, 11, 20), date(2026, 12, 1)),),
+        schedule_log=(ScheduleChange(date(2026, 11, 1), frozenset({0, 2, 4})),), active=False, created_at=utc(2026, 11, 1, 8, 0),
         events=(LessonEvent("welcome", "done", utc(2026, 11, 2, 8, 0), date(2026, 11, 2)),),
         delivery=Delivery(date(2026, 11, 2), "welcome", 99), later_at=utc(2026, 11, 2, 11, 0),
     )

@@ -226,7 +226,7 @@ def test_a_storage_failure_gets_a_polite_reply_and_no_details(tmp_path, monkeypa
             monkeypatch.undo()
             assert "went wrong" in bot.last(ANN).text
             assert "No space" not in bot.last(ANN).text
-            assert LeaderStore(tmp_path).get(ANN).paused_until is None
+            assert LeaderStore(tmp_path).get(ANN).pauses == ()
             assert "No space left on device" in caplog.text
 
     run(scenario())

@@ -16,7 +16,16 @@ from bot.core import schedule
 from bot.core.codec import leader_to_dict
 from bot.core.content import Content, Course, Lesson
 from bot.core.markup import Html, escape, shorten
-from bot.core.model import LANGUAGES, ONBOARDING_STEPS, Delivery, Leader, LessonEvent, Schedule
+from bot.core.model import (
+    LANGUAGES,
+    ONBOARDING_STEPS,
+    Delivery,
+    Leader,
+    LessonEvent,
+    Pause,
+    Schedule,
+    ScheduleChange,
+)
 from bot.core.parse import (
     InputError,
     language_from_code,
@@ -230,8 +239,9 @@ class Coach:
             days=self._days(leader.language, leader.schedule.days),
             next=self._when(leader, schedule.next_slot(leader, now)),
         )
-        if leader.paused_until:
-            text += "\n" + self.t(leader.language, "paused_until", date=self._date(leader, leader.paused_until))
+        pause = leader.pause_on(schedule.local_today(leader, now))
+        if pause is not None:
+            text += "\n" + self.t(leader.language, "paused_until", date=self._date(leader, pause.end))
         return text
 
     # --- entry points ----------------------------------------------------------------------------------------
@@ -413,15 +423,22 @@ class Coach:
             days = parse_pause_days(args)
         except InputError as error:
             return self._invalid(leader, error)
-        until = schedule.local_today(leader, now) + timedelta(days=days + 1)
-        changed = leader.with_(paused_until=until, later_at=None)
+        today = schedule.local_today(leader, now)
+        until = today + timedelta(days=days + 1)
+        kept = tuple(p for p in leader.pauses if not p.covers(today))
+        changed = leader.with_(pauses=(*kept, Pause(today, until)), later_at=None)
         text = self.t(leader.language, "paused", days=days, date=self._date(leader, until))
         return Outcome(changed, (Reply(text),))
 
     def _resume(self, leader: Leader, who: Who, args: str, now: datetime) -> Outcome:
-        if leader.paused_until is None or leader.paused_until <= schedule.local_today(leader, now):
-            return Outcome(leader.with_(paused_until=None), (Reply(self.t(leader.language, "not_paused")),))
-        changed = self._settle(leader.with_(paused_until=None), now)
+        today = schedule.local_today(leader, now)
+        pause = leader.pause_on(today)
+        if pause is None:
+            return Outcome(leader, (Reply(self.t(leader.language, "not_paused")),))
+        # The pause ends today; a pause that had not really begun is forgotten.
+        ended = () if pause.start >= today else (Pause(pause.start, today),)
+        kept = tuple(p for p in leader.pauses if p != pause) + ended
+        changed = self._settle(leader.with_(pauses=kept), now)
         text = self.t(leader.language, "resumed", summary=Html(self._summary(changed, now)))
         return Outcome(changed, (Reply(text),))
 
@@ -430,6 +447,7 @@ class Coach:
 
     def _settings_reply(self, leader: Leader, now: datetime, *, edit: bool = False) -> Reply:
         lang = leader.language
+        pause = leader.pause_on(schedule.local_today(leader, now))
         text = self.t(
             lang,
             "settings",
@@ -439,7 +457,7 @@ class Coach:
             days=self._days(lang, leader.schedule.days),
             sector=self._sector(leader),
             reminders=self.t(lang, "on" if leader.schedule.enabled else "off"),
-            pause=self._date(leader, leader.paused_until) if leader.paused_until else self.t(lang, "none"),
+            pause=self._date(leader, pause.end) if pause else self.t(lang, "none"),
         )
         toggle, toggle_label = ("rem:off", "button_reminders_off") if leader.schedule.enabled else (
             "rem:on", "button_reminders_on")
@@ -573,14 +591,19 @@ class Coach:
                        toast=self.t(lang, "saved"))
 
     def _settle(self, leader: Leader, now: datetime) -> Leader:
-        """After a schedule change, count today's slot as handled if its time has already passed.
+        """After a schedule change: log the scheduled weekdays, and count today's slot as handled if passed.
 
-        Without this, moving the lesson time to an hour ago (or finishing onboarding after it) would deliver a
-        lesson at once, as if the bot had been down.
+        Without the second part, moving the lesson time to an hour ago (or finishing onboarding after it) would
+        deliver a lesson at once, as if the bot had been down.
         """
         if not leader.onboarded:
             return leader
         today = schedule.local_today(leader, now)
+        days = leader.schedule.days if leader.schedule.enabled else frozenset()
+        log = leader.schedule_log
+        if not log or log[-1].days != days:
+            log = (*(c for c in log if c.since < today), ScheduleChange(today, days))
+            leader = leader.with_(schedule_log=log)
         if leader.delivery is not None and leader.delivery.local_date >= today:
             return leader
         if schedule.slot_on(leader, today) <= now:

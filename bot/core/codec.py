@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from bot.core.model import Delivery, Leader, LessonEvent, Schedule
+from bot.core.model import Delivery, Leader, LessonEvent, Pause, Schedule, ScheduleChange
 
 FORMAT_VERSION = 1
 
@@ -16,10 +16,6 @@ def _dt(value: datetime | None) -> str | None:
 
 def _parse_dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
-
-
-def _parse_date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
 
 
 def leader_to_dict(leader: Leader) -> dict[str, Any]:
@@ -38,7 +34,8 @@ def leader_to_dict(leader: Leader) -> dict[str, Any]:
         "sector": leader.sector,
         "onboarded": leader.onboarded,
         "awaiting": leader.awaiting,
-        "paused_until": leader.paused_until.isoformat() if leader.paused_until else None,
+        "pauses": [{"start": p.start.isoformat(), "end": p.end.isoformat()} for p in leader.pauses],
+        "schedule_log": [{"since": c.since.isoformat(), "days": sorted(c.days)} for c in leader.schedule_log],
         "active": leader.active,
         "created_at": _dt(leader.created_at),
         "events": [
@@ -75,7 +72,13 @@ def leader_from_dict(data: dict[str, Any]) -> Leader:
         sector=data.get("sector"),
         onboarded=bool(data.get("onboarded", False)),
         awaiting=data.get("awaiting"),
-        paused_until=_parse_date(data.get("paused_until")),
+        pauses=tuple(
+            Pause(date.fromisoformat(p["start"]), date.fromisoformat(p["end"])) for p in data.get("pauses", ())
+        ),
+        schedule_log=tuple(
+            ScheduleChange(date.fromisoformat(c["since"]), frozenset(int(d) for d in c["days"]))
+            for c in data.get("schedule_log", ())
+        ),
         active=bool(data.get("active", True)),
         created_at=_parse_dt(data.get("created_at")),
         events=tuple(

@@ -44,6 +44,26 @@ class Delivery:
 
 
 @dataclass(frozen=True)
+class Pause:
+    """Local dates on which the leader asked for no lessons: from `start` included to `end` excluded."""
+
+    start: date
+    end: date
+
+    def covers(self, day: date) -> bool:
+        """Whether this pause includes a local date."""
+        return self.start <= day < self.end
+
+
+@dataclass(frozen=True)
+class ScheduleChange:
+    """From a local date on, the weekdays that are scheduled (empty while lessons are switched off)."""
+
+    since: date
+    days: frozenset[int]
+
+
+@dataclass(frozen=True)
 class Leader:
     """Everything the coach keeps about one leader."""
 
@@ -55,12 +75,17 @@ class Leader:
     sector: str | None = None
     onboarded: bool = False
     awaiting: str | None = "language"
-    paused_until: date | None = None
+    pauses: tuple[Pause, ...] = ()
+    schedule_log: tuple[ScheduleChange, ...] = ()
     active: bool = True
     created_at: datetime | None = None
     events: tuple[LessonEvent, ...] = ()
     delivery: Delivery | None = None
     later_at: datetime | None = None
+
+    def pause_on(self, day: date) -> Pause | None:
+        """The pause covering a local date, if any."""
+        return next((p for p in reversed(self.pauses) if p.covers(day)), None)
 
     def with_(self, **changes: object) -> Leader:
         """Return a copy with some fields changed."""

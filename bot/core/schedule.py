@@ -33,8 +33,8 @@ def slot_on(leader: Leader, day: date) -> datetime:
 
 
 def is_paused(leader: Leader, day: date) -> bool:
-    """Whether a local date falls inside the leader's pause."""
-    return leader.paused_until is not None and day < leader.paused_until
+    """Whether a local date falls inside one of the leader's pauses."""
+    return leader.pause_on(day) is not None
 
 
 def _deliverable(leader: Leader, day: date) -> bool:
@@ -64,14 +64,17 @@ def next_slot(leader: Leader, now: datetime) -> datetime | None:
     """The next lesson slot strictly after `now`, or None when no lesson is scheduled at all."""
     if not (leader.onboarded and leader.active and leader.schedule.enabled and leader.schedule.days):
         return None
-    today = local_today(leader, now)
-    start = max(today, leader.paused_until) if leader.paused_until else today
-    for offset in range(0, 8 + (start - today).days):
-        day = today + timedelta(days=offset)
+    day = local_today(leader, now)
+    for _ in range(8):
+        pause = leader.pause_on(day)
+        while pause is not None:
+            day = pause.end
+            pause = leader.pause_on(day)
         if _deliverable(leader, day):
             slot = slot_on(leader, day)
             if slot > now:
                 return slot
+        day += timedelta(days=1)
     return None
 
 

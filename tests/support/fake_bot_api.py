@@ -47,9 +47,11 @@ __all__ = [
     "Call",
     "FakeBotApi",
     "FakeBotApiServer",
+    "HtmlParseError",
     "RecordingRequest",
     "SentMessage",
     "load_spec",
+    "parse_html",
     "spec_problems",
 ]
 
@@ -86,62 +88,20 @@ _COMMAND_NAME = re.compile(r"^[a-z0-9_]+$")
 _USER_COMMAND = re.compile(r"^/[A-Za-z0-9_]{1,64}(@[A-Za-z0-9_]{3,32})?")
 _DISCRIMINATOR = re.compile(r"(?:must be|always) [\"“]?([a-z_]+)")
 _CHAT_ACTIONS = frozenset(
-    {
-        "cancel",
-        "typing",
-        "record_video",
-        "upload_video",
-        "record_audio",
-        "record_voice",
-        "upload_audio",
-        "upload_voice",
-        "upload_photo",
-        "upload_document",
-        "choose_sticker",
-        "pick_up_location",
-        "find_location",
-        "record_video_note",
-        "upload_video_note",
-    }
+    """cancel typing record_video upload_video record_audio record_voice upload_audio upload_voice
+    upload_photo upload_document choose_sticker pick_up_location find_location record_video_note
+    upload_video_note""".split()
 )
-_INLINE_BUTTON_ACTIONS = (
-    "url",
-    "callback_data",
-    "callback_game",
-    "pay",
-    "switch_inline_query",
-    "switch_inline_query_chosen_chat",
-    "switch_inline_query_current_chat",
-    "login_url",
-    "web_app",
-    "copy_text",
+_INLINE_BUTTON_ACTIONS = tuple(  # in the order the real server looks for them
+    """url callback_data callback_game pay switch_inline_query switch_inline_query_chosen_chat
+    switch_inline_query_current_chat login_url web_app copy_text""".split()
 )
 # Every update kind but chat_member, message_reaction and message_reaction_count, as the real server defaults.
 _DEFAULT_ALLOWED_UPDATES = frozenset(
-    {
-        "message",
-        "edited_message",
-        "channel_post",
-        "edited_channel_post",
-        "business_connection",
-        "business_message",
-        "edited_business_message",
-        "deleted_business_messages",
-        "guest_message",
-        "inline_query",
-        "chosen_inline_result",
-        "callback_query",
-        "shipping_query",
-        "pre_checkout_query",
-        "purchased_paid_media",
-        "poll",
-        "poll_answer",
-        "my_chat_member",
-        "chat_join_request",
-        "chat_boost",
-        "removed_chat_boost",
-        "managed_bot",
-    }
+    """message edited_message channel_post edited_channel_post business_connection business_message
+    edited_business_message deleted_business_messages guest_message inline_query chosen_inline_result
+    callback_query shipping_query pre_checkout_query purchased_paid_media poll poll_answer my_chat_member
+    chat_join_request chat_boost removed_chat_boost managed_bot""".split()
 )
 _IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
 
@@ -331,8 +291,8 @@ def _object_error(value: JsonDict, type_name: str) -> str | None:
 # --------------------------------------------------------------------------------------------------
 
 
-class _EntityParseError(Exception):
-    """The HTML parser's refusal, worded as TDLib words it."""
+class HtmlParseError(Exception):
+    """The HTML parser's refusal, worded as TDLib words it (the API prefixes "can't parse entities: ")."""
 
 
 def _utf16_len(text: str) -> int:
@@ -355,11 +315,11 @@ def _decode_html_entity(text: str, pos: int) -> tuple[int, int]:
         end += 1
         if at(pos + 2) == "x":
             end += 1
-            while at(end) in "0123456789abcdefABCDEF" and at(end) != "\0":
+            while at(end) in "0123456789abcdefABCDEF":
                 code = code * 16 + int(at(end), 16)
                 end += 1
         else:
-            while at(end) in "0123456789" and at(end) != "\0":
+            while at(end) in "0123456789":
                 code = code * 10 + int(at(end))
                 end += 1
         if code == 0 or code >= 0x10FFFF or end - pos >= 10:
@@ -375,25 +335,7 @@ def _decode_html_entity(text: str, pos: int) -> tuple[int, int]:
 
 
 _HTML_TAGS = frozenset(
-    {
-        "a",
-        "b",
-        "strong",
-        "i",
-        "em",
-        "s",
-        "strike",
-        "del",
-        "u",
-        "ins",
-        "tg-spoiler",
-        "tg-emoji",
-        "tg-time",
-        "span",
-        "pre",
-        "code",
-        "blockquote",
-    }
+    "a b strong i em s strike del u ins tg-spoiler tg-emoji tg-time span pre code blockquote".split()
 )
 _SIMPLE_TAG_ENTITIES = {
     "b": "bold",
@@ -424,7 +366,7 @@ class _OpenTag:
 
 
 def parse_html(source: str) -> tuple[str, list[JsonDict]]:
-    """Telegram's HTML parse mode: the plain text and its entities, or `_EntityParseError`.
+    """Telegram's HTML parse mode: the plain text and its entities; `HtmlParseError` if the API refuses it.
 
     A port of TDLib's `parse_html`: the same accepted tags and attributes, the same character references, the
     same errors (with UTF-8 byte offsets). Unknown `&...;` references and a lone `>` are kept as text, as the
@@ -463,10 +405,10 @@ def parse_html(source: str) -> tuple[str, list[JsonDict]]:
             while not _is_space(at(i)) and at(i) != ">":
                 i += 1
             if at(i) == "\0":
-                raise _EntityParseError(f"Unclosed start tag at byte offset {offset}")
+                raise HtmlParseError(f"Unclosed start tag at byte offset {offset}")
             tag = source[begin + 1 : i].lower()
             if tag not in _HTML_TAGS:
-                raise _EntityParseError(f'Unsupported start tag "{tag}" at byte offset {offset}')
+                raise HtmlParseError(f'Unsupported start tag "{tag}" at byte offset {offset}')
             argument, date = "", 0
             while at(i) != ">":
                 while at(i) != "\0" and _is_space(at(i)):
@@ -478,14 +420,12 @@ def parse_html(source: str) -> tuple[str, list[JsonDict]]:
                     i += 1
                 attribute = source[name_begin:i]
                 if not attribute:
-                    raise _EntityParseError(
-                        f'Empty attribute name in the tag "{tag}" at byte offset {offset}'
-                    )
+                    raise HtmlParseError(f'Empty attribute name in the tag "{tag}" at byte offset {offset}')
                 while at(i) != "\0" and _is_space(at(i)):
                     i += 1
                 if at(i) != "=":
                     if at(i) == "\0":
-                        raise _EntityParseError(f'Unclosed start tag "{tag}" at byte offset {offset}')
+                        raise HtmlParseError(f'Unclosed start tag "{tag}" at byte offset {offset}')
                     if tag == "blockquote" and attribute == "expandable":
                         argument = "1"
                     continue
@@ -493,14 +433,14 @@ def parse_html(source: str) -> tuple[str, list[JsonDict]]:
                 while at(i) != "\0" and _is_space(at(i)):
                     i += 1
                 if at(i) == "\0":
-                    raise _EntityParseError(f'Unclosed start tag "{tag}" at byte offset {offset}')
+                    raise HtmlParseError(f'Unclosed start tag "{tag}" at byte offset {offset}')
                 if at(i) not in "'\"":
                     token_begin = i
                     while at(i).isascii() and (at(i).isalnum() or at(i) in ".-") and at(i) != "\0":
                         i += 1
                     value = source[token_begin:i].lower()
                     if not _is_space(at(i)) and at(i) != ">":
-                        raise _EntityParseError(
+                        raise HtmlParseError(
                             f"Unexpected end of name token at byte offset {_byte_offset(source, token_begin)}"
                         )
                 else:
@@ -520,7 +460,7 @@ def parse_html(source: str) -> tuple[str, list[JsonDict]]:
                         i += 1
                     value = "".join(chars)
                 if at(i) == "\0":
-                    raise _EntityParseError(f"Unclosed start tag at byte offset {offset}")
+                    raise HtmlParseError(f"Unclosed start tag at byte offset {offset}")
                 if tag == "a" and attribute == "href":
                     argument = value
                 elif tag == "code" and attribute == "class" and value.startswith("language-"):
@@ -536,24 +476,24 @@ def parse_html(source: str) -> tuple[str, list[JsonDict]]:
                 elif tag == "tg-time" and attribute == "format":
                     argument = value
             if tag == "span" and argument != "spoiler":
-                raise _EntityParseError(f'Tag "span" must have class "tg-spoiler" at byte offset {offset}')
+                raise HtmlParseError(f'Tag "span" must have class "tg-spoiler" at byte offset {offset}')
             stack.append(_OpenTag(tag, argument, date, utf16, len(out)))
             i += 1
             continue
 
         if not stack:
-            raise _EntityParseError(f"Unexpected end tag at byte offset {offset}")
+            raise HtmlParseError(f"Unexpected end tag at byte offset {offset}")
         while not _is_space(at(i)) and at(i) != ">":
             i += 1
         end_tag = source[begin + 2 : i].lower()
         while _is_space(at(i)) and at(i) != "\0":
             i += 1
         if at(i) != ">":
-            raise _EntityParseError(f"Unclosed end tag at byte offset {offset}")
+            raise HtmlParseError(f"Unclosed end tag at byte offset {offset}")
         open_tag = stack.pop()
         if end_tag and end_tag != open_tag.name:
             expected, found = f"</{open_tag.name}>", f"</{end_tag}>"
-            raise _EntityParseError(
+            raise HtmlParseError(
                 f'Unmatched end tag at byte offset {offset}, expected "{expected}", found "{found}"'
             )
         if utf16 > open_tag.utf16_offset:
@@ -562,9 +502,9 @@ def parse_html(source: str) -> tuple[str, list[JsonDict]]:
                 _add_entity(entities, entity)
         i += 1
     if stack:
-        raise _EntityParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1].name}"')
+        raise HtmlParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1].name}"')
     if has_surrogate:
-        raise _EntityParseError(
+        raise HtmlParseError(
             "Text contains invalid Unicode characters after decoding HTML entities, check for unmatched "
             "surrogate code units"
         )
@@ -581,7 +521,7 @@ def _entity_for(tag: _OpenTag, length: int, inner_text: str) -> JsonDict | None:
         return entity | {"type": _SIMPLE_TAG_ENTITIES[tag.name]}
     if tag.name == "tg-emoji":
         if not _INTEGER.match(tag.argument) or int(tag.argument) == 0:
-            raise _EntityParseError("Invalid custom emoji identifier specified")
+            raise HtmlParseError("Invalid custom emoji identifier specified")
         return entity | {"type": "custom_emoji", "custom_emoji_id": tag.argument}
     if tag.name == "tg-time":
         if tag.date <= 0:
@@ -878,6 +818,7 @@ class FakeBotApi:
         if self._long_poll is not None:
             self._long_poll.outcome = "conflict"
         poll = self._long_poll = _LongPoll()
+        self._condition.notify_all()  # wakes the poll this one terminates, and any wait_for watching polls
         deadline = time.monotonic() + timeout
         while not self._updates and not poll.outcome and time.monotonic() < deadline:
             self._condition.wait(deadline - time.monotonic())
@@ -1327,6 +1268,12 @@ class FakeBotApi:
         with self._condition:
             return [call for call in self.calls if call.method.lower() == method.lower()]
 
+    @property
+    def is_long_polling(self) -> bool:
+        """Whether a getUpdates call is waiting for an update right now."""
+        with self._condition:
+            return self._long_poll is not None
+
     def pending_updates(self) -> list[JsonDict]:
         """The updates getUpdates has not had confirmed yet (by a later offset)."""
         with self._condition:
@@ -1349,12 +1296,16 @@ class FakeBotApi:
         """Make a waiting getUpdates return now, with what it has (used when a client shuts down)."""
         with self._condition:
             if self._long_poll is not None:
-                pass
+                self._long_poll.outcome = "released"
                 self._long_poll = None
             self._condition.notify_all()
 
     def wait_for(self, predicate: Callable[[FakeBotApi], bool], timeout: float = 10.0) -> None:
-        """Block until `predicate(self)` is true; after `timeout`, AssertionError saying what happened."""
+        """Block until `predicate(self)` is true; after `timeout`, AssertionError saying what happened.
+
+        Call it from a thread other than the bot's event loop (the bot must be able to run meanwhile), e.g.
+        `await asyncio.to_thread(api.wait_for, ...)`. The predicate is evaluated with the fake's lock held.
+        """
         with self._condition:
             if self._condition.wait_for(lambda: predicate(self), timeout):
                 return
@@ -1418,7 +1369,7 @@ def _formatted_text(params: dict[str, str], text_name: str, entities_name: str) 
         if mode == "html":
             try:
                 raw, entities = parse_html(raw)
-            except _EntityParseError as error:
+            except HtmlParseError as error:
                 raise _bad(f"can't parse entities: {error}") from None
         elif mode in ("markdown", "markdownv2"):
             raise _bad(f"parse_mode {params['parse_mode']} is not emulated by the fake Bot API; use HTML")
