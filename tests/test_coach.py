@@ -7,6 +7,7 @@ from datetime import date, time, timedelta
 
 import pytest
 
+from bot.core import schedule
 from bot.core.coach import Coach, Command, Other, Outcome, Press, Text, Who
 from bot.core.markup import MAX_MESSAGE, html_problems, html_to_text
 from bot.core.model import Leader, Pause, Schedule, ScheduleChange
@@ -190,7 +191,8 @@ def test_the_daily_wake_delivers_once_per_local_day(coach):
     claimed = outcome.leader
     assert claimed.delivery.local_date == date(2026, 11, 24)
     assert coach.wake(claimed, slot + timedelta(minutes=1)).replies == ()
-    assert coach.next_wake(claimed, slot) == utc(2026, 11, 25, 7, 0)
+    assert schedule.next_slot(claimed, slot) == utc(2026, 11, 25, 7, 0)
+    assert coach.next_wake(claimed, slot) == utc(2026, 11, 24, 17, 0)  # the evening nudge, if nothing is done
 
 
 def test_the_daily_wake_resends_an_unfinished_lesson_the_next_day(coach):
@@ -205,7 +207,7 @@ def test_onboarding_after_the_lesson_time_waits_for_the_next_day(coach):
     session = Session(coach, now=utc(2026, 11, 23, 8, 0))  # 09:00 in Paris, lesson time 08:00
     session.onboard()
     assert coach.wake(session.leader, session.now).replies == ()
-    assert coach.next_wake(session.leader, session.now) == utc(2026, 11, 24, 7, 0)
+    assert coach.next_wake(session.leader, session.now) == utc(2026, 11, 24, 7, 0)  # and no nudge tonight
 
 
 def test_later_brings_the_lesson_back_in_three_hours(coach):
@@ -363,3 +365,52 @@ def test_the_command_menu_is_valid_in_both_languages(coach):
         for name, description in menu:
             assert name.isascii() and name.islower() and 1 <= len(name) <= 32
             assert 1 <= len(description) <= 256
+
+
+def test_reminders_of_the_leaders_own_are_added_listed_sent_once_and_deleted(coach):
+    session = Session(coach)
+    session.onboard()
+    added = session.command("remind", "fri 17:00 Share the <b>week's</b> best read")
+    assert "Share the &lt;b&gt;week's&lt;/b&gt; best read" in added.replies[0].text
+    assert "1. Fri 17:00" in text_of(session.command("remind", "list"))
+    friday = utc(2026, 11, 27, 16, 0)  # 17:00 in Paris
+    assert coach.next_wake(session.leader, session.now) <= friday
+    woken = coach.wake(session.leader, friday)
+    assert any("best read" in html_to_text(r.text) for r in woken.replies)
+    assert coach.wake(woken.leader, friday + timedelta(minutes=5)).replies == ()
+    session.leader = woken.leader
+    session.command("remind", "delete 1")
+    assert session.leader.reminders == ()
+    bad = session.command("remind", "delete 3")
+    assert "/remind list" in text_of(bad)
+
+
+def test_the_evening_nudge_comes_once_only_when_nothing_is_done_and_rotates(coach):
+    session = Session(coach)
+    session.onboard()
+    texts = []
+    leader = session.leader
+    for day in (24, 25):
+        leader = coach.wake(leader, utc(2026, 11, day, 7, 0)).leader  # the lesson, not done
+        evening = coach.wake(leader, utc(2026, 11, day, 17, 0))
+        assert len(evening.replies) == 1 and "go:today" in buttons_of(evening)
+        texts.append(evening.replies[0].text)
+        leader = evening.leader
+        assert coach.wake(leader, utc(2026, 11, day, 17, 30)).replies == ()  # at most once a day
+    assert texts[0] != texts[1]
+    # A day with the lesson done: no nudge.
+    leader = coach.wake(leader, utc(2026, 11, 26, 7, 0)).leader
+    done = coach.handle(leader, WHO, Press("done:welcome"), utc(2026, 11, 26, 9, 0)).leader
+    assert coach.wake(done, utc(2026, 11, 26, 17, 0)).replies == ()
+
+
+def test_the_evening_nudge_can_be_moved_or_switched_off(session):
+    session.onboard()
+    session.press("set:nudge")
+    session.press("nudge:2000")
+    assert session.leader.nudge_at == time(20, 0)
+    session.press("nudge:off")
+    assert session.leader.nudge_at is None
+    session.press("goal:3")
+    assert session.leader.weekly_goal == 3
+    assert "Weekly goal: 3" in text_of(session.command("settings"))

@@ -13,6 +13,7 @@ from bot.core.parse import (
     parse_days,
     parse_language,
     parse_pause_days,
+    RemindRequest,
     parse_remind,
     parse_time,
     parse_timezone,
@@ -89,13 +90,25 @@ def test_pause_reads_days():
 
 
 def test_remind_reads_time_and_days_in_any_order():
-    assert parse_remind("07:45 mon-fri") == (time(7, 45), frozenset(range(5)), None)
-    assert parse_remind("lun,mer 8h") == (time(8, 0), frozenset({0, 2}), None)
-    assert parse_remind("off") == (None, None, False)
-    assert parse_remind("on") == (None, None, True)
+    assert parse_remind("07:45 mon-fri") == RemindRequest("schedule", at=time(7, 45), days=frozenset(range(5)))
+    assert parse_remind("lun,mer 8h") == RemindRequest("schedule", at=time(8, 0), days=frozenset({0, 2}))
+    assert parse_remind("8h tous les jours") == RemindRequest("schedule", at=time(8, 0), days=frozenset(range(7)))
+    assert parse_remind("off") == RemindRequest("toggle", enabled=False)
+    assert parse_remind("on") == RemindRequest("toggle", enabled=True)
     with pytest.raises(InputError) as error:
         parse_remind("tomorrow-ish")
     assert error.value.key == "error_remind"
+
+
+def test_remind_reads_reminders_of_the_leaders_own():
+    assert parse_remind("fri 17:00 Share the week's best read") == RemindRequest(
+        "add", at=time(17, 0), days=frozenset({4}), text="Share the week's best read")
+    assert parse_remind("ven 17h Partager <b>la</b> lecture").text == "Partager <b>la</b> lecture"
+    assert parse_remind("list") == RemindRequest("list")
+    assert parse_remind("delete 2") == RemindRequest("delete", index=2)
+    for bad in ("delete", "delete x", "delete 0", "fri 17:00 " + "x" * 300):
+        with pytest.raises(InputError):
+            parse_remind(bad)
 
 
 @given(st.text(max_size=300))

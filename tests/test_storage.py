@@ -11,7 +11,16 @@ import pytest
 
 from bot.adapters.storage import LeaderStore, StorageError, write_atomically
 from bot.core.codec import leader_from_dict, leader_to_dict
-from bot.core.model import Delivery, Leader, LessonEvent, Pause, Schedule, ScheduleChange
+from bot.core.model import (
+    Delivery,
+    Leader,
+    LessonEvent,
+    Pause,
+    PostEvent,
+    Reminder,
+    Schedule,
+    ScheduleChange,
+)
 from tests.conftest import utc
 
 
@@ -23,6 +32,9 @@ def full_leader(user_id: int = 7) -> Leader:
         schedule_log=(ScheduleChange(date(2026, 11, 1), frozenset({0, 2, 4})),), active=False, created_at=utc(2026, 11, 1, 8, 0),
         events=(LessonEvent("welcome", "done", utc(2026, 11, 2, 8, 0), date(2026, 11, 2)),),
         delivery=Delivery(date(2026, 11, 2), "welcome", 99), later_at=utc(2026, 11, 2, 11, 0),
+        posts=(PostEvent("https://example.org/a", utc(2026, 11, 2, 9, 0), date(2026, 11, 2)),),
+        reminders=(Reminder(frozenset({4}), time(17, 0), "Share the week's best read", date(2026, 11, 6)),),
+        nudge_at=None, nudged_on=date(2026, 11, 3), nudge_turn=4, weekly_goal=3, freezes_told=date(2026, 11, 1),
     )
 
 

@@ -90,7 +90,8 @@ def test_the_daily_lesson_is_scheduled_and_sent_once(tmp_path):
             await bot.run_job(ANN)
             assert len(bot.api.messages(ANN)) == before + 1
             assert "Your minute of the day" in bot.last(ANN).text
-            assert bot.when(ANN) == utc(2026, 11, 24, 7, 0)
+            assert bot.when(ANN) == utc(2026, 11, 23, 17, 0)  # the evening nudge, as nothing is done yet
+            bot.now = utc(2026, 11, 23, 7, 1)
             await bot.run_job(ANN)  # fired again by mistake on the same day: nothing is sent
             assert len(bot.api.messages(ANN)) == before + 1
 
@@ -110,7 +111,7 @@ def test_jobs_are_rebuilt_from_storage_and_a_missed_lesson_is_caught_up(tmp_path
             await bot.run_job(ANN)
             assert "done:welcome" in buttons(bot.last(ANN))
         async with Harness(tmp_path, api=api, now=utc(2026, 11, 23, 9, 30)) as bot:
-            assert bot.when(ANN) == utc(2026, 11, 24, 7, 0)  # not twice
+            assert bot.when(ANN) == utc(2026, 11, 23, 17, 0)  # the lesson not twice; the evening nudge next
 
     run(first_run())
     run(after_restart())

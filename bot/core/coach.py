@@ -23,6 +23,7 @@ from bot.core.model import (
     Leader,
     LessonEvent,
     Pause,
+    Reminder,
     Schedule,
     ScheduleChange,
 )
@@ -148,6 +149,17 @@ COMMANDS: tuple[str, ...] = (
     "pause", "resume", "export", "delete", "help", "start",
 )
 MAX_ECHO = 32
+# Button verbs that answer a question, and the question (step) they answer.
+ANSWER_VERBS = {"lang": "language", "tz": "timezone", "time": "time", "days": "days", "sec": "sector",
+                "nudge": "nudge", "goal": "goal"}
+SETTING_STEPS = (*ONBOARDING_STEPS, "nudge", "goal")
+NUDGE_CHOICES: tuple[time, ...] = (time(17, 0), time(18, 0), time(19, 0), time(20, 0))
+MAX_REMINDERS = 10
+NUDGES = 5  # nudge_0 .. nudge_4 in the catalog, taken in turn
+
+
+def _is_off(value: str) -> bool:
+    return value.strip().lower() in ("off", "non", "no", "aucun", "none", "stop")
 
 
 def _days_code(days: frozenset[int]) -> str:
@@ -264,24 +276,41 @@ class Coach:
         return Outcome(leader, (Reply(self.t(language, "unsupported_message")),))
 
     def wake(self, leader: Leader, now: datetime) -> Outcome:
-        """Act at a scheduled moment: deliver the day's lesson, or bring back a lesson put off for later."""
+        """Act at a scheduled moment: the day's lesson, a lesson put off for later, reminders, the evening nudge.
+
+        What is sent is recorded in the returned leader (the day's lesson as delivered, a reminder as sent), so
+        that storing it before sending makes each of them go out at most once.
+        """
         if not leader.active:
             return Outcome(leader)
+        lang = leader.language
+        replies: list[Reply] = []
         slot = schedule.due_slot(leader, now)
         if slot is not None:
             day = schedule.local_now(slot, leader.timezone).date()
             lesson = self._course(leader).current(leader.finished_ids)
-            claimed = leader.with_(delivery=Delivery(day, lesson.id if lesson else ""), later_at=None)
-            if lesson is None:
-                return Outcome(claimed)
-            return Outcome(claimed, (self._lesson_reply(claimed, lesson, now, intro="intro_daily"),))
-        if leader.later_at is not None and leader.later_at <= now:
-            cleared = leader.with_(later_at=None)
+            leader = leader.with_(delivery=Delivery(day, lesson.id if lesson else ""), later_at=None)
+            if lesson is not None:
+                replies.append(self._lesson_reply(leader, lesson, now, intro="intro_daily"))
+        elif leader.later_at is not None and leader.later_at <= now:
             lesson = self._pending_lesson(leader)
-            if lesson is None or schedule.is_paused(leader, schedule.local_today(leader, now)):
-                return Outcome(cleared)
-            return Outcome(cleared, (self._lesson_reply(cleared, lesson, now, intro="intro_later"),))
-        return Outcome(leader)
+            leader = leader.with_(later_at=None)
+            if lesson is not None and not schedule.is_paused(leader, schedule.local_today(leader, now)):
+                replies.append(self._lesson_reply(leader, lesson, now, intro="intro_later"))
+        reminders = list(leader.reminders)
+        for index, reminder in enumerate(reminders):
+            day = schedule.due_reminder(leader, reminder, now)
+            if day is not None:
+                reminders[index] = Reminder(reminder.days, reminder.at, reminder.text, day)
+                replies.append(Reply(self.t(lang, "reminder", text=reminder.text)))
+        leader = leader.with_(reminders=tuple(reminders))
+        nudge_day = schedule.due_nudge(leader, now)
+        if nudge_day is not None and slot is None:
+            key = f"nudge_{leader.nudge_turn % NUDGES}"
+            leader = leader.with_(nudged_on=nudge_day, nudge_turn=leader.nudge_turn + 1)
+            keyboard = ((Button(self.t(lang, "button_today"), data="go:today"),),)
+            replies.append(Reply(self.t(lang, key), keyboard))
+        return Outcome(leader, tuple(replies))
 
     def next_wake(self, leader: Leader, now: datetime) -> datetime | None:
         """When `wake` must next run for this leader (None: nothing scheduled)."""
@@ -392,20 +421,53 @@ class Coach:
         return Outcome(leader, (Reply("\n".join(lines)),))
 
     def _remind(self, leader: Leader, who: Who, args: str, now: datetime) -> Outcome:
+        lang = leader.language
         if not args:
-            text = self._summary(leader, now) + "\n\n" + self.t(leader.language, "remind_usage")
+            text = "\n\n".join((self._summary(leader, now), self._reminder_list(leader), self.t(lang, "remind_usage")))
             return Outcome(leader, (Reply(text),))
         try:
-            at, days, enabled = parse_remind(args)
+            request = parse_remind(args)
         except InputError as error:
             return self._invalid(leader, error)
+        if request.action == "list":
+            return Outcome(leader, (Reply(self._reminder_list(leader)),))
+        if request.action == "delete":
+            index = (request.index or 0) - 1
+            if not 0 <= index < len(leader.reminders):
+                return self._invalid(leader, InputError("error_reminder_index"))
+            gone = leader.reminders[index]
+            changed = leader.with_(reminders=leader.reminders[:index] + leader.reminders[index + 1 :])
+            return Outcome(changed, (Reply(self.t(lang, "reminder_deleted", text=gone.text)),))
+        if request.action == "add":
+            if len(leader.reminders) >= MAX_REMINDERS:
+                return self._invalid(leader, InputError("error_reminder_count"))
+            days, at = request.days or frozenset(range(7)), request.at or leader.schedule.at
+            today = schedule.local_today(leader, now)
+            # Added after its time today: it starts with the next occurrence, not at once.
+            sent = today if schedule.at_local(leader, today, at) <= now else None
+            reminder = Reminder(days, at, request.text or "", sent)
+            changed = leader.with_(reminders=(*leader.reminders, reminder))
+            text = self.t(lang, "reminder_added", when=self._reminder_when(lang, reminder), text=reminder.text)
+            return Outcome(changed, (Reply(text),))
         sched = leader.schedule
-        if enabled is not None:
-            sched = Schedule(sched.at, sched.days, enabled)
+        if request.action == "toggle":
+            sched = Schedule(sched.at, sched.days, bool(request.enabled))
         else:
-            sched = Schedule(at or sched.at, days or sched.days, True)
+            sched = Schedule(request.at or sched.at, request.days or sched.days, True)
         changed = self._settle(leader.with_(schedule=sched), now)
-        return Outcome(changed, (Reply(self.t(leader.language, "remind_saved", summary=Html(self._summary(changed, now)))),))
+        return Outcome(changed, (Reply(self.t(lang, "remind_saved", summary=Html(self._summary(changed, now)))),))
+
+    def _reminder_when(self, language: str, reminder: Reminder) -> str:
+        return f"{self._days(language, reminder.days)} {self._time(reminder.at)}"
+
+    def _reminder_list(self, leader: Leader) -> str:
+        lang = leader.language
+        if not leader.reminders:
+            return self.t(lang, "reminders_none")
+        lines = [self.t(lang, "reminders_title")]
+        for number, reminder in enumerate(leader.reminders, 1):
+            lines.append(f"{number}. {escape(self._reminder_when(lang, reminder))} — {escape(reminder.text)}")
+        return "\n".join(lines)
 
     def _timezone(self, leader: Leader, who: Who, args: str, now: datetime) -> Outcome:
         if not args:
@@ -458,6 +520,8 @@ class Coach:
             sector=self._sector(leader),
             reminders=self.t(lang, "on" if leader.schedule.enabled else "off"),
             pause=self._date(leader, pause.end) if pause else self.t(lang, "none"),
+            nudge=self._time(leader.nudge_at) if leader.nudge_at else self.t(lang, "off"),
+            goal=leader.weekly_goal or len(leader.schedule.days),
         )
         toggle, toggle_label = ("rem:off", "button_reminders_off") if leader.schedule.enabled else (
             "rem:on", "button_reminders_on")
@@ -467,6 +531,8 @@ class Coach:
             (Button(self.t(lang, "button_time"), data="set:time"),
              Button(self.t(lang, "button_days"), data="set:days")),
             (Button(self.t(lang, "button_sector"), data="set:sector"),
+             Button(self.t(lang, "button_nudge"), data="set:nudge")),
+            (Button(self.t(lang, "button_goal"), data="set:goal"),
              Button(self.t(lang, toggle_label), data=toggle)),
         )
         return Reply(text, keyboard, edit=edit)
@@ -488,10 +554,9 @@ class Coach:
         verb, _, arg = data.partition(":")
         lang = leader.language
         stale = Outcome(leader, toast=self.t(lang, "button_expired"))
-        if verb in ("lang", "tz", "time", "days", "sec"):
-            step = {"lang": "language", "tz": "timezone", "time": "time", "days": "days", "sec": "sector"}[verb]
-            return self._answer(leader, step, arg, now, typed=False)
-        if verb == "set" and arg in ONBOARDING_STEPS:
+        if verb in ANSWER_VERBS:
+            return self._answer(leader, ANSWER_VERBS[verb], arg, now, typed=False)
+        if verb == "set" and arg in SETTING_STEPS:
             return Outcome(leader.with_(awaiting=arg), (self._ask(leader, arg),))
         if verb == "rem" and arg in ("on", "off"):
             changed = self._settle(leader.with_(schedule=Schedule(leader.schedule.at, leader.schedule.days,
@@ -536,6 +601,11 @@ class Coach:
             rows = [tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3)]
         elif step == "days":
             rows = [(Button(self._days(lang, days), data=f"days:{_days_code(days)}"),) for days in DAY_CHOICES]
+        elif step == "nudge":
+            buttons = [Button(self._time(at), data=f"nudge:{at.strftime('%H%M')}") for at in NUDGE_CHOICES]
+            rows = [tuple(buttons), (Button(self.t(lang, "button_nudge_off"), data="nudge:off"),)]
+        elif step == "goal":
+            rows = [tuple(Button(str(n), data=f"goal:{n}") for n in range(1, 8))]
         else:
             buttons = [Button(s.label(lang), data=f"sec:{s.id}") for s in self.content.sectors]
             rows = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
@@ -558,6 +628,14 @@ class Coach:
         if step == "days":
             days = parse_days(value) if typed else _parse_days_code(value)
             return leader.with_(schedule=Schedule(leader.schedule.at, days, leader.schedule.enabled))
+        if step == "nudge":
+            if _is_off(value):
+                return leader.with_(nudge_at=None)
+            return leader.with_(nudge_at=parse_time(value if typed else f"{value[:2]}:{value[2:]}"))
+        if step == "goal":
+            if not value.strip().isdigit() or not 1 <= int(value.strip()) <= 7:
+                raise InputError("error_goal")
+            return leader.with_(weekly_goal=int(value.strip()))
         folded = value.strip().casefold()
         for sector in self.content.sectors:
             if folded == sector.id or folded in (label.casefold() for label in sector.labels.values()):

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from bot.core.model import Delivery, Leader, LessonEvent, Pause, Schedule, ScheduleChange
+from bot.core.model import (
+    Delivery,
+    Leader,
+    LessonEvent,
+    Pause,
+    PostEvent,
+    Reminder,
+    Schedule,
+    ScheduleChange,
+)
 
 FORMAT_VERSION = 1
 
@@ -16,6 +25,14 @@ def _dt(value: datetime | None) -> str | None:
 
 def _parse_dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _parse_day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 def leader_to_dict(leader: Leader) -> dict[str, Any]:
@@ -52,6 +69,17 @@ def leader_to_dict(leader: Leader) -> dict[str, Any]:
             else None
         ),
         "later_at": _dt(leader.later_at),
+        "posts": [{"key": p.key, "at": p.at.isoformat(), "local_date": p.local_date.isoformat()} for p in leader.posts],
+        "reminders": [
+            {"days": sorted(r.days), "at": r.at.strftime("%H:%M"), "text": r.text,
+             "sent_on": r.sent_on.isoformat() if r.sent_on else None}
+            for r in leader.reminders
+        ],
+        "nudge_at": leader.nudge_at.strftime("%H:%M") if leader.nudge_at else None,
+        "nudged_on": _day(leader.nudged_on),
+        "nudge_turn": leader.nudge_turn,
+        "weekly_goal": leader.weekly_goal,
+        "freezes_told": _day(leader.freezes_told),
     }
 
 
@@ -100,4 +128,18 @@ def leader_from_dict(data: dict[str, Any]) -> Leader:
             else None
         ),
         later_at=_parse_dt(data.get("later_at")),
+        posts=tuple(
+            PostEvent(p["key"], datetime.fromisoformat(p["at"]), date.fromisoformat(p["local_date"]))
+            for p in data.get("posts", ())
+        ),
+        reminders=tuple(
+            Reminder(frozenset(int(d) for d in r["days"]), time.fromisoformat(r["at"]), str(r["text"]),
+                     _parse_day(r.get("sent_on")))
+            for r in data.get("reminders", ())
+        ),
+        nudge_at=time.fromisoformat(data.get("nudge_at", "18:00")) if data.get("nudge_at", "18:00") else None,
+        nudged_on=_parse_day(data.get("nudged_on")),
+        nudge_turn=int(data.get("nudge_turn", 0)),
+        weekly_goal=data.get("weekly_goal"),
+        freezes_told=_parse_day(data.get("freezes_told")),
     )

@@ -64,6 +64,28 @@ class ScheduleChange:
 
 
 @dataclass(frozen=True)
+class PostEvent:
+    """A suggested post the leader said they shared."""
+
+    key: str
+    at: datetime
+    local_date: date
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A reminder of the leader's own, with its text, on some weekdays at a local time."""
+
+    days: frozenset[int]
+    at: time
+    text: str
+    sent_on: date | None = None
+
+
+DEFAULT_NUDGE = time(18, 0)
+
+
+@dataclass(frozen=True)
 class Leader:
     """Everything the coach keeps about one leader."""
 
@@ -82,6 +104,13 @@ class Leader:
     events: tuple[LessonEvent, ...] = ()
     delivery: Delivery | None = None
     later_at: datetime | None = None
+    posts: tuple[PostEvent, ...] = ()
+    reminders: tuple[Reminder, ...] = ()
+    nudge_at: time | None = DEFAULT_NUDGE
+    nudged_on: date | None = None
+    nudge_turn: int = 0
+    weekly_goal: int | None = None
+    freezes_told: date | None = None
 
     def pause_on(self, day: date) -> Pause | None:
         """The pause covering a local date, if any."""
@@ -95,6 +124,12 @@ class Leader:
     def finished_ids(self) -> frozenset[str]:
         """Lessons done or skipped."""
         return frozenset(e.lesson_id for e in self.events)
+
+    def actions_on(self, day: date) -> int:
+        """Lessons done and posts shared on a local date."""
+        return sum(1 for e in self.events if e.kind == "done" and e.local_date == day) + sum(
+            1 for p in self.posts if p.local_date == day
+        )
 
     @property
     def done_ids(self) -> frozenset[str]:

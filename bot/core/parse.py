@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import time
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
@@ -172,24 +173,70 @@ def language_from_code(code: str | None) -> str:
     return "fr" if (code or "").lower().startswith("fr") else "en"
 
 
-def parse_remind(text: str) -> tuple[time | None, frozenset[int] | None, bool | None]:
-    """Read `/remind` arguments: a time, days, or on/off, in any order. Returns (time, days, enabled)."""
-    value = _clean(text[:MAX_ARGUMENT_LENGTH])
-    if value in ("off", "stop", "non", "no", "arret", "desactiver"):
-        return None, None, False
-    if value in ("on", "oui", "yes", "start", "activer"):
-        return None, None, True
+MAX_REMINDER_TEXT = 200
+
+
+@dataclass(frozen=True)
+class RemindRequest:
+    """What `/remind ...` asks for.
+
+    action is "schedule" (time and/or days of the daily lesson), "toggle" (enabled), "list", "delete" (index,
+    1-based) or "add" (a reminder of the leader's own: days, time and text).
+    """
+
+    action: str
     at: time | None = None
-    rest: list[str] = []
-    for token in value.split():
-        if at is None and re.match(r"^\d", token):
-            at = parse_time(token)
+    days: frozenset[int] | None = None
+    enabled: bool | None = None
+    text: str | None = None
+    index: int | None = None
+
+
+_OFF = ("off", "stop", "non", "no", "arret", "desactiver")
+_ON = ("on", "oui", "yes", "start", "activer", "reprendre")
+
+
+def parse_remind(text: str) -> RemindRequest:
+    """Read `/remind` arguments: `07:45 mon-fri`, `off`, `on`, `list`, `delete 2`, or `fri 17:00 Some text`."""
+    raw = " ".join("".join(c for c in text[: MAX_ARGUMENT_LENGTH + MAX_REMINDER_TEXT] if c.isprintable()).split())
+    value = _clean(raw)
+    if value in _OFF or value in _ON:
+        return RemindRequest("toggle", enabled=value in _ON)
+    if value in ("list", "liste", "ls"):
+        return RemindRequest("list")
+    words = value.split()
+    if words and words[0] in ("delete", "del", "remove", "supprimer", "suppr", "effacer"):
+        if len(words) == 2 and words[1].isdigit() and 1 <= int(words[1]) <= 99:
+            return RemindRequest("delete", index=int(words[1]))
+        raise InputError("error_reminder_index")
+    tokens = raw.split()
+    at: time | None = None
+    days: set[int] = set()
+    used = 0
+    for token in tokens:
+        folded = _clean(token)
+        if at is None and re.match(r"^\d", folded):
+            at = parse_time(folded)
         else:
-            rest.append(token)
-    try:
-        days = parse_days(" ".join(rest)) if rest else None
-    except InputError:
-        raise InputError("error_remind") from None
-    if at is None and days is None:
+            try:
+                days |= parse_days(folded)
+            except InputError:
+                break
+        used += 1
+    rest = tokens[used:]
+    if rest:
+        try:
+            days |= parse_days(" ".join(rest))
+            rest = []
+        except InputError:
+            pass
+    if rest:
+        if at is None:
+            raise InputError("error_remind")
+        note = " ".join(rest)
+        if len(note) > MAX_REMINDER_TEXT:
+            raise InputError("error_reminder_text")
+        return RemindRequest("add", at=at, days=frozenset(days) or frozenset(range(7)), text=note)
+    if at is None and not days:
         raise InputError("error_remind")
-    return at, days, None
+    return RemindRequest("schedule", at=at, days=frozenset(days) or None)

@@ -1,19 +1,27 @@
-"""When a leader's daily lesson is due, on their own local calendar.
+"""When the coach acts for a leader, on their own local calendar: the daily lesson, the "later" reminder, the
+evening nudge and the leader's own reminders.
 
-The daily slot is computed afresh for each local date, so a daylight-saving change moves nothing: a time that
-occurs twice on the autumn night is taken once (its first occurrence), and a time that does not exist on the
-spring night is taken at the same UTC offset as the evening before, which lands just after the jump.
+Every daily moment is computed afresh for each local date, so a daylight-saving change moves nothing: a time
+that occurs twice on the autumn night is taken once (its first occurrence), and a time that does not exist on
+the spring night is taken at the UTC offset of the evening before, which lands just after the jump. Each kind
+of moment is done at most once per local date, and a moment missed by less than CATCH_UP (the bot was down,
+the event loop stalled) is still honoured.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.core.model import Leader
+from bot.core.model import Leader, Reminder
 
 CATCH_UP = timedelta(hours=3)
 LATER_DELAY = timedelta(hours=3)
+HORIZON_DAYS = 8
+UTC = ZoneInfo("UTC")
+
+DayTest = Callable[[date], bool]
 
 
 def local_now(now: datetime, timezone: str) -> datetime:
@@ -26,10 +34,14 @@ def local_today(leader: Leader, now: datetime) -> date:
     return local_now(now, leader.timezone).date()
 
 
+def at_local(leader: Leader, day: date, at: time) -> datetime:
+    """The instant (UTC) of a local time on a local date."""
+    return datetime.combine(day, at, tzinfo=ZoneInfo(leader.timezone)).astimezone(UTC)
+
+
 def slot_on(leader: Leader, day: date) -> datetime:
     """The instant (UTC) of the leader's lesson time on a local date."""
-    local = datetime.combine(day, leader.schedule.at, tzinfo=ZoneInfo(leader.timezone))
-    return local.astimezone(ZoneInfo("UTC"))
+    return at_local(leader, day, leader.schedule.at)
 
 
 def is_paused(leader: Leader, day: date) -> bool:
@@ -37,52 +49,139 @@ def is_paused(leader: Leader, day: date) -> bool:
     return leader.pause_on(day) is not None
 
 
-def _deliverable(leader: Leader, day: date) -> bool:
-    return (
-        leader.onboarded
-        and leader.active
-        and leader.schedule.enabled
-        and day.weekday() in leader.schedule.days
-        and not is_paused(leader, day)
-        and (leader.delivery is None or leader.delivery.local_date < day)
-    )
+def _reachable(leader: Leader) -> bool:
+    return leader.onboarded and leader.active
 
 
-def due_slot(leader: Leader, now: datetime) -> datetime | None:
-    """The lesson slot to deliver now: passed less than CATCH_UP ago and not yet delivered, else None."""
+def _due(leader: Leader, now: datetime, at: time, ok: DayTest) -> date | None:
+    """The local date whose moment `at` passed less than CATCH_UP ago and is acceptable, if any."""
     today = local_today(leader, now)
     for day in (today, today - timedelta(days=1)):
-        if not _deliverable(leader, day):
-            continue
-        slot = slot_on(leader, day)
-        if slot <= now < slot + CATCH_UP:
-            return slot
+        if ok(day):
+            moment = at_local(leader, day, at)
+            if moment <= now < moment + CATCH_UP:
+                return day
     return None
 
 
-def next_slot(leader: Leader, now: datetime) -> datetime | None:
-    """The next lesson slot strictly after `now`, or None when no lesson is scheduled at all."""
-    if not (leader.onboarded and leader.active and leader.schedule.enabled and leader.schedule.days):
-        return None
+def _next(leader: Leader, now: datetime, at: time, ok: DayTest) -> datetime | None:
+    """The first moment `at` strictly after `now` on an acceptable local date, within the horizon past pauses."""
     day = local_today(leader, now)
-    for _ in range(8):
+    for _ in range(HORIZON_DAYS):
         pause = leader.pause_on(day)
         while pause is not None:
             day = pause.end
             pause = leader.pause_on(day)
-        if _deliverable(leader, day):
-            slot = slot_on(leader, day)
-            if slot > now:
-                return slot
+        if ok(day):
+            moment = at_local(leader, day, at)
+            if moment > now:
+                return moment
         day += timedelta(days=1)
     return None
 
 
+# --- the daily lesson --------------------------------------------------------------------------------------------
+
+
+def _lesson_day(leader: Leader) -> DayTest:
+    def ok(day: date) -> bool:
+        return (
+            _reachable(leader)
+            and leader.schedule.enabled
+            and day.weekday() in leader.schedule.days
+            and not is_paused(leader, day)
+            and (leader.delivery is None or leader.delivery.local_date < day)
+        )
+
+    return ok
+
+
+def due_slot(leader: Leader, now: datetime) -> datetime | None:
+    """The lesson slot to deliver now: passed less than CATCH_UP ago and not yet delivered, else None."""
+    day = _due(leader, now, leader.schedule.at, _lesson_day(leader))
+    return slot_on(leader, day) if day is not None else None
+
+
+def next_slot(leader: Leader, now: datetime) -> datetime | None:
+    """The next lesson slot strictly after `now`, or None when no lesson is scheduled at all."""
+    return _next(leader, now, leader.schedule.at, _lesson_day(leader))
+
+
+# --- the evening nudge ---------------------------------------------------------------------------------------
+
+
+def _nudge_day(leader: Leader) -> DayTest:
+    def ok(day: date) -> bool:
+        return (
+            _reachable(leader)
+            and leader.nudge_at is not None
+            and leader.schedule.enabled
+            and day.weekday() in leader.schedule.days
+            and not is_paused(leader, day)
+            and leader.nudged_on != day
+            and leader.delivery is not None
+            and leader.delivery.local_date == day
+            and leader.delivery.lesson_id != ""
+            and leader.actions_on(day) == 0
+        )
+
+    return ok
+
+
+def due_nudge(leader: Leader, now: datetime) -> date | None:
+    """The local date to nudge for now: a scheduled day whose lesson was delivered and nothing done yet."""
+    if leader.nudge_at is None:
+        return None
+    return _due(leader, now, leader.nudge_at, _nudge_day(leader))
+
+
+def next_nudge(leader: Leader, now: datetime) -> datetime | None:
+    """The next evening nudge that could be sent."""
+    if leader.nudge_at is None:
+        return None
+    return _next(leader, now, leader.nudge_at, _nudge_day(leader))
+
+
+# --- the leader's own reminders ------------------------------------------------------------------------------
+
+
+def _reminder_day(leader: Leader, reminder: Reminder) -> DayTest:
+    def ok(day: date) -> bool:
+        return (
+            _reachable(leader)
+            and day.weekday() in reminder.days
+            and not is_paused(leader, day)
+            and reminder.sent_on != day
+        )
+
+    return ok
+
+
+def due_reminder(leader: Leader, reminder: Reminder, now: datetime) -> date | None:
+    """The local date on which this reminder is due now, if any."""
+    return _due(leader, now, reminder.at, _reminder_day(leader, reminder))
+
+
+def next_reminder(leader: Leader, reminder: Reminder, now: datetime) -> datetime | None:
+    """The next moment of this reminder."""
+    return _next(leader, now, reminder.at, _reminder_day(leader, reminder))
+
+
+# --- all together ----------------------------------------------------------------------------------------------
+
+
 def next_wake(leader: Leader, now: datetime) -> datetime | None:
-    """When the coach must next act for this leader: a due lesson (now), a "later" reminder, or the next slot."""
-    if due_slot(leader, now) is not None:
+    """When the coach must next act for this leader: `now` if something is due, else the earliest moment."""
+    if not _reachable(leader):
+        return None
+    if (
+        due_slot(leader, now) is not None
+        or due_nudge(leader, now) is not None
+        or any(due_reminder(leader, r, now) is not None for r in leader.reminders)
+        or (leader.later_at is not None and leader.later_at <= now)
+    ):
         return now
-    candidates = [t for t in (next_slot(leader, now), leader.later_at) if t is not None]
-    if leader.later_at is not None and leader.later_at <= now:
-        return now
-    return min(candidates) if candidates else None
+    candidates = [next_slot(leader, now), next_nudge(leader, now), leader.later_at]
+    candidates += [next_reminder(leader, r, now) for r in leader.reminders]
+    moments = [c for c in candidates if c is not None]
+    return min(moments) if moments else None
