@@ -53,3 +53,10 @@ def test_export_is_written_to_a_file_whose_path_is_printed(tmp_path):
     line = next(x for x in out.splitlines() if x.strip().startswith("[") and x.strip().endswith(".json]"))
     path = Path(line.strip()[1:-1])
     assert json.loads(path.read_text())["leader"]["user_id"] == 1
+
+
+def test_stats_in_the_terminal_writes_the_picture_to_a_file(tmp_path):
+    out = chat(["/start", "1", "1", "3", "2", "1", "1", "1", "/stats"], tmp_path / "data")
+    assert "Habit strength" in out
+    line = next(x for x in out.splitlines() if x.strip().endswith(".png]"))
+    assert Path(line.strip()[1:-1]).read_bytes().startswith(b"\x89PNG")

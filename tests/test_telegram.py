@@ -231,3 +231,18 @@ def test_a_storage_failure_gets_a_polite_reply_and_no_details(tmp_path, monkeypa
             assert "No space left on device" in caplog.text
 
     run(scenario())
+
+
+def test_stats_sends_the_figures_and_a_heatmap_photo(tmp_path):
+    async def scenario():
+        async with Harness(tmp_path) as bot:
+            await bot.onboard(ANN)
+            await bot.send(ANN, "/today")
+            await bot.press(ANN, "done:welcome")
+            await bot.send(ANN, "/stats")
+            figures, photo = bot.api.messages(ANN)[-2:]
+            assert "Streak: 1" in figures.text and "Lessons done: 1" in figures.text
+            assert photo.kind == "photo" and photo.photo[1].startswith(b"\x89PNG\r\n\x1a\n")
+            assert "Streak 1" in photo.caption
+
+    run(scenario())

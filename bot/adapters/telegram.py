@@ -6,6 +6,7 @@ JobQueue carry each leader's next wake-up; they are derived from storage, never 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -30,6 +31,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.adapters.heatmap import render_heatmap
 from bot.core.coach import Coach, Command, Event, Keyboard, Other, Outcome, Press, Reply, Text, Who
 from bot.service import CoachService
 
@@ -230,7 +232,13 @@ class TelegramFrontend:
     async def _send(self, context: CallbackContext, chat_id: int, reply: Reply, source: Message | None) -> None:
         bot = context.bot
         markup = keyboard(reply.buttons)
-        if reply.document is not None:
+        if reply.chart is not None:
+            chart = reply.chart
+            png = await asyncio.to_thread(
+                render_heatmap, chart.days, today=chart.today, labels=dict(chart.labels), title=chart.title
+            )
+            await bot.send_photo(chat_id, photo=png, caption=reply.text, parse_mode=ParseMode.HTML)
+        elif reply.document is not None:
             await bot.send_document(
                 chat_id, document=reply.document.content, filename=reply.document.file_name,
                 caption=reply.text, parse_mode=ParseMode.HTML,

@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from bot.adapters.heatmap import render_heatmap
 from bot.core.coach import Button, Command, Event, Outcome, Press, Text, Who
 from bot.core.markup import html_to_text
 from bot.service import CoachService
@@ -83,6 +84,13 @@ class TerminalChat:
         for reply in outcome.replies:
             self._print("")
             self._print(html_to_text(reply.text))
+            if reply.chart is not None:
+                chart = reply.chart
+                png = render_heatmap(chart.days, today=chart.today, labels=dict(chart.labels), title=chart.title)
+                self.files_dir.mkdir(parents=True, exist_ok=True)
+                path = self.files_dir / f"stats-{chart.today.isoformat()}.png"
+                path.write_bytes(png)
+                self._print(f"  [{path}]")
             if reply.document is not None:
                 self.files_dir.mkdir(parents=True, exist_ok=True)
                 path = self.files_dir / reply.document.file_name

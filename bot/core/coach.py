@@ -15,6 +15,8 @@ from datetime import date, datetime, time, timedelta
 from bot.core import schedule
 from bot.core.codec import leader_to_dict
 from bot.core.content import Content, Course, Lesson
+from bot.core.habit import Day, Habit
+from bot.core.history import days_of, habit_of
 from bot.core.markup import Html, escape, shorten
 from bot.core.model import (
     LANGUAGES,
@@ -105,13 +107,27 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Chart:
+    """The habit heatmap to draw: the days to show, and its words in the leader's language."""
+
+    days: tuple[Day, ...]
+    today: date
+    labels: tuple[tuple[str, str], ...]
+    title: str
+
+
+@dataclass(frozen=True)
 class Reply:
-    """A message to send, or (edit=True) the new state of the message whose button was pressed."""
+    """A message to send, or (edit=True) the new state of the message whose button was pressed.
+
+    With a document or a chart, `text` is the caption.
+    """
 
     text: str
     buttons: Keyboard = ()
     edit: bool = False
     document: Document | None = None
+    chart: Chart | None = None
     lesson_id: str | None = None  # set on the daily lesson, so that its message id can be kept
 
 
@@ -145,10 +161,12 @@ DAY_CHOICES: tuple[frozenset[int], ...] = (
     frozenset({1, 3}),
 )
 COMMANDS: tuple[str, ...] = (
-    "today", "done", "skip", "roadmap", "remind", "settings", "timezone", "language",
+    "today", "done", "skip", "roadmap", "stats", "remind", "settings", "timezone", "language",
     "pause", "resume", "export", "delete", "help", "start",
 )
 MAX_ECHO = 32
+HEATMAP_DAYS = 12 * 7
+GENTLE_AFTER = 5  # scheduled days without any action, after which the morning asks for one easy step
 # Button verbs that answer a question, and the question (step) they answer.
 ANSWER_VERBS = {"lang": "language", "tz": "timezone", "time": "time", "days": "days", "sec": "sector",
                 "nudge": "nudge", "goal": "goal"}
@@ -182,6 +200,7 @@ class Coach:
             "done": self._done_command,
             "skip": self._skip,
             "roadmap": self._roadmap,
+            "stats": self._stats,
             "remind": self._remind,
             "settings": self._settings,
             "timezone": self._timezone,
@@ -291,7 +310,12 @@ class Coach:
             lesson = self._course(leader).current(leader.finished_ids)
             leader = leader.with_(delivery=Delivery(day, lesson.id if lesson else ""), later_at=None)
             if lesson is not None:
-                replies.append(self._lesson_reply(leader, lesson, now, intro="intro_daily"))
+                habit = habit_of(leader, day)
+                leader, notice = self._freeze_notice(leader, habit)
+                intro = "intro_gentle" if habit.idle_scheduled_days >= GENTLE_AFTER else "intro_daily"
+                if notice:
+                    replies.append(Reply(notice))
+                replies.append(self._lesson_reply(leader, lesson, now, intro=intro))
         elif leader.later_at is not None and leader.later_at <= now:
             lesson = self._pending_lesson(leader)
             leader = leader.with_(later_at=None)
@@ -419,6 +443,37 @@ class Coach:
         if current is not None:
             lines.append(self.t(leader.language, "roadmap_next", title=current.title))
         return Outcome(leader, (Reply("\n".join(lines)),))
+
+    def _stats(self, leader: Leader, who: Who, args: str, now: datetime) -> Outcome:
+        lang = leader.language
+        today = schedule.local_today(leader, now)
+        habit = habit_of(leader, today)
+        strength = round(habit.strength * 100)
+        text = self.t(
+            lang, "stats", current=habit.current_streak, best=habit.best_streak, freezes=habit.freezes,
+            strength=strength, week_done=habit.week_done, week_goal=habit.week_goal,
+            lessons=len(leader.done_ids), posts=len(leader.posts),
+        )
+        leader, notice = self._freeze_notice(leader, habit)
+        chart = Chart(
+            days=tuple(days_of(leader, today)[-HEATMAP_DAYS:]),
+            today=today,
+            labels=tuple((key, self.t(lang, f"heatmap_{key}"))
+                         for key in ("done", "missed", "rest", "paused", "today", "weekdays")),
+            title=self.t(lang, "heatmap_title"),
+        )
+        caption = self.t(lang, "stats_caption", current=habit.current_streak, strength=strength)
+        replies = ((Reply(notice),) if notice else ()) + (Reply(text), Reply(caption, chart=chart))
+        return Outcome(leader, replies)
+
+    def _freeze_notice(self, leader: Leader, habit: Habit) -> tuple[Leader, str | None]:
+        """Tell, once, about the freezes spent since the leader was last told."""
+        fresh = [d for d in habit.freezes_spent if leader.freezes_told is None or d > leader.freezes_told]
+        if not fresh:
+            return leader, None
+        days = ", ".join(self._date(leader, d) for d in fresh)
+        text = self.t(leader.language, "freeze_spent", days=days, freezes=habit.freezes)
+        return leader.with_(freezes_told=max(fresh)), text
 
     def _remind(self, leader: Leader, who: Who, args: str, now: datetime) -> Outcome:
         lang = leader.language
