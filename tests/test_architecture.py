@@ -37,11 +37,12 @@ def test_the_core_does_not_import_the_adapters():
 
 
 def test_each_library_is_reached_from_one_adapter_module():
-    owners = {"telegram": set(), "tinydb": set(), "feedparser": set(), "yaml": set()}
+    owners = {"telegram": set(), "tinydb": set(), "feedparser": set(), "yaml": set(), "matplotlib": set()}
     for path in (ROOT / "bot").rglob("*.py"):
         for module in imported_modules(path):
             if module in owners:
                 owners[module].add(path.relative_to(ROOT).as_posix())
     assert owners["tinydb"] == {"bot/adapters/storage.py"}
     assert owners["yaml"] == {"bot/adapters/content_files.py"}
+    assert owners["matplotlib"] == {"bot/adapters/heatmap.py"}
     assert owners["telegram"] <= {"bot/adapters/telegram.py", "bot/app.py", "bot/cli.py"}

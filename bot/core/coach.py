@@ -459,7 +459,7 @@ class Coach:
             days=tuple(days_of(leader, today)[-HEATMAP_DAYS:]),
             today=today,
             labels=tuple((key, self.t(lang, f"heatmap_{key}"))
-                         for key in ("done", "missed", "rest", "paused", "today", "weekdays")),
+                         for key in ("done", "missed", "freeze", "rest", "paused", "today", "weekdays")),
             title=self.t(lang, "heatmap_title"),
         )
         caption = self.t(lang, "stats_caption", current=habit.current_streak, strength=strength)
