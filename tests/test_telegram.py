@@ -246,3 +246,23 @@ def test_stats_sends_the_figures_and_a_heatmap_photo(tmp_path):
             assert "Streak 1" in photo.caption
 
     run(scenario())
+
+
+def test_nudge_and_reminder_jobs_run_through_the_job_queue(tmp_path):
+    async def scenario():
+        async with Harness(tmp_path) as bot:
+            await bot.onboard(ANN)
+            await bot.send(ANN, "/remind mon 19:30 Call the board")
+            bot.now = utc(2026, 11, 23, 7, 0)
+            await bot.run_job(ANN)  # the lesson
+            assert bot.when(ANN) == utc(2026, 11, 23, 17, 0)
+            bot.now = utc(2026, 11, 23, 17, 0)
+            await bot.run_job(ANN)  # the evening nudge
+            assert "🌆" in bot.last(ANN).text
+            assert bot.when(ANN) == utc(2026, 11, 23, 18, 30)
+            bot.now = utc(2026, 11, 23, 18, 30)
+            await bot.run_job(ANN)  # the leader's own reminder
+            assert "Call the board" in bot.last(ANN).text
+            assert bot.when(ANN) == utc(2026, 11, 24, 7, 0)
+
+    run(scenario())
