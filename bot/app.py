@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from telegram.ext import AIORateLimiter, Application
+from telegram.ext import Application
 from telegram.request import BaseRequest
 
 from bot.adapters.content_files import load_content
-from bot.adapters.storage import LeaderStore
-from bot.adapters.telegram import Clock, TelegramFrontend, utc_now
+from bot.adapters.storage import LeaderStore, UpdateLedger
+from bot.adapters.telegram import Clock, RetryingRateLimiter, TelegramFrontend, utc_now
 from bot.core.coach import Coach
 from bot.service import CoachService
 from bot.settings import Settings
 
-# Telegram answers 429 with a retry_after; the limiter waits it out and retries this many times.
+# Telegram answers 429 with a retry_after; the limiter waits it out and retries this many times (timeouts and
+# server errors are retried too, a few times).
 MAX_RETRIES_ON_429 = 3
 
 
@@ -36,13 +37,14 @@ def build_application(
 ) -> Application:
     """The Telegram application, wired: handlers, scheduler, rate limiter, start-up tasks."""
     service = build_service(settings)
-    frontend = TelegramFrontend(service, service.coach, allowed_users=settings.allowed_users, clock=clock)
+    frontend = TelegramFrontend(service, service.coach, UpdateLedger(settings.data_dir),
+                                allowed_users=settings.allowed_users, clock=clock)
     builder = (
         Application.builder()
         .token(settings.token)
         .base_url(settings.api_url)
         .base_file_url(_file_url(settings.api_url))
-        .rate_limiter(AIORateLimiter(max_retries=MAX_RETRIES_ON_429))
+        .rate_limiter(RetryingRateLimiter(max_retries=MAX_RETRIES_ON_429))
         .post_init(frontend.start)
     )
     if request is not None:

@@ -13,10 +13,11 @@ from tests.telegram_harness import Harness, run
 ANN = 501
 
 
-def forged_press(user_id: int, data: str) -> dict:
+def forged_press(api: FakeBotApi, user_id: int, data: str) -> dict:
     """A callback query a hostile client made up: a button the bot never showed."""
     user = {"id": user_id, "is_bot": False, "first_name": "Mallory"}
-    return {"update_id": 999_999, "callback_query": {
+    update_id = next(api._update_ids)  # the fake's own numbering, as Telegram would number it
+    return {"update_id": update_id, "callback_query": {
         "id": "77", "from": user, "chat_instance": "1", "data": data,
         "message": {"message_id": 1, "date": 0, "chat": {"id": user_id, "type": "private"}, "text": "x"}}}
 
@@ -151,7 +152,7 @@ def test_strangers_get_one_refusal_and_leave_no_trace(tmp_path):
             await bot.send(stranger, "/start")
             assert "private" in bot.last(stranger).text
             assert len(bot.api.messages(stranger)) == 1
-            await bot.feed(forged_press(stranger, "lang:en"))
+            await bot.feed(forged_press(bot.api, stranger, "lang:en"))
             assert len(bot.api.messages(stranger)) == 1
             assert not any(str(stranger) in p.name or str(stranger) in p.read_text()
                            for p in tmp_path.rglob("*") if p.is_file())
@@ -264,5 +265,35 @@ def test_nudge_and_reminder_jobs_run_through_the_job_queue(tmp_path):
             await bot.run_job(ANN)  # the leader's own reminder
             assert "Call the board" in bot.last(ANN).text
             assert bot.when(ANN) == utc(2026, 11, 24, 7, 0)
+
+    run(scenario())
+
+
+def test_an_update_delivered_again_after_a_crash_is_handled_once(tmp_path):
+    api = FakeBotApi()
+
+    async def scenario():
+        async with Harness(tmp_path, api=api) as bot:
+            await bot.onboard(ANN)
+            update = bot.api.user_sends(ANN, "/today")
+            await bot.feed(update)
+            count = len(bot.api.messages(ANN))
+        async with Harness(tmp_path, api=api) as bot:  # restarted: Telegram sends the unconfirmed update again
+            await bot.feed(update)
+            assert len(bot.api.messages(ANN)) == count
+            await bot.send(ANN, "/roadmap")
+            assert len(bot.api.messages(ANN)) == count + 1
+
+    run(scenario())
+
+
+def test_forged_buttons_from_a_leader_change_nothing(tmp_path):
+    async def scenario():
+        async with Harness(tmp_path) as bot:
+            await bot.onboard(ANN)
+            before = LeaderStore(tmp_path).get(ANN)
+            for data in ("done:../../etc", "tz:Mars/Olympus", "del:maybe", "x" * 64, "sec:nope"):
+                await bot.feed(forged_press(bot.api, ANN, data))
+            assert LeaderStore(tmp_path).get(ANN) == before
 
     run(scenario())

@@ -146,3 +146,35 @@ class LeaderStore:
                 continue
             if leader is not None:
                 yield leader
+
+
+class UpdateLedger:
+    """The id of the last Telegram update handled, so that an update delivered again after a crash is skipped.
+
+    Telegram forgets an update only when the next poll confirms it; a bot killed in between receives it again.
+    """
+
+    def __init__(self, data_dir: Path) -> None:
+        self.path = Path(data_dir) / "updates.json"
+        try:
+            self._last = int(json.loads(self.path.read_text(encoding="utf-8"))["last_update_id"])
+        except FileNotFoundError:
+            self._last = 0
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            log.error("the update ledger is unreadable (%s); starting afresh", type(error).__name__)
+            self._last = 0
+
+    @property
+    def last(self) -> int:
+        """The highest update id handled."""
+        return self._last
+
+    def record(self, update_id: int) -> None:
+        """Remember that an update was handled."""
+        if update_id <= self._last:
+            return
+        try:
+            write_atomically(self.path, json.dumps({"last_update_id": update_id}).encode())
+        except OSError as error:
+            raise StorageError(f"cannot record the update: {error.strerror or error}") from None
+        self._last = update_id

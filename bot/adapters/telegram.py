@@ -19,8 +19,9 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     ApplicationHandlerStop,
     CallbackContext,
@@ -33,6 +34,7 @@ from telegram.ext import (
 
 from bot.adapters.heatmap import render_heatmap
 from bot.core.coach import Coach, Command, Event, Keyboard, Other, Outcome, Press, Reply, Text, Who
+from bot.adapters.storage import UpdateLedger
 from bot.service import CoachService
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,36 @@ JOB_PREFIX = "wake:"
 def utc_now() -> datetime:
     """The current instant, in UTC."""
     return datetime.now(UTC)
+
+
+class RetryingRateLimiter(AIORateLimiter):
+    """Telegram's limits (waiting out 429 answers), plus a bounded retry of timeouts and server errors.
+
+    A Bot API call that times out or meets a 5xx is tried again a few times with growing pauses; a refusal
+    (400, 403) is final. Long polling is left to python-telegram-bot's own loop.
+    """
+
+    def __init__(self, *, max_retries: int = 3, network_retries: int = 3, first_pause: float = 0.5) -> None:
+        super().__init__(max_retries=max_retries)
+        self.network_retries = network_retries
+        self.first_pause = first_pause
+
+    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):  # type: ignore[no-untyped-def]
+        """Run one call under the limits, retrying timeouts and server errors."""
+        attempt = 0
+        while True:
+            try:
+                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+            except BadRequest:
+                raise
+            except NetworkError as error:
+                if endpoint == "getUpdates" or attempt >= self.network_retries:
+                    raise
+                attempt += 1
+                pause = self.first_pause * 2 ** (attempt - 1)
+                log.warning("%s failed (%s); retry %d of %d in %.1f s", endpoint, error, attempt,
+                            self.network_retries, pause)
+                await asyncio.sleep(pause)
 
 
 def keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
@@ -103,22 +135,27 @@ class JobQueueScheduler:
 class TelegramFrontend:
     """The handlers, the jobs and the rendering of replies."""
 
-    def __init__(self, service: CoachService, coach: Coach, *, allowed_users: frozenset[int] = frozenset(),
-                 clock: Clock = utc_now) -> None:
+    def __init__(self, service: CoachService, coach: Coach, ledger: UpdateLedger, *,
+                 allowed_users: frozenset[int] = frozenset(), clock: Clock = utc_now) -> None:
         self.service = service
         self.coach = coach
+        self.ledger = ledger
         self.allowed_users = allowed_users
         self.clock = clock
 
     def install(self, application: Application) -> None:
         """Register the handlers (order matters) and the scheduler."""
         self.service.scheduler = JobQueueScheduler(application, self.on_wake)
-        # Group -1 runs first: strangers stop there, before anything is read or stored.
+        # Group -2 runs first: an update handled before a crash is not handled again.
+        application.add_handler(TypeHandler(Update, self.skip_handled), group=-2)
+        # Group -1: strangers stop there, before anything is read or stored.
         application.add_handler(TypeHandler(Update, self.guard), group=-1)
         application.add_handler(MessageHandler(filters.COMMAND, self.on_command))
         application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.on_text))
         application.add_handler(CallbackQueryHandler(self.on_press))
         application.add_handler(MessageHandler(filters.ALL, self.on_other))
+        # Group 1 runs after the handling, even a failed one: the update is done with.
+        application.add_handler(TypeHandler(Update, self.mark_handled), group=1)
         application.add_error_handler(self.on_error)
 
     async def start(self, application: Application) -> None:
@@ -134,16 +171,30 @@ class TelegramFrontend:
 
     # --- handlers ---------------------------------------------------------------------------------------------
 
+    async def skip_handled(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stop an update that was already handled (Telegram sends it again when a crash kept it unconfirmed)."""
+        if update.update_id <= self.ledger.last:
+            log.info("update %s was already handled; skipped", update.update_id)
+            raise ApplicationHandlerStop
+
+    async def mark_handled(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Remember the update as handled."""
+        self.ledger.record(update.update_id)
+
     async def guard(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Refuse anyone outside COACHBOT_ALLOWED_USERS, once per message, storing nothing."""
         user = update.effective_user
         if not self.allowed_users or (user is not None and user.id in self.allowed_users):
             return
         language_code = user.language_code if user else None
-        if update.callback_query is not None:
-            await update.callback_query.answer(self.coach.refusal(language_code))
-        elif update.effective_chat is not None and update.effective_message is not None:
-            await context.bot.send_message(update.effective_chat.id, self.coach.refusal(language_code))
+        try:
+            if update.callback_query is not None:
+                await update.callback_query.answer(self.coach.refusal(language_code))
+            elif update.effective_chat is not None and update.effective_message is not None:
+                await context.bot.send_message(update.effective_chat.id, self.coach.refusal(language_code))
+        except TelegramError as error:
+            log.info("could not answer a stranger: %s", error)
+        self.ledger.record(update.update_id)
         raise ApplicationHandlerStop
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
