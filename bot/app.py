@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram.ext import Application
 from telegram.request import BaseRequest
 
+from bot import logs
 from bot.adapters.content_files import load_content
 from bot.adapters.storage import LeaderStore, UpdateLedger
 from bot.adapters.telegram import Clock, RetryingRateLimiter, TelegramFrontend, utc_now
@@ -36,6 +37,7 @@ def build_application(
     clock: Clock = utc_now,
 ) -> Application:
     """The Telegram application, wired: handlers, scheduler, rate limiter, start-up tasks."""
+    logs.install_redaction(settings.secrets)  # before anything can log the token
     service = build_service(settings)
     frontend = TelegramFrontend(service, service.coach, UpdateLedger(settings.data_dir),
                                 allowed_users=settings.allowed_users, clock=clock)

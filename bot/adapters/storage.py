@@ -98,6 +98,8 @@ class LeaderStore:
             os.chmod(self.folder, DIR_MODE)
         except OSError as error:
             raise StorageError(f"cannot use the data directory {data_dir}: {error.strerror}") from None
+        for stale in self.folder.glob(".*.tmp"):  # a write cut short by a crash: the real file is intact
+            stale.unlink(missing_ok=True)
 
     def _path(self, user_id: int) -> Path:
         return self.folder / f"{int(user_id)}.json"
