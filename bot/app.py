@@ -8,14 +8,15 @@ from telegram.request import BaseRequest
 from bot import logs
 from bot.adapters.content_files import load_content
 from bot.adapters.storage import LeaderStore, UpdateLedger
-from bot.adapters.telegram import Clock, RetryingRateLimiter, TelegramFrontend, utc_now
+from bot.adapters.pacing import PacedRateLimiter
+from bot.adapters.telegram import Clock, TelegramFrontend, utc_now
 from bot.core.coach import Coach
 from bot.service import CoachService
 from bot.settings import Settings
 
-# Telegram answers 429 with a retry_after; the limiter waits it out and retries this many times (timeouts and
-# server errors are retried too, a few times).
-MAX_RETRIES_ON_429 = 3
+# Telegram's limits: about 30 messages a second overall, about one a second in a chat.
+OVERALL_PER_SECOND = 30.0
+PER_CHAT_PER_SECOND = 1.0
 
 
 def build_service(settings: Settings) -> CoachService:
@@ -35,6 +36,8 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     clock: Clock = utc_now,
+    overall_per_second: float = OVERALL_PER_SECOND,
+    per_chat_per_second: float = PER_CHAT_PER_SECOND,
 ) -> Application:
     """The Telegram application, wired: handlers, scheduler, rate limiter, start-up tasks."""
     logs.install_redaction(settings.secrets)  # before anything can log the token
@@ -46,8 +49,10 @@ def build_application(
         .token(settings.token)
         .base_url(settings.api_url)
         .base_file_url(_file_url(settings.api_url))
-        .rate_limiter(RetryingRateLimiter(max_retries=MAX_RETRIES_ON_429))
+        .rate_limiter(PacedRateLimiter(overall_per_second=overall_per_second,
+                                       per_chat_per_second=per_chat_per_second))
         .post_init(frontend.start)
+        .post_shutdown(frontend.stop)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(get_updates_request or request)

@@ -30,8 +30,10 @@ class Harness:
         self.now = now or utc(2026, 11, 23, 6, 0)  # Monday 07:00 in Paris
         settings = Settings(token=self.api.token, data_dir=data_dir, feeds_path=FEEDS, content_dir=CONTENT_DIR,
                             allowed_users=allowed_users)
+        # Telegram's pacing is tested on its own; here it would only slow the conversation down.
         self.app: Application = build_application(settings, request=RecordingRequest(self.api),
-                                                  clock=lambda: self.now)
+                                                  clock=lambda: self.now, overall_per_second=10_000,
+                                                  per_chat_per_second=10_000)
 
     async def __aenter__(self) -> Harness:
         await self.app.initialize()
@@ -39,6 +41,7 @@ class Harness:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        await self.app.post_shutdown(self.app)  # type: ignore[misc]
         await self.app.shutdown()
 
     async def feed(self, update: dict) -> None:
@@ -78,5 +81,7 @@ class Harness:
         return jobs[0].job.trigger.run_date if jobs else None
 
     async def run_job(self, user_id: int) -> None:
+        """Fire the leader's job and wait until its delivery is done."""
         (job,) = self.jobs(user_id)
         await job.run(self.app)
+        await self.app.bot_data["frontend"].deliveries.join()

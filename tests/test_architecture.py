@@ -45,4 +45,4 @@ def test_each_library_is_reached_from_one_adapter_module():
     assert owners["tinydb"] == {"bot/adapters/storage.py"}
     assert owners["yaml"] == {"bot/adapters/content_files.py"}
     assert owners["matplotlib"] == {"bot/adapters/heatmap.py"}
-    assert owners["telegram"] <= {"bot/adapters/telegram.py", "bot/app.py", "bot/cli.py"}
+    assert owners["telegram"] <= {"bot/adapters/telegram.py", "bot/adapters/pacing.py", "bot/app.py", "bot/cli.py"}

@@ -19,9 +19,8 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationHandlerStop,
     CallbackContext,
@@ -34,6 +33,7 @@ from telegram.ext import (
 )
 
 from bot.adapters.heatmap import render_heatmap
+from bot.adapters.pacing import BULK
 from bot.core.coach import Coach, Command, Event, Keyboard, Other, Outcome, Press, Reply, Text, Who
 from bot.adapters.storage import UpdateLedger
 from bot.service import CoachService
@@ -42,41 +42,12 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 JOB_PREFIX = "wake:"
+DELIVERY_WORKERS = 64  # leaders served at once; pacing, not this, sets the sending rate
 
 
 def utc_now() -> datetime:
     """The current instant, in UTC."""
     return datetime.now(UTC)
-
-
-class RetryingRateLimiter(AIORateLimiter):
-    """Telegram's limits (waiting out 429 answers), plus a bounded retry of timeouts and server errors.
-
-    A Bot API call that times out or meets a 5xx is tried again a few times with growing pauses; a refusal
-    (400, 403) is final. Long polling is left to python-telegram-bot's own loop.
-    """
-
-    def __init__(self, *, max_retries: int = 3, network_retries: int = 3, first_pause: float = 0.5) -> None:
-        super().__init__(max_retries=max_retries)
-        self.network_retries = network_retries
-        self.first_pause = first_pause
-
-    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):  # type: ignore[no-untyped-def]
-        """Run one call under the limits, retrying timeouts and server errors."""
-        attempt = 0
-        while True:
-            try:
-                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
-            except BadRequest:
-                raise
-            except NetworkError as error:
-                if endpoint == "getUpdates" or attempt >= self.network_retries:
-                    raise
-                attempt += 1
-                pause = self.first_pause * 2 ** (attempt - 1)
-                log.warning("%s failed (%s); retry %d of %d in %.1f s", endpoint, error, attempt,
-                            self.network_retries, pause)
-                await asyncio.sleep(pause)
 
 
 def keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
@@ -147,6 +118,9 @@ class TelegramFrontend:
         self.service = service
         self.coach = coach
         self.ledger = ledger
+        self.deliveries: asyncio.Queue[int] = asyncio.Queue()
+        self._queued: set[int] = set()
+        self._workers: list[asyncio.Task[None]] = []
         self.allowed_users = allowed_users
         self.clock = clock
 
@@ -173,8 +147,18 @@ class TelegramFrontend:
                 await application.bot.set_my_commands(commands, language_code=language_code)
             except TelegramError as error:
                 log.warning("could not set the command menu (%s): %s", language, error)
+        self._workers = [
+            asyncio.create_task(self._deliver(application), name=f"delivery {n}") for n in range(DELIVERY_WORKERS)
+        ]
         count = self.service.rebuild_schedule(self.clock())
         log.info("scheduled %d leader(s)", count)
+
+    async def stop(self, application: Application) -> None:
+        """At shutdown: stop the delivery workers (what they had not claimed is rebuilt at the next start)."""
+        for worker in self._workers:
+            worker.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+        self._workers = []
 
     # --- handlers ---------------------------------------------------------------------------------------------
 
@@ -266,50 +250,68 @@ class TelegramFrontend:
     # --- jobs -------------------------------------------------------------------------------------------------
 
     async def on_wake(self, context: CallbackContext) -> None:
-        """A leader's scheduled moment."""
+        """A leader's scheduled moment: queue them for delivery."""
         job = context.job
-        if job is None or not isinstance(job.data, int):
-            return
-        user_id = job.data
-        outcome = self.service.wake(user_id, self.clock())
-        if outcome.leader is not None and outcome.replies:
-            await self.render(context, user_id, outcome.leader.chat_id, outcome, None)
+        if job is not None and isinstance(job.data, int) and job.data not in self._queued:
+            self._queued.add(job.data)
+            self.deliveries.put_nowait(job.data)
+
+    async def _deliver(self, application: Application) -> None:
+        """One delivery worker: take a queued leader, decide and record what is due, send it in its turn.
+
+        Ten thousand leaders due at 08:00 are taken a few at a time, so the decision for each is made (and
+        recorded) just before its messages go out, and the event loop stays free for commands meanwhile.
+        """
+        context = CallbackContext(application)
+        while True:
+            user_id = await self.deliveries.get()
+            self._queued.discard(user_id)
+            try:
+                outcome = self.service.wake(user_id, self.clock())
+                if outcome.leader is not None and outcome.replies:
+                    await self.render(context, user_id, outcome.leader.chat_id, outcome, None, bulk=True)
+            except Exception:  # one leader's failure never stops the others
+                log.exception("the delivery to leader %s failed", user_id)
+            finally:
+                self.deliveries.task_done()
 
     # --- rendering --------------------------------------------------------------------------------------------
 
     async def render(self, context: CallbackContext, user_id: int, chat_id: int, outcome: Outcome,
-                     source: Message | None) -> None:
+                     source: Message | None, *, bulk: bool = False) -> None:
         """Send (or edit in place) every reply; a leader who blocked the bot is marked inactive."""
         try:
             for reply in outcome.replies:
-                await self._send(context, chat_id, reply, source)
+                await self._send(context, chat_id, reply, source, BULK if bulk else None)
         except Forbidden as error:
             log.info("cannot write to leader %s: %s", user_id, error.message)
             self.service.mark_blocked(user_id, self.clock())
 
-    async def _send(self, context: CallbackContext, chat_id: int, reply: Reply, source: Message | None) -> None:
+    async def _send(self, context: CallbackContext, chat_id: int, reply: Reply, source: Message | None,
+                    priority: str | None) -> None:
         bot = context.bot
+        limits = {"rate_limit_args": priority} if priority else {}
         markup = keyboard(reply.buttons)
         if reply.chart is not None:
             chart = reply.chart
             png = await asyncio.to_thread(
                 render_heatmap, chart.days, today=chart.today, labels=dict(chart.labels), title=chart.title
             )
-            await bot.send_photo(chat_id, photo=png, caption=reply.text, parse_mode=ParseMode.HTML)
+            await bot.send_photo(chat_id, photo=png, caption=reply.text, parse_mode=ParseMode.HTML, **limits)
         elif reply.document is not None:
             await bot.send_document(
                 chat_id, document=reply.document.content, filename=reply.document.file_name,
-                caption=reply.text, parse_mode=ParseMode.HTML,
+                caption=reply.text, parse_mode=ParseMode.HTML, **limits,
             )
         elif reply.edit and source is not None:
             try:
                 await bot.edit_message_text(
                     reply.text, chat_id=source.chat_id, message_id=source.message_id,
-                    parse_mode=ParseMode.HTML, reply_markup=markup,
+                    parse_mode=ParseMode.HTML, reply_markup=markup, **limits,
                 )
             except BadRequest as error:
                 if not _is_not_modified(error):
                     raise
         else:
-            await bot.send_message(chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=markup)
+            await bot.send_message(chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=markup, **limits)
 
