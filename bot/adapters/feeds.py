@@ -1,0 +1,445 @@
+"""Reading the news feeds that suggested posts come from: HTTP with httpx, RSS and Atom with feedparser.
+
+The one module that reaches feedparser and httpx for feeds. It downloads feeds concurrently over one shared
+client, each download bounded in time (connection, redirects and body together) and in size (the body is read
+as a stream and abandoned past the limit), with conditional requests so that an unchanged feed costs a 304.
+Redirects are followed here, hop by hop, so that the address of a feed a leader added is checked at every
+hop: such a feed may not reach a private, loopback or otherwise internal address.
+
+Parsing happens off the event loop (a thread, or the executor given, such as a process pool), without
+feedparser's HTML sanitizer: titles and summaries go through the core's own `plain_text`. A document that
+declares XML entities is refused before parsing: feedparser's fallback parser expands such entities without
+any bound (a 100 KB document can take seconds and most of a gigabyte).
+
+Logs name feeds by their configured name, never by address: addresses may carry credentials or tokens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import io
+import ipaddress
+import itertools
+import logging
+import re
+import socket
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import feedparser
+import httpx
+from feedparser.encodings import convert_to_utf8
+
+from bot.core.feedstate import FeedState, after_failure, after_not_modified, after_success, is_due
+from bot.core.news import SUMMARY_LIMIT, TITLE_LIMIT, Item, plain_text, safe_link
+
+log = logging.getLogger(__name__)
+
+MAX_ITEMS = 200
+MAX_URL_LENGTH = 2048
+MAX_VALIDATOR_LENGTH = 256
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+DEFAULT_PORTS = {"http": 80, "https": 443}
+ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class FeedSource:
+    """A feed to read: operator feeds are trusted; leader-added ones are not."""
+
+    url: str
+    name: str
+    language: str | None = None
+    trusted: bool = True
+
+
+@dataclass(frozen=True)
+class FetchReport:
+    """What happened to one feed during a refresh; `items` is how many items its state holds afterwards."""
+
+    url: str
+    name: str
+    status: str  # "ok", "not-modified", "error", "skipped" (not due), "disabled"
+    items: int
+    seconds: float
+    error: str | None = None
+
+
+class FeedError(Exception):
+    """A feed could not be fetched or read; the message is short and safe to show (no address in it)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message, status)
+        self.message, self.status = message, status
+
+
+# Reading a document
+
+
+def parse_feed(content: bytes, source: FeedSource, now: datetime) -> tuple[Item, ...]:
+    """The items of a feed document, cleaned, at most MAX_ITEMS; FeedError if it cannot be read safely."""
+    # In a stream: feedparser would take bytes naming a local file ("/dev/zero") for that file.
+    document = io.BytesIO(_utf8_without_entities(content))
+    parsed = feedparser.parse(document, sanitize_html=False, resolve_relative_uris=False)
+    if not parsed.entries and (parsed.bozo or not parsed.version):
+        raise FeedError("not a feed")
+    language = source.language or _language(parsed.feed.get("language"))
+    items = (_item(entry, source, language, now) for entry in parsed.entries)
+    return tuple(itertools.islice((item for item in items if item is not None), MAX_ITEMS))
+
+
+def _utf8_without_entities(content: bytes) -> bytes:
+    # feedparser first converts the document to UTF-8 from whatever encoding it declares (UTF-16, UTF-7,
+    # EBCDIC...), so an entity declaration is looked for in the same conversion, with feedparser's own code.
+    data: bytes = convert_to_utf8({}, content, {})
+    if ENTITY_DECLARATION.search(data):
+        raise FeedError("entity declarations refused")
+    return data
+
+
+def _item(entry: Any, source: FeedSource, language: str | None, now: datetime) -> Item | None:
+    title = plain_text(entry.get("title") or "", TITLE_LIMIT)
+    link = _link(source.url, entry.get("link"))
+    if not title or link is None:
+        return None
+    return Item(
+        title=title,
+        link=link,
+        source=source.name,
+        summary=plain_text(entry.get("summary") or "", SUMMARY_LIMIT),
+        published=_published(entry, now),
+        language=language,
+        feed_url=source.url,
+    )
+
+
+def _link(feed_url: str, raw: object) -> str | None:
+    """The item's link if it is safe to show, a relative one resolved against the feed's address."""
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    try:
+        # Without its credentials and query: those of the feed's address must never reach a leader.
+        parts = urlsplit(feed_url)
+        base = urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], parts.path, "", ""))
+        return safe_link(urljoin(base, raw.strip()))
+    except ValueError:  # a malformed address, such as an unclosed IPv6 bracket
+        return None
+
+
+def _published(entry: Any, now: datetime) -> datetime | None:
+    """When the item was published (UTC); a date in the future counts as now."""
+    for key in ("published_parsed", "updated_parsed"):
+        parsed = entry[key] if key in entry else None  # `in` avoids feedparser's deprecated fallback
+        if parsed:
+            try:
+                return min(datetime(*parsed[:6], tzinfo=UTC), now)
+            except (TypeError, ValueError):
+                continue
+    return None
+
+
+def _language(raw: object) -> str | None:
+    """The primary language subtag of a declared language ("fr-FR" gives "fr"), or None."""
+    if not isinstance(raw, str):
+        return None
+    primary = raw.strip().replace("_", "-").split("-")[0].lower()
+    return primary if 2 <= len(primary) <= 3 and primary.isascii() and primary.isalpha() else None
+
+
+# Checking addresses
+
+
+def _url_problem(url: str) -> str | None:
+    """The error key for anything but a plain http(s) address without credentials, else None."""
+    if len(url) > MAX_URL_LENGTH or any(c.isspace() or not c.isprintable() for c in url):
+        return "feed_url_invalid"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        return "feed_url_invalid"
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname or "@" in parts.netloc:
+        return "feed_url_invalid"
+    return None
+
+
+def _is_public(address: str) -> bool:
+    """Whether an IP address is a public unicast one (an IPv6 address embedding IPv4 is judged by that)."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = ip.ipv4_mapped or ip.sixtofour
+        if embedded is None and ip in NAT64:
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None:
+            return _is_public(str(embedded))
+    return ip.is_global and not (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+    )
+
+
+def _host_and_port(url: str) -> tuple[str, int]:
+    parts = urlsplit(url)
+    return parts.hostname or "", parts.port or DEFAULT_PORTS[parts.scheme]
+
+
+def _all_public(addresses: Iterable[tuple[Any, ...]]) -> bool:
+    """Whether every address getaddrinfo gave is public (and there is at least one)."""
+    found = [info[4][0] for info in addresses]
+    return bool(found) and all(_is_public(address) for address in found)
+
+
+def check_user_url(url: str, *, allow_private: bool = False) -> str | None:
+    """None if a leader may add this feed address, else "feed_url_invalid" or "feed_url_private".
+
+    The host name is resolved (a blocking call: from async code, run it in a thread); an address that does
+    not resolve is invalid, and one with any private, loopback, link-local, multicast, reserved or unspecified
+    address is private.
+    """
+    problem = _url_problem(url)
+    if problem or allow_private:
+        return problem
+    try:
+        addresses = socket.getaddrinfo(*_host_and_port(url), type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return "feed_url_invalid"
+    return None if _all_public(addresses) else "feed_url_private"
+
+
+async def _check_hop(url: str) -> None:
+    """Raise FeedError unless an address of a leader-added feed may be fetched."""
+    if _url_problem(url):
+        raise FeedError("invalid address")
+    try:
+        addresses = await asyncio.get_running_loop().getaddrinfo(
+            *_host_and_port(url), type=socket.SOCK_STREAM
+        )
+    except (OSError, UnicodeError):
+        raise FeedError("host not found") from None
+    if not _all_public(addresses):
+        raise FeedError("private address")
+
+
+# Fetching
+
+
+@dataclass(frozen=True)
+class _Answer:
+    status: int
+    body: bytes = b""
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def _validator(value: str | None) -> str | None:
+    """An ETag or Last-Modified worth keeping: present and of a sane length."""
+    return value if value and len(value) <= MAX_VALIDATOR_LENGTH else None
+
+
+def _conditional_headers(state: FeedState) -> dict[str, str]:
+    headers = {}
+    if state.etag:
+        headers["If-None-Match"] = state.etag
+    if state.last_modified:
+        headers["If-Modified-Since"] = state.last_modified
+    return headers
+
+
+def _next_hop(url: str, response: httpx.Response) -> str:
+    location = response.headers.get("location")
+    if not location:
+        raise FeedError("redirect without a location", response.status_code)
+    target = urljoin(url, location)
+    if urlsplit(target).scheme not in DEFAULT_PORTS or len(target) > MAX_URL_LENGTH:
+        raise FeedError("redirect to an unsupported address", response.status_code)
+    return target
+
+
+def _describe(error: Exception) -> tuple[str, int | None]:
+    """A short, address-free description of why a fetch failed, and the HTTP status if there was one."""
+    if isinstance(error, FeedError):
+        return error.message, error.status
+    if isinstance(error, TimeoutError | httpx.TimeoutException):
+        return "timeout", None
+    if isinstance(error, httpx.InvalidURL):
+        return "invalid address", None
+    if isinstance(error, httpx.HTTPError):
+        return f"network error ({type(error).__name__})", None
+    return f"unexpected error ({type(error).__name__})", None
+
+
+class FeedFetcher:
+    """Fetches and parses feeds, a few at a time, each bounded in time and size."""
+
+    def __init__(
+        self,
+        *,
+        max_bytes: int = 5_000_000,
+        timeout: float = 15.0,
+        max_redirects: int = 5,
+        concurrency: int = 8,
+        allow_private: bool = False,
+        executor: concurrent.futures.Executor | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        user_agent: str = "coachbot/0.1 (+feed reader)",
+    ) -> None:
+        self.max_bytes, self.timeout, self.max_redirects = max_bytes, timeout, max_redirects
+        self.allow_private = allow_private
+        self._executor = executor
+        self._slots = asyncio.Semaphore(concurrency)
+        self._client = httpx.AsyncClient(
+            transport=transport,
+            timeout=timeout,
+            follow_redirects=False,
+            headers={"User-Agent": user_agent, "Accept": ACCEPT},
+            limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
+        )
+
+    async def fetch(
+        self, source: FeedSource, state: FeedState, now: datetime
+    ) -> tuple[FeedState, FetchReport]:
+        """Fetch and parse one feed now, whatever its state; a failure is reported, never raised."""
+        started = time.monotonic()
+        try:
+            answer = await self._download(source, state)
+            if answer.status == 304:
+                new_state, status = after_not_modified(state, now, status=answer.status), "not-modified"
+            else:
+                items = await self._parse(answer.body, source, now)
+                new_state = after_success(
+                    state,
+                    now,
+                    items=items,
+                    etag=answer.etag,
+                    last_modified=answer.last_modified,
+                    status=answer.status,
+                )
+                status = "ok"
+            error = None
+        except Exception as problem:  # any failure of one feed stays with that feed
+            error, http_status = _describe(problem)
+            new_state, status = after_failure(state, now, error, http_status), "error"
+        report = FetchReport(
+            source.url, source.name, status, len(new_state.items), time.monotonic() - started, error
+        )
+        self._log(source, new_state, report)
+        return new_state, report
+
+    async def refresh(
+        self,
+        sources: Sequence[FeedSource],
+        states: Mapping[str, FeedState],
+        now: datetime,
+        on_progress: Callable[[FetchReport], None] | None = None,
+    ) -> tuple[dict[str, FeedState], list[FetchReport]]:
+        """Fetch every due feed concurrently (each address once); return all states and one report per feed.
+
+        Feeds that are switched off or waiting after a failure are not fetched and reported as such; the
+        states of feeds not in `sources` are returned unchanged.
+        """
+        unique: dict[str, FeedSource] = {}
+        for source in sources:
+            unique.setdefault(source.url, source)
+
+        async def one(source: FeedSource) -> tuple[FeedState, FetchReport]:
+            state = states.get(source.url) or FeedState(url=source.url)
+            if state.disabled or not is_due(state, now):
+                status = "disabled" if state.disabled else "skipped"
+                result = (
+                    state,
+                    FetchReport(source.url, source.name, status, len(state.items), 0.0, state.last_error),
+                )
+            else:
+                result = await self.fetch(source, state, now)
+            if on_progress is not None:
+                on_progress(result[1])
+            return result
+
+        results = await asyncio.gather(*(one(source) for source in unique.values()))
+        new_states = dict(states)
+        new_states.update((state.url, state) for state, _ in results)
+        return new_states, [report for _, report in results]
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections (the executor belongs to the caller)."""
+        await self._client.aclose()
+
+    async def _download(self, source: FeedSource, state: FeedState) -> _Answer:
+        async with self._slots:
+            async with asyncio.timeout(self.timeout):
+                return await self._follow(source, _conditional_headers(state))
+
+    async def _follow(self, source: FeedSource, headers: dict[str, str]) -> _Answer:
+        """GET the feed, following redirects hop by hop (checking each hop of an untrusted feed)."""
+        url, seen = source.url, {source.url}
+        for _ in range(self.max_redirects + 1):
+            if not (source.trusted or self.allow_private):
+                await _check_hop(url)
+            async with self._client.stream("GET", url, headers=headers) as response:
+                status = response.status_code
+                if status in REDIRECT_STATUSES:
+                    url = _next_hop(url, response)
+                    if url in seen:
+                        raise FeedError("redirect loop", status)
+                    seen.add(url)
+                    continue
+                if status == 304:
+                    return _Answer(status)
+                if not 200 <= status < 300:
+                    raise FeedError(f"HTTP {status}", status)
+                body = await self._read(response)
+                return _Answer(
+                    status,
+                    body,
+                    _validator(response.headers.get("etag")),
+                    _validator(response.headers.get("last-modified")),
+                )
+        raise FeedError("too many redirects")
+
+    async def _read(self, response: httpx.Response) -> bytes:
+        """The body, abandoned as soon as it is known to exceed max_bytes."""
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise FeedError("too large", response.status_code)
+        chunks, size = [], 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise FeedError("too large", response.status_code)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    async def _parse(self, body: bytes, source: FeedSource, now: datetime) -> tuple[Item, ...]:
+        """parse_feed off the event loop, bounded by the same timeout as the download."""
+        async with asyncio.timeout(self.timeout):
+            if self._executor is None:
+                return await asyncio.to_thread(parse_feed, body, source, now)
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._executor, parse_feed, body, source, now)
+
+    @staticmethod
+    def _log(source: FeedSource, state: FeedState, report: FetchReport) -> None:
+        if report.status != "error":
+            log.debug(
+                "feed %s: %s, %d items, %.2f s", source.name, report.status, report.items, report.seconds
+            )
+        elif state.disabled:
+            log.warning(
+                "feed %s switched off after %d failures in a row: %s",
+                source.name,
+                state.failures,
+                report.error,
+            )
+        else:
+            log.info("feed %s failed (%d in a row): %s", source.name, state.failures, report.error)
