@@ -22,6 +22,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Conflict, EndPointNotFound, Forbidden, InvalidToken, RetryAfter
 
 from tests.support.fake_bot_api import (
+    MAX_DOWNLOAD_BYTES,
     Call,
     FakeBotApi,
     FakeBotApiServer,
@@ -37,6 +38,10 @@ PNG_1x1 = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
 )
+OPML = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0"><head><title>Veille</title></head><body>'
+    '<outline text="Blog été" type="rss" xmlUrl="https://example.org/feed.xml"/></body></opml>\n'
+).encode()
 
 
 def run(coroutine: Awaitable[T]) -> T:
@@ -656,6 +661,132 @@ def test_send_photo_with_a_caption_of_1024_characters(api: FakeBotApi) -> None:
     assert spec_problems(api.calls_to("sendPhoto")[-1].response["result"], "Message") == []
 
 
+def test_a_bot_downloads_the_file_a_user_sent(api: FakeBotApi) -> None:
+    message = telegram.Update.de_json(api.user_sends_document(USER, "veille.opml", OPML), None).message
+    assert message is not None and message.document is not None
+    document = message.document
+
+    async def scenario(bot: telegram.Bot) -> tuple[telegram.File, bytearray, telegram.File]:
+        file = await bot.get_file(document.file_id)
+        content = await file.download_as_bytearray()
+        again = await bot.get_file(document)
+        return file, content, again
+
+    file, content, again = with_bot(api, scenario)
+
+    assert bytes(content) == OPML
+    assert (file.file_id, file.file_unique_id, file.file_size) == (
+        document.file_id,
+        document.file_unique_id,
+        len(OPML),
+    )
+    assert file.file_path == f"https://api.telegram.org/file/bot{api.token}/documents/file_0.opml"
+    assert again.file_path == file.file_path
+    result = api.calls_to("getFile")[-1].response["result"]
+    assert result["file_path"] == "documents/file_0.opml"
+    assert spec_problems(result, "File") == []
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    ["https://api.telegram.org/bot", "http://127.0.0.1:8081/bot", "https://tg.example.org/proxy/bot"],
+)
+def test_downloads_work_with_the_file_url_the_bot_derives_from_its_base_url(
+    api: FakeBotApi, base_url: str
+) -> None:
+    file_id = api.user_sends_document(USER, "feeds.opml", OPML)["message"]["document"]["file_id"]
+    base_file_url = base_url.removesuffix("/bot") + "/file/bot"
+
+    async def main() -> bytearray:
+        request = RecordingRequest(api)
+        async with telegram.Bot(
+            api.token, base_url=base_url, base_file_url=base_file_url, request=request
+        ) as bot:
+            file = await bot.get_file(file_id)
+            assert file.file_path == f"{base_file_url}{api.token}/documents/file_0.opml"
+            return await file.download_as_bytearray()
+
+    assert bytes(run(main())) == OPML
+
+
+def test_files_the_bot_sent_are_downloadable_and_each_has_its_own_path(api: FakeBotApi) -> None:
+    async def scenario(bot: telegram.Bot) -> list[tuple[str | None, bytes]]:
+        photo = await bot.send_photo(USER, PNG_1x1, filename="dot.png")
+        report = await bot.send_document(USER, b"week 1", filename="report.txt")
+        unnamed = await bot.send_document(USER, b"no extension", filename="README")
+        assert report.document is not None and unnamed.document is not None
+        downloaded = []
+        for file_id in (photo.photo[-1].file_id, report.document.file_id, unnamed.document.file_id):
+            file = await bot.get_file(file_id)
+            downloaded.append((file.file_path, bytes(await file.download_as_bytearray())))
+        return downloaded
+
+    downloaded = with_bot(api, scenario)
+
+    base = f"https://api.telegram.org/file/bot{api.token}/"
+    assert downloaded == [
+        (base + "photos/file_0.jpg", PNG_1x1),
+        (base + "documents/file_0.txt", b"week 1"),
+        (base + "documents/file_1", b"no extension"),
+    ]
+
+
+def test_get_file_refusals_have_the_real_wording(api: FakeBotApi) -> None:
+    with pytest.raises(BadRequest, match="(?i)invalid file_id"):
+        with_bot(api, lambda bot: bot.get_file("no-such-file-id"))
+    assert last_error(api, "getFile") == "Bad Request: invalid file_id"
+    assert api.calls_to("getFile")[-1].status == 400
+
+    assert api.handle(api.token, "getFile", {})[1] == {
+        "ok": False,
+        "error_code": 400,
+        "description": "Bad Request: file_id not specified",
+    }
+
+
+def test_files_over_20_mb_cannot_be_downloaded(api: FakeBotApi) -> None:
+    largest = api.user_sends_document(USER, "largest.opml", b"x" * MAX_DOWNLOAD_BYTES)
+    too_big = api.user_sends_document(USER, "too-big.opml", b"x" * (MAX_DOWNLOAD_BYTES + 1))
+
+    allowed = api.handle(api.token, "getFile", {"file_id": largest["message"]["document"]["file_id"]})
+    refused = api.handle(api.token, "getFile", {"file_id": too_big["message"]["document"]["file_id"]})
+
+    assert allowed[0] == 200 and allowed[1]["result"]["file_size"] == 20 * 1024 * 1024
+    assert refused == (400, {"ok": False, "error_code": 400, "description": "Bad Request: file is too big"})
+
+
+def test_downloads_need_the_bot_token_and_a_path_get_file_gave(api: FakeBotApi) -> None:
+    file_id = api.user_sends_document(USER, "feeds.opml", OPML)["message"]["document"]["file_id"]
+    request = RecordingRequest(api)
+    base = "https://api.telegram.org/file/bot"
+
+    def download(url: str) -> tuple[int, bytes]:
+        return run(request.do_request(url, "GET"))
+
+    not_yet = download(f"{base}{api.token}/documents/file_0.opml")
+    api.handle(api.token, "getFile", {"file_id": file_id})
+    found = download(f"{base}{api.token.replace(':', '%3A')}/documents/file_0.opml")
+    unknown = download(f"{base}{api.token}/documents/file_9.opml")
+    wrong_token = download(f"{base}42:AAE-another-bot/documents/file_0.opml")
+    not_a_method = download(f"{base}{api.token}/getMe")
+
+    assert found == (200, OPML)
+    for status, body in (not_yet, unknown, not_a_method):
+        assert status == 404
+        assert json.loads(body) == {"ok": False, "error_code": 404, "description": "Not Found"}
+    assert (wrong_token[0], json.loads(wrong_token[1])["description"]) == (401, "Unauthorized")
+    assert [call.method for call in api.calls] == ["getFile"]
+
+    async def download_with_another_token() -> bytearray:
+        async with telegram.Bot("42:AAE-another-bot", request=request) as bot:
+            file = telegram.File(file_id, "AQAD", file_path=f"{base}42:AAE-another-bot/documents/file_0.opml")
+            file.set_bot(bot)
+            return await file.download_as_bytearray()
+
+    with pytest.raises(InvalidToken):
+        run(download_with_another_token())
+
+
 # ------------------------------------------------------------------------------------------ updates
 
 
@@ -895,7 +1026,8 @@ def test_every_successful_answer_has_the_declared_result_type(api: FakeBotApi) -
         await bot.get_my_commands()
         await bot.delete_my_commands()
         await bot.send_chat_action(USER, "typing")
-        await bot.send_document(USER, b"doc", filename="d.txt")
+        document = await bot.send_document(USER, b"doc", filename="d.txt")
+        await bot.get_file(document.document)
         await bot.send_photo(USER, PNG_1x1)
         await bot.close()
         await bot.log_out()
@@ -959,6 +1091,35 @@ def test_a_bot_talks_to_the_fake_over_http(api: FakeBotApi) -> None:
     assert texts(woken) == ["over http"]
     assert [m.kind for m in api.messages(USER)] == ["text", "document"]
     assert api.messages(USER)[1].document == ("plan été.txt", b"\x00\x01 bytes\r\n")
+
+
+def test_a_bot_downloads_a_user_file_over_http(api: FakeBotApi) -> None:
+    file_id = api.user_sends_document(USER, "veille.opml", OPML)["message"]["document"]["file_id"]
+
+    with FakeBotApiServer(api) as server:
+        assert server.base_file_url == server.base_url.removesuffix("/bot") + "/file/bot"
+        assert server.base_file_url.startswith("http://127.0.0.1:")
+
+        async def main() -> tuple[telegram.File, bytearray]:
+            async with telegram.Bot(
+                api.token, base_url=server.base_url, base_file_url=server.base_file_url
+            ) as bot:
+                with pytest.raises(BadRequest, match="(?i)invalid file_id"):
+                    await bot.get_file("no-such-file-id")
+                file = await bot.get_file(file_id)
+                return file, await file.download_as_bytearray()
+
+        file, content = asyncio.run(main())
+        served = httpx.get(f"{server.base_file_url}{api.token}/documents/file_0.opml")
+        unknown = httpx.get(f"{server.base_file_url}{api.token}/documents/file_7.opml")
+        wrong_token = httpx.get(f"{server.base_file_url}42:AAE-another-bot/documents/file_0.opml")
+
+    assert bytes(content) == OPML
+    assert file.file_path == f"{server.base_file_url}{api.token}/documents/file_0.opml"
+    assert api.calls_to("getFile")[0].response["description"] == "Bad Request: invalid file_id"
+    assert (served.status_code, served.content) == (200, OPML)
+    assert (unknown.status_code, unknown.json()["description"]) == (404, "Not Found")
+    assert (wrong_token.status_code, wrong_token.json()["description"]) == (401, "Unauthorized")
 
 
 def test_the_server_reads_json_bodies_query_strings_and_refuses_other_paths(api: FakeBotApi) -> None:

@@ -2,19 +2,25 @@
 
 `FakeBotApi` answers Bot API calls the way api.telegram.org does: the same HTTP status, the same JSON body
 and, for refusals, the same description. It keeps the private chats users opened, the messages the bot sent
-(and their edits) and a queue of updates for getUpdates. Tests play the user with `user_sends`,
-`user_presses`, ... and inspect what the bot did with `messages` and `calls`.
+(and their edits), the files users and the bot sent, and a queue of updates for getUpdates. Tests play the
+user with `user_sends`, `user_presses`, ... and inspect what the bot did with `messages` and `calls`. A bot
+downloads a file as from api.telegram.org: getFile gives its `file_path`, then a GET of
+`<base_file_url><token>/<file_path>` gives its bytes (`serve_file`).
 
 Two ways to plug a bot into it:
 
-* `RecordingRequest`: python-telegram-bot's request seam, answered in-process (no sockets);
-* `FakeBotApiServer`: the same fake behind a local HTTP server, for a bot running as a real process.
+* `RecordingRequest`: python-telegram-bot's request seam, answered in-process (no sockets), downloads included
+  whatever host the bot's `base_file_url` names;
+* `FakeBotApiServer`: the same fake behind a local HTTP server, for a bot running as a real process
+  (`base_url` and `base_file_url` to give the bot).
 
 Where the behaviour comes from:
 
 * parameters and types: `bot_api_spec.json` next to this file (a subset of the Bot API 10.1 as data);
 * refusals and their wording: the Bot API server (tdlib/telegram-bot-api, telegram-bot-api/Client.cpp) and
-  TDLib (td/telegram/MessageEntity.cpp for HTML, BotCommand.cpp, ReplyMarkup.cpp), read for this purpose.
+  TDLib (td/telegram/MessageEntity.cpp for HTML, BotCommand.cpp, ReplyMarkup.cpp), read for this purpose;
+* file downloads: the open-source server does not serve them (api.telegram.org has a file server in front of
+  it), so a wrong token or an unknown path get the API's own 401 and 404 bodies.
 
 A few checks are deliberately stricter than the real server, because what they catch is always a bot bug
 that the real server would hide: scalar parameters must have their declared type (the real server silently
@@ -69,6 +75,7 @@ MAX_COMMANDS = 100
 MAX_COMMAND_LENGTH = 32
 MAX_COMMAND_DESCRIPTION_LENGTH = 256
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 LONG_POLL_MAX_TIMEOUT = 50
 FIRST_UPDATE_ID = 700_000_001
 
@@ -647,6 +654,8 @@ class _StoredFile:
     name: str
     content: bytes
     mime_type: str
+    folder: str  # "documents" or "photos", as the server's download directory names them
+    file_path: str = ""  # given by the first getFile, as the real server gives one once it has the file
 
 
 @dataclass
@@ -687,6 +696,7 @@ class FakeBotApi:
         self._callback_ids = itertools.count(4_377_000_000_000_000_001)
         self._open_callback_queries: dict[str, tuple[int, int]] = {}
         self._files: dict[str, _StoredFile] = {}
+        self._file_paths: dict[str, _StoredFile] = {}
         self._file_numbers = itertools.count(1)
         self._commands: dict[tuple[str, str], list[JsonDict]] = {}
         self._faults: dict[str, deque[_Fault]] = {}
@@ -706,6 +716,7 @@ class FakeBotApi:
             "close": self._close,
             "logOut": self._log_out,
             "sendChatAction": self._send_chat_action,
+            "getFile": self._get_file,
         }
         self._method_names = {name.lower(): name for name in self._handlers}
 
@@ -732,6 +743,21 @@ class FakeBotApi:
             self.calls.append(Call(canonical, wire, status, body, uploads))
             self._condition.notify_all()
             return status, body
+
+    def serve_file(self, token: str, file_path: str) -> tuple[int, bytes]:
+        """Answer a GET of `<base_file_url><token>/<file_path>`: (HTTP status, body) as api.telegram.org does.
+
+        200 and the file's bytes for a path getFile gave; 401 (or 404 for a malformed token) for a token that
+        is not the bot's; 404 for any other path. Refusals carry the API's JSON body.
+        """
+        with self._condition:
+            if token != self.token:
+                status, body = (401, _UNAUTHORIZED) if _TOKEN_FORMAT.match(token) else (404, _NOT_FOUND)
+                return status, json.dumps(body).encode()
+            stored = self._file_paths.get(file_path)
+            if stored is None:
+                return 404, json.dumps(_NOT_FOUND).encode()
+            return 200, stored.content
 
     def _answer(
         self, token: str, method: str, params: dict[str, str], files: dict[str, tuple[str, bytes]]
@@ -978,6 +1004,26 @@ class FakeBotApi:
         self._chat_to_write(params)
         return True
 
+    def _get_file(self, params: dict[str, str], files: dict[str, tuple[str, bytes]]) -> JsonDict:
+        file_id = params.get("file_id", "")
+        if not file_id:
+            raise _bad("file_id not specified")
+        stored = self._files.get(file_id)
+        if stored is None:
+            raise _bad("invalid file_id")
+        if len(stored.content) > MAX_DOWNLOAD_BYTES:
+            raise _bad("file is too big")
+        if not stored.file_path:
+            number = sum(1 for path in self._file_paths if path.startswith(stored.folder + "/"))
+            stored.file_path = f"{stored.folder}/file_{number}{_download_extension(stored)}"
+            self._file_paths[stored.file_path] = stored
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.unique_id,
+            "file_size": len(stored.content),
+            "file_path": stored.file_path,
+        }
+
     # -------------------------------------------------------------------------------------- helpers
 
     def _chat(self, chat_id_text: str) -> _Chat:
@@ -1042,6 +1088,7 @@ class FakeBotApi:
             name=name,
             content=content,
             mime_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+            folder="photos" if prefix == "p" else "documents",
         )
         self._files[stored.file_id] = stored
         return stored
@@ -1530,6 +1577,14 @@ def _language_code(params: dict[str, str]) -> str:
     return code
 
 
+def _download_extension(stored: _StoredFile) -> str:
+    """The extension of a download path: ".jpg" for photos (Telegram re-encodes them), else the name's."""
+    if stored.folder == "photos":
+        return ".jpg"
+    suffix = Path(stored.name).suffix
+    return suffix if re.fullmatch(r"\.[A-Za-z0-9]{1,16}", suffix) else ""
+
+
 def _looks_like_image(content: bytes) -> bool:
     is_webp = content[:4] == b"RIFF" and content[8:12] == b"WEBP"
     return is_webp or content.startswith(_IMAGE_SIGNATURES)
@@ -1603,7 +1658,10 @@ class RecordingRequest(BaseRequest):
         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
         pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        """Hand the call to the fake (wire parameters and uploaded files); a long poll waits in a thread."""
+        """Hand the call or download to the fake (wire parameters, files); a long poll waits in a thread."""
+        file_token, file_path = _split_file_url(urllib.parse.urlsplit(url).path)
+        if file_token is not None:
+            return self.api.serve_file(file_token, file_path)
         token, api_method = _split_bot_url(url)
         if token is None:
             return 404, json.dumps(_NOT_FOUND).encode()
@@ -1617,6 +1675,14 @@ class RecordingRequest(BaseRequest):
         else:
             status, body = self.api.handle(token, api_method, params, files)
         return status, json.dumps(body).encode()
+
+
+def _split_file_url(path: str) -> tuple[str | None, str]:
+    """(token, file path) of a ".../file/bot<token>/<file_path>" URL path, or (None, "") for anything else."""
+    match = re.search(r"/file/bot([^/]+)/(.+)$", path)
+    if match is None:
+        return None, ""
+    return urllib.parse.unquote(match.group(1)), urllib.parse.unquote(match.group(2))
 
 
 def _split_bot_url(url: str) -> tuple[str | None, str]:
@@ -1651,6 +1717,11 @@ class FakeBotApiServer:
         self._thread.start()
         return self
 
+    @property
+    def base_file_url(self) -> str:
+        """The URL the bot downloads files from, "http://127.0.0.1:PORT/file/bot", once started."""
+        return self.base_url.removesuffix("/bot") + "/file/bot" if self.base_url else ""
+
     def __exit__(self, *exc: object) -> None:
         """Release waiting long polls and stop the server."""
         self.api.interrupt_long_polls()
@@ -1667,7 +1738,14 @@ class _BotApiHandler(http.server.BaseHTTPRequestHandler):
     api: FakeBotApi
 
     def do_GET(self) -> None:
-        self._answer(b"", "")
+        path = self.path.partition("?")[0]
+        token, file_path = _split_file_url(path)
+        if token is None:
+            self._answer(b"", "")
+            return
+        status, payload = self.api.serve_file(token, file_path)
+        content_type = mimetypes.guess_type(file_path)[0] or "application/octet-stream"
+        self._send(status, payload, content_type if status == 200 else "application/json")
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -1688,9 +1766,11 @@ class _BotApiHandler(http.server.BaseHTTPRequestHandler):
             else:
                 params.update(body_params)
                 status, answer = self.api.handle(token, method, params, files)
-        payload = json.dumps(answer).encode()
+        self._send(status, json.dumps(answer).encode(), "application/json")
+
+    def _send(self, status: int, payload: bytes, content_type: str) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
