@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ProcessPoolExecutor
+from datetime import timedelta
+
 from telegram.ext import Application
 from telegram.request import BaseRequest
 
 from bot import logs
 from bot.adapters.content_files import load_content
-from bot.adapters.storage import LeaderStore, UpdateLedger
 from bot.adapters.pacing import PacedRateLimiter
+from bot.adapters.feeds import FeedFetcher
+from bot.adapters.storage import FeedStore, LeaderStore, UpdateLedger
 from bot.adapters.telegram import Clock, TelegramFrontend, utc_now
 from bot.core.coach import Coach
+from bot.newsdesk import NewsDesk
 from bot.service import CoachService
 from bot.settings import Settings
 
@@ -19,10 +24,18 @@ OVERALL_PER_SECOND = 30.0
 PER_CHAT_PER_SECOND = 1.0
 
 
-def build_service(settings: Settings) -> CoachService:
-    """The coach with its content and storage, for any front end."""
-    coach = Coach(load_content(settings.content_dir, settings.feeds_path))
-    return CoachService(coach, LeaderStore(settings.data_dir))
+def build_service(settings: Settings, *, feed_workers: int = 1) -> tuple[CoachService, NewsDesk]:
+    """The coach with its content, storage and news desk, for any front end.
+
+    Feeds are parsed in `feed_workers` processes (0: in threads), away from the event loop.
+    """
+    content = load_content(settings.content_dir, settings.feeds_path)
+    coach = Coach(content, allow_private_feeds=settings.allow_private_feeds)
+    store = LeaderStore(settings.data_dir)
+    executor = ProcessPoolExecutor(feed_workers) if feed_workers else None
+    fetcher = FeedFetcher(allow_private=settings.allow_private_feeds, executor=executor)
+    desk = NewsDesk(content.sectors, FeedStore(settings.data_dir), fetcher, store.all, executor)
+    return CoachService(coach, store, news=desk.items_for), desk
 
 
 def _file_url(api_url: str) -> str:
@@ -38,12 +51,14 @@ def build_application(
     clock: Clock = utc_now,
     overall_per_second: float = OVERALL_PER_SECOND,
     per_chat_per_second: float = PER_CHAT_PER_SECOND,
+    feed_workers: int = 1,
 ) -> Application:
     """The Telegram application, wired: handlers, scheduler, rate limiter, start-up tasks."""
     logs.install_redaction(settings.secrets)  # before anything can log the token
-    service = build_service(settings)
-    frontend = TelegramFrontend(service, service.coach, UpdateLedger(settings.data_dir),
-                                allowed_users=settings.allowed_users, clock=clock)
+    service, desk = build_service(settings, feed_workers=feed_workers)
+    frontend = TelegramFrontend(service, service.coach, UpdateLedger(settings.data_dir), desk,
+                                allowed_users=settings.allowed_users, clock=clock,
+                                refresh_every=timedelta(minutes=settings.feed_refresh_minutes))
     builder = (
         Application.builder()
         .token(settings.token)

@@ -38,7 +38,7 @@ def _chat(settings: Settings, language: str | None) -> int:
     from bot.app import build_service
 
     logs.configure("WARNING", settings.secrets)
-    service = build_service(settings)
+    service, _ = build_service(settings, feed_workers=0)  # suggestions from the feeds last read and stored
     chat = TerminalChat(service, utc_now, sys.stdout, files_dir=settings.data_dir / "files", language_code=language)
     return chat.run(sys.stdin, prompt=sys.stdin.isatty())
 

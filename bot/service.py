@@ -7,11 +7,13 @@ ever holds what `Coach.next_wake` computes from the stored leader, and is rebuil
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol
 
 from bot.core.coach import Coach, Event, Outcome, Who
 from bot.core.model import Leader
+from bot.core.news import Item
 
 log = logging.getLogger(__name__)
 
@@ -41,15 +43,17 @@ class NoScheduler:
 class CoachService:
     """One call per thing that happens; each call reads, decides and writes before it returns."""
 
-    def __init__(self, coach: Coach, store: LeaderRepository, scheduler: WakeScheduler | None = None) -> None:
+    def __init__(self, coach: Coach, store: LeaderRepository, scheduler: WakeScheduler | None = None,
+                 news: Callable[[Leader | None], Sequence[Item]] | None = None) -> None:
         self.coach = coach
         self.store = store
         self.scheduler: WakeScheduler = scheduler or NoScheduler()
+        self.news: Callable[[Leader | None], Sequence[Item]] = news or (lambda leader: ())
 
     def handle(self, who: Who, event: Event, now: datetime) -> Outcome:
         """Answer what a leader did, and store what changed."""
         before = self.store.get(who.user_id)
-        outcome = self.coach.handle(before, who, event, now)
+        outcome = self.coach.handle(before, who, event, now, self.news(before))
         self._apply(who.user_id, before, outcome, now)
         return outcome
 
@@ -59,7 +63,7 @@ class CoachService:
         if leader is None:
             self.scheduler.schedule(user_id, None)
             return Outcome(None)
-        outcome = self.coach.wake(leader, now)
+        outcome = self.coach.wake(leader, now, self.news(leader))
         self._apply(user_id, leader, outcome, now, reschedule=True)
         return outcome
 

@@ -35,6 +35,8 @@ class Settings:
     content_dir: Path = PROJECT_DIR / "content"
     allowed_users: frozenset[int] = frozenset()
     log_level: str = "INFO"
+    allow_private_feeds: bool = False
+    feed_refresh_minutes: int = 30
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
@@ -59,6 +61,12 @@ class Settings:
         level = get("COACHBOT_LOG_LEVEL", "INFO").upper()
         if not isinstance(logging.getLevelName(level), int):
             raise SettingsError("COACHBOT_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        private = get("COACHBOT_ALLOW_PRIVATE_FEEDS", "no").lower()
+        if private not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+            raise SettingsError("COACHBOT_ALLOW_PRIVATE_FEEDS must be yes or no")
+        minutes = get("COACHBOT_FEED_REFRESH_MINUTES", "30")
+        if not minutes.isdigit() or not 1 <= int(minutes) <= 24 * 60:
+            raise SettingsError("COACHBOT_FEED_REFRESH_MINUTES must be a number of minutes from 1 to 1440")
         return cls(
             token=get("TELEGRAM_BOT_TOKEN", ""),
             api_url=get("TELEGRAM_API_URL", DEFAULT_API_URL),
@@ -67,6 +75,8 @@ class Settings:
             content_dir=Path(get("COACHBOT_CONTENT_DIR", str(PROJECT_DIR / "content"))),
             allowed_users=frozenset(allowed),
             log_level=level,
+            allow_private_feeds=private in ("1", "true", "yes", "on"),
+            feed_refresh_minutes=int(minutes),
         )
 
     @property

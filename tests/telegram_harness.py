@@ -33,12 +33,18 @@ class Harness:
         # Telegram's pacing is tested on its own; here it would only slow the conversation down.
         self.app: Application = build_application(settings, request=RecordingRequest(self.api),
                                                   clock=lambda: self.now, overall_per_second=10_000,
-                                                  per_chat_per_second=10_000)
+                                                  per_chat_per_second=10_000, feed_workers=0)
 
     async def __aenter__(self) -> Harness:
         await self.app.initialize()
         await self.app.post_init(self.app)  # type: ignore[misc]
+        # No feed is fetched in these tests (the scheduler is not started): the desk holds what a test puts in.
+        self.desk.refreshed.set()
         return self
+
+    @property
+    def desk(self):  # noqa: ANN201
+        return self.app.bot_data["frontend"].desk
 
     async def __aexit__(self, *exc: object) -> None:
         await self.app.post_shutdown(self.app)  # type: ignore[misc]

@@ -15,12 +15,15 @@ from bot.core.model import (
     Delivery,
     Leader,
     LessonEvent,
+    Offer,
+    OwnFeed,
     Pause,
     PostEvent,
     Reminder,
     Schedule,
     ScheduleChange,
 )
+from bot.core.suggest import Taste
 from tests.conftest import utc
 
 
@@ -35,6 +38,11 @@ def full_leader(user_id: int = 7) -> Leader:
         posts=(PostEvent("https://example.org/a", utc(2026, 11, 2, 9, 0), date(2026, 11, 2)),),
         reminders=(Reminder(frozenset({4}), time(17, 0), "Share the week's best read", date(2026, 11, 6)),),
         nudge_at=None, nudged_on=date(2026, 11, 3), nudge_turn=4, weekly_goal=3, freezes_told=date(2026, 11, 1),
+        taste=Taste(interests=("AI", "supply chain"), sources={"Le Monde": -1.0}, topics={"ai": 2.0},
+                    seen=("https://example.org/a",)),
+        suggestions_per_day=2, own_feeds=(OwnFeed("https://blog.example.org/feed", "blog.example.org"),),
+        offers=(Offer("a1b2c3", "2026-11-02", "https://example.org/a", "A title", "https://example.org/a?x=1",
+                      "Le Monde", "A draft", ("ai",), utc(2026, 11, 2, 6, 0), "posted"),),
     )
 
 

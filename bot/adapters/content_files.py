@@ -9,8 +9,9 @@ from typing import Any
 
 import yaml
 
-from bot.core.checks import RawLesson, check_catalog, check_course
-from bot.core.content import Catalog, Content, Course, Lesson, Sector
+from bot.core.checks import RawLesson, check_catalog, check_course, check_drafts
+from bot.core.content import Catalog, Content, Course, FeedInfo, Lesson, Sector
+from bot.core.drafting import DraftTemplates
 from bot.core.markup import escape, markdown_to_html
 from bot.core.model import LANGUAGES
 
@@ -79,14 +80,34 @@ def read_sectors(feeds_path: Path) -> tuple[Sector, ...]:
             raise ContentError(f"{feeds_path}: every sector needs an id")
         labels = entry.get("label") or {}
         keywords = entry.get("keywords") or {}
+        feeds = []
+        for feed in entry.get("feeds") or ():
+            if not isinstance(feed, Mapping) or not feed.get("url"):
+                raise ContentError(f"{feeds_path}: every feed of sector {entry['id']} needs a url")
+            feeds.append(FeedInfo(str(feed["url"]), str(feed.get("name") or feed["url"]),
+                                  str(feed["lang"]) if feed.get("lang") else None))
         sectors.append(
             Sector(
                 id=str(entry["id"]),
                 labels={str(k): str(v) for k, v in labels.items()},
                 keywords={str(k): tuple(str(w) for w in v or ()) for k, v in keywords.items()},
+                feeds=tuple(feeds),
             )
         )
     return tuple(sectors)
+
+
+def read_drafts(content_dir: Path) -> dict[str, DraftTemplates]:
+    """The draft-post templates by language: content/drafts/<lang>.yaml."""
+    drafts = {}
+    for lang in LANGUAGES:
+        data = _yaml(content_dir / "drafts" / f"{lang}.yaml")
+        if not isinstance(data, dict):
+            raise ContentError(f"drafts/{lang}.yaml is not a mapping")
+        drafts[lang] = DraftTemplates(**{
+            angle: tuple(str(t) for t in data.get(angle) or ()) for angle in ("takeaway", "question", "lesson")
+        })
+    return drafts
 
 
 def _lesson(raw: RawLesson, position: int) -> Lesson:
@@ -112,6 +133,7 @@ def check_content(content_dir: Path) -> list[str]:
         problems.append("no lessons found under lessons/<lang>/")
     try:
         problems.extend(check_catalog(read_catalog(content_dir)))
+        problems.extend(check_drafts(read_drafts(content_dir)))
     except ContentError as error:
         problems.append(str(error))
     return problems
@@ -127,7 +149,8 @@ def load_content(content_dir: Path, feeds_path: Path) -> Content:
         lang: Course(tuple(_lesson(raw, i + 1) for i, raw in enumerate(lessons[lang])), modules[lang])
         for lang in LANGUAGES
     }
-    return Content(courses=courses, catalog=read_catalog(content_dir), sectors=read_sectors(feeds_path))
+    return Content(courses=courses, catalog=read_catalog(content_dir), sectors=read_sectors(feeds_path),
+                   drafts=read_drafts(content_dir))
 
 
 __all__ = ["ContentError", "check_content", "escape", "load_content", "read_sectors"]

@@ -14,8 +14,8 @@ import asyncio
 import heapq
 import itertools
 import logging
-from datetime import timedelta
 from collections.abc import Callable, Coroutine
+from datetime import timedelta
 from typing import Any
 
 from telegram.error import BadRequest, NetworkError, RetryAfter
@@ -159,8 +159,9 @@ class PacedRateLimiter(BaseRateLimiter[str]):
             start = opening if chosen is not None else max(opening, min(queue[0][0] for queue in heads))
             if start > now:
                 self._arrived.clear()
-                try:
-                    await asyncio.wait_for(self._arrived.wait(), timeout=start - now)
+                try:  # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation
+                    async with asyncio.timeout(start - now):
+                        await self._arrived.wait()
                 except TimeoutError:
                     pass
                 continue

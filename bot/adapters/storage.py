@@ -9,6 +9,7 @@ readable by their owner only. One process writes, from one thread (the bot's eve
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -19,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
-from tinydb.table import Document
 from tinydb.storages import Storage
+from tinydb.table import Document
 
 from bot.core.codec import leader_from_dict, leader_to_dict
+from bot.core.feedstate import FeedState, state_from_dict, state_to_dict
 from bot.core.model import Leader
 
 log = logging.getLogger(__name__)
@@ -180,3 +182,43 @@ class UpdateLedger:
         except OSError as error:
             raise StorageError(f"cannot record the update: {error.strerror or error}") from None
         self._last = update_id
+
+
+class FeedStore:
+    """What is known of each feed (validators, failures, last items), one small file per feed, atomic."""
+
+    TABLE = "feed"
+
+    def __init__(self, data_dir: Path) -> None:
+        self.folder = Path(data_dir) / "feeds"
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        except OSError as error:
+            raise StorageError(f"cannot use the data directory {data_dir}: {error.strerror}") from None
+        for stale in self.folder.glob(".*.tmp"):
+            stale.unlink(missing_ok=True)
+
+    def _path(self, url: str) -> Path:
+        return self.folder / f"{hashlib.sha256(url.encode()).hexdigest()[:32]}.json"
+
+    def put(self, state: FeedState) -> None:
+        """Store one feed's state, replacing what was there, atomically."""
+        try:
+            with TinyDB(self._path(state.url), storage=AtomicJSONStorage) as db:
+                db.table(self.TABLE).upsert(Document(state_to_dict(state), doc_id=1))
+        except OSError as error:
+            raise StorageError(f"cannot write feed data: {error.strerror or error}") from None
+
+    def all(self) -> dict[str, FeedState]:
+        """Every stored feed state, by address (unreadable files are skipped and logged)."""
+        states: dict[str, FeedState] = {}
+        for path in sorted(self.folder.glob("*.json")):
+            try:
+                with TinyDB(path, storage=AtomicJSONStorage) as db:
+                    rows = db.table(self.TABLE).all()
+                if rows:
+                    state = state_from_dict(dict(rows[0]))
+                    states[state.url] = state
+            except (OSError, ValueError, KeyError, TypeError) as error:
+                log.error("skipping a feed file %s: %s", path.name, type(error).__name__)
+        return states

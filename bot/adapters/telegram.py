@@ -9,10 +9,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from telegram import (
     BotCommand,
+    CopyTextButton,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -34,15 +35,19 @@ from telegram.ext import (
 
 from bot.adapters.heatmap import render_heatmap
 from bot.adapters.pacing import BULK
-from bot.core.coach import Coach, Command, Event, Keyboard, Other, Outcome, Press, Reply, Text, Who
 from bot.adapters.storage import UpdateLedger
+from bot.core.coach import Button, Coach, Command, Event, Keyboard, Other, Outcome, Press, Reply, Text, Upload, Who
+from bot.newsdesk import NewsDesk
 from bot.service import CoachService
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 JOB_PREFIX = "wake:"
+MAX_COPY_TEXT = 256  # Telegram's limit for a copy-text button
 DELIVERY_WORKERS = 64  # leaders served at once; pacing, not this, sets the sending rate
+FIRST_REFRESH_WAIT = 120.0  # seconds deliveries wait at start for the feeds to be read once
+MAX_UPLOAD = 1_000_000  # bytes of a file a leader sends (an OPML list)
 
 
 def utc_now() -> datetime:
@@ -54,13 +59,14 @@ def keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
     """The core's buttons as Telegram's inline keyboard."""
     if not buttons:
         return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.label, url=b.url) if b.url else InlineKeyboardButton(b.label, callback_data=b.data)
-             for b in row]
-            for row in buttons
-        ]
-    )
+    def button(b: Button) -> InlineKeyboardButton:
+        if b.url:
+            return InlineKeyboardButton(b.label, url=b.url)
+        if b.copy is not None:
+            return InlineKeyboardButton(b.label, copy_text=CopyTextButton(b.copy[:MAX_COPY_TEXT]))
+        return InlineKeyboardButton(b.label, callback_data=b.data)
+
+    return InlineKeyboardMarkup([[button(b) for b in row] for row in buttons])
 
 
 def parse_command(text: str) -> Command:
@@ -113,11 +119,14 @@ class JobQueueScheduler:
 class TelegramFrontend:
     """The handlers, the jobs and the rendering of replies."""
 
-    def __init__(self, service: CoachService, coach: Coach, ledger: UpdateLedger, *,
-                 allowed_users: frozenset[int] = frozenset(), clock: Clock = utc_now) -> None:
+    def __init__(self, service: CoachService, coach: Coach, ledger: UpdateLedger, desk: NewsDesk, *,
+                 allowed_users: frozenset[int] = frozenset(), clock: Clock = utc_now,
+                 refresh_every: timedelta = timedelta(minutes=30)) -> None:
         self.service = service
         self.coach = coach
         self.ledger = ledger
+        self.desk = desk
+        self.refresh_every = refresh_every
         self.deliveries: asyncio.Queue[int] = asyncio.Queue()
         self._queued: set[int] = set()
         self._workers: list[asyncio.Task[None]] = []
@@ -147,11 +156,25 @@ class TelegramFrontend:
                 await application.bot.set_my_commands(commands, language_code=language_code)
             except TelegramError as error:
                 log.warning("could not set the command menu (%s): %s", language, error)
+        self.deliveries = asyncio.Queue()
+        self._queued.clear()
         self._workers = [
             asyncio.create_task(self._deliver(application), name=f"delivery {n}") for n in range(DELIVERY_WORKERS)
         ]
         count = self.service.rebuild_schedule(self.clock())
         log.info("scheduled %d leader(s)", count)
+        assert application.job_queue is not None
+        application.job_queue.run_repeating(self.on_refresh, interval=self.refresh_every, first=0.5,
+                                            name="refresh feeds", job_kwargs={"misfire_grace_time": None,
+                                                                              "coalesce": True})
+
+    async def on_refresh(self, context: CallbackContext) -> None:
+        """Read the feeds in use (scheduled; never at the moment a leader asks)."""
+        try:
+            await self.desk.refresh(self.clock())
+        except Exception:  # the next refresh tries again; suggestions use what was read before
+            log.exception("the feed refresh failed")
+            self.desk.refreshed.set()
 
     async def stop(self, application: Application) -> None:
         """At shutdown: stop the delivery workers (what they had not claimed is rebuilt at the next start)."""
@@ -159,6 +182,7 @@ class TelegramFrontend:
             worker.cancel()
         await asyncio.gather(*self._workers, return_exceptions=True)
         self._workers = []
+        await self.desk.close()
 
     # --- handlers ---------------------------------------------------------------------------------------------
 
@@ -207,9 +231,17 @@ class TelegramFrontend:
             await self._handle(update, context, Press(query.data or ""))
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Stickers, photos, voice notes, files..."""
-        if update.effective_message is not None:
-            await self._handle(update, context, Other("message"))
+        """Files (an OPML list of feeds is imported), stickers, photos, voice notes..."""
+        message = update.effective_message
+        if message is None:
+            return
+        document = message.document
+        if document is not None and (document.file_size or 0) <= MAX_UPLOAD:
+            file = await context.bot.get_file(document.file_id)
+            content = bytes(await file.download_as_bytearray())
+            await self._handle(update, context, Upload(document.file_name or "", content[:MAX_UPLOAD]))
+            return
+        await self._handle(update, context, Other("document" if document else "message"))
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the failure (scrubbed of secrets) and tell the leader, without details."""
@@ -263,6 +295,13 @@ class TelegramFrontend:
         recorded) just before its messages go out, and the event loop stays free for commands meanwhile.
         """
         context = CallbackContext(application)
+        # The morning's suggestions come from freshly read feeds, unless reading them takes too long.
+        # (asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation.)
+        try:
+            async with asyncio.timeout(FIRST_REFRESH_WAIT):
+                await self.desk.refreshed.wait()
+        except TimeoutError:
+            log.warning("delivering before the first feed refresh finished")
         while True:
             user_id = await self.deliveries.get()
             self._queued.discard(user_id)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.content import Catalog
+from bot.core.drafting import FIELDS, DraftTemplates, template_fields
 from bot.core.markup import MAX_MESSAGE, html_problems, html_to_text, markdown_to_html
 
 MAX_BODY_WORDS = 120
@@ -150,4 +151,23 @@ def check_catalog(catalog: Catalog) -> list[str]:
                 problems.append(f"messages/{lang}: '{key}' is invalid Telegram HTML: {problem}")
             if len(sample) > MAX_MESSAGE:
                 problems.append(f"messages/{lang}: '{key}' is too long")
+    return problems
+
+
+def check_drafts(drafts: Mapping[str, DraftTemplates]) -> list[str]:
+    """Problems of the draft templates: each angle filled in each language, only known placeholders."""
+    problems: list[str] = []
+    for lang, templates in sorted(drafts.items()):
+        for angle in ("takeaway", "question", "lesson"):
+            items = getattr(templates, angle)
+            if len(items) < 2:
+                problems.append(f"drafts/{lang}: '{angle}' needs at least two templates (the wording varies)")
+            for template in items:
+                unknown = template_fields(template) - set(FIELDS)
+                if unknown:
+                    problems.append(f"drafts/{lang}: unknown placeholder(s) {sorted(unknown)} in {angle}")
+                if "{title}" not in template and "{source}" not in template:
+                    problems.append(f"drafts/{lang}: a {angle} template names neither the title nor the source")
+    if sorted(drafts) != sorted(set(drafts)) or len(drafts) < 2:
+        problems.append("drafts: both languages are needed")
     return problems

@@ -8,27 +8,36 @@ scheduled moments (the daily lesson, the "later" reminder). Nothing here perform
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from urllib.parse import urlsplit
 
 from bot.core import schedule
 from bot.core.codec import leader_to_dict
 from bot.core.content import Content, Course, Lesson
+from bot.core.drafting import draft, linkedin_share_url, x_intent_url
+from bot.core.feedurl import feed_url_problem
 from bot.core.habit import Day, Habit
 from bot.core.history import days_of, habit_of
-from bot.core.markup import Html, escape, shorten
+from bot.core.markup import MAX_MESSAGE, Html, escape, html_to_text, shorten
 from bot.core.model import (
     LANGUAGES,
     ONBOARDING_STEPS,
     Delivery,
     Leader,
     LessonEvent,
+    Offer,
+    OwnFeed,
     Pause,
+    PostEvent,
     Reminder,
     Schedule,
     ScheduleChange,
 )
+from bot.core.news import Item
+from bot.core.opml import OpmlError, read_opml, write_opml
 from bot.core.parse import (
     InputError,
     language_from_code,
@@ -39,6 +48,7 @@ from bot.core.parse import (
     parse_time,
     parse_timezone,
 )
+from bot.core.suggest import Suggestion, learn, rank, remember
 
 # --- what comes in -------------------------------------------------------------------------------------------
 
@@ -75,24 +85,33 @@ class Press:
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A file the leader sent (an OPML list of feeds, for instance)."""
+
+    file_name: str
+    content: bytes
+
+
+@dataclass(frozen=True)
 class Other:
     """Anything else: a sticker, a photo, a voice note..."""
 
     kind: str
 
 
-Event = Command | Text | Press | Other
+Event = Command | Text | Press | Upload | Other
 
 # --- what goes out -------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Button:
-    """An inline button: a callback (data) or a link (url)."""
+    """An inline button: a callback (data), a link (url) or a text to copy (copy)."""
 
     label: str
     data: str | None = None
     url: str | None = None
+    copy: str | None = None
 
 
 Keyboard = tuple[tuple[Button, ...], ...]
@@ -161,18 +180,24 @@ DAY_CHOICES: tuple[frozenset[int], ...] = (
     frozenset({1, 3}),
 )
 COMMANDS: tuple[str, ...] = (
-    "today", "done", "skip", "roadmap", "stats", "remind", "settings", "timezone", "language",
-    "pause", "resume", "export", "delete", "help", "start",
+    "today", "done", "skip", "roadmap", "stats", "suggest", "interests", "feeds", "remind", "settings",
+    "timezone", "language", "pause", "resume", "export", "delete", "help", "start",
 )
 MAX_ECHO = 32
 HEATMAP_DAYS = 12 * 7
 GENTLE_AFTER = 5  # scheduled days without any action, after which the morning asks for one easy step
 # Button verbs that answer a question, and the question (step) they answer.
 ANSWER_VERBS = {"lang": "language", "tz": "timezone", "time": "time", "days": "days", "sec": "sector",
-                "nudge": "nudge", "goal": "goal"}
-SETTING_STEPS = (*ONBOARDING_STEPS, "nudge", "goal")
+                "nudge": "nudge", "goal": "goal", "sugg": "suggest"}
+SETTING_STEPS = (*ONBOARDING_STEPS, "nudge", "goal", "suggest")
 NUDGE_CHOICES: tuple[time, ...] = (time(17, 0), time(18, 0), time(19, 0), time(20, 0))
 MAX_REMINDERS = 10
+MAX_INTERESTS = 20
+MAX_INTEREST_CHARS = 40
+MAX_OWN_FEEDS = 20
+MAX_SUGGESTIONS = 5
+KEPT_OFFERS = 30  # offers remembered, so that buttons on recent messages keep working
+OFFER_VERBS = {"sp": "posted", "sn": "irrelevant", "sa": "another"}
 NUDGES = 5  # nudge_0 .. nudge_4 in the catalog, taken in turn
 
 
@@ -193,14 +218,18 @@ def _parse_days_code(code: str) -> frozenset[int]:
 class Coach:
     """Decides what to store and what to say; stateless apart from the content it speaks with."""
 
-    def __init__(self, content: Content) -> None:
+    def __init__(self, content: Content, *, allow_private_feeds: bool = False) -> None:
         self.content = content
+        self.allow_private_feeds = allow_private_feeds
         self._commands: dict[str, Callable[[Leader, Who, str, datetime], Outcome]] = {
             "today": self._today,
             "done": self._done_command,
             "skip": self._skip,
             "roadmap": self._roadmap,
             "stats": self._stats,
+            "suggest": lambda leader, who, args, now: self._suggest(leader, now, ()),
+            "interests": self._interests,
+            "feeds": self._feeds,
             "remind": self._remind,
             "settings": self._settings,
             "timezone": self._timezone,
@@ -277,9 +306,12 @@ class Coach:
 
     # --- entry points ----------------------------------------------------------------------------------------
 
-    def handle(self, leader: Leader | None, who: Who, event: Event, now: datetime) -> Outcome:
-        """Answer one thing a leader did."""
+    def handle(self, leader: Leader | None, who: Who, event: Event, now: datetime,
+               news: Sequence[Item] = ()) -> Outcome:
+        """Answer one thing a leader did; `news` holds the items their suggestions are chosen from."""
         if isinstance(event, Command):
+            if event.name.lower() == "suggest" and leader is not None:
+                return self._suggest(leader, now, news)
             return self._command(leader, who, event, now)
         language = leader.language if leader else language_from_code(who.language_code)
         if leader is None:
@@ -287,14 +319,19 @@ class Coach:
                 return Outcome(None, toast=self.t(language, "start_first"))
             return Outcome(None, (Reply(self.t(language, "start_first")),))
         if isinstance(event, Press):
+            verb, _, ref = event.data.partition(":")
+            if verb in OFFER_VERBS:
+                return self._press_offer(leader, OFFER_VERBS[verb], ref, now, news)
             return self._press(leader, event.data, now)
+        if isinstance(event, Upload):
+            return self._import_feeds(leader, event)
         if isinstance(event, Text):
             if leader.awaiting:
                 return self._answer(leader, leader.awaiting, event.text, now, typed=True)
             return Outcome(leader, (Reply(self.t(language, "free_text")),))
         return Outcome(leader, (Reply(self.t(language, "unsupported_message")),))
 
-    def wake(self, leader: Leader, now: datetime) -> Outcome:
+    def wake(self, leader: Leader, now: datetime, news: Sequence[Item] = ()) -> Outcome:
         """Act at a scheduled moment: the day's lesson, a lesson put off for later, reminders, the evening nudge.
 
         What is sent is recorded in the returned leader (the day's lesson as delivered, a reminder as sent), so
@@ -316,6 +353,13 @@ class Coach:
                 if notice:
                     replies.append(Reply(notice))
                 replies.append(self._lesson_reply(leader, lesson, now, intro=intro))
+                gentle = intro == "intro_gentle"
+                limit = min(1, leader.suggestions_per_day) if gentle else leader.suggestions_per_day
+                if limit:
+                    leader, offer = self._offers(leader, now, news, limit,
+                                                 "suggest_intro_gentle" if gentle else "suggest_intro")
+                    if offer is not None:
+                        replies.append(offer)
         elif leader.later_at is not None and leader.later_at <= now:
             lesson = self._pending_lesson(leader)
             leader = leader.with_(later_at=None)
@@ -475,6 +519,216 @@ class Coach:
         text = self.t(leader.language, "freeze_spent", days=days, freezes=habit.freezes)
         return leader.with_(freezes_told=max(fresh)), text
 
+    # --- suggested posts -------------------------------------------------------------------------------------
+
+    def _suggest(self, leader: Leader, now: datetime, news: Sequence[Item]) -> Outcome:
+        if not leader.onboarded:
+            return self._reask(leader)
+        limit = max(1, leader.suggestions_per_day)
+        changed, reply = self._offers(leader, now, news, limit, "suggest_intro")
+        if reply is None:
+            return Outcome(leader, (Reply(self.t(leader.language, "no_suggestions")),))
+        return Outcome(changed, (reply,))
+
+    def _pick(self, leader: Leader, now: datetime, news: Sequence[Item], limit: int) -> list[Suggestion]:
+        sector = self.content.sector(leader.sector)
+        keywords = sector.all_keywords() if sector else ()
+        return rank(news, keywords=keywords, taste=leader.taste, now=now, language=leader.language, limit=limit)
+
+    def _offer(self, leader: Leader, pick: Suggestion, batch: str, now: datetime) -> Offer:
+        day = schedule.local_today(leader, now)
+        lesson = self._course(leader).current(leader.finished_ids)
+        text = draft(pick, templates=self.content.drafts[leader.language], day=day,
+                     theme=lesson.title if lesson else None)
+        ref = f"{zlib.crc32(f'{batch}|{pick.key}'.encode()):08x}"
+        item = pick.item
+        return Offer(ref, batch, pick.key, item.title, item.link, item.source, text, pick.topics, item.published)
+
+    def _offers(self, leader: Leader, now: datetime, news: Sequence[Item], limit: int,
+                intro: str) -> tuple[Leader, Reply | None]:
+        """Choose, draft and remember new suggestions; the message that shows them (None if there is none)."""
+        picks = self._pick(leader, now, news, limit)
+        if not picks:
+            return leader, None
+        batch = f"{now.strftime('%Y%m%d%H%M%S')}-{len(leader.offers)}"
+        offers = tuple(self._offer(leader, pick, batch, now) for pick in picks)
+        changed = leader.with_(taste=remember(leader.taste, picks),
+                               offers=(*leader.offers, *offers)[-KEPT_OFFERS:])
+        return changed, self._offers_reply(changed, batch, now, intro=intro)
+
+    def _offers_reply(self, leader: Leader, batch: str, now: datetime, *, intro: str | None = None,
+                      edit: bool = False) -> Reply:
+        lang = leader.language
+        shown = [o for o in leader.offers if o.batch == batch and o.status != "replaced"]
+        parts = [self.t(lang, intro or "suggest_intro", sector=self._sector(leader))]
+        rows: list[tuple[Button, ...]] = []
+        for number, offer in enumerate(shown, 1):
+            age = self._age(lang, offer.published, now)
+            lines = [f'{number}. <b><a href="{escape(offer.link)}">{escape(offer.title)}</a></b>',
+                     f"<i>{escape(offer.source)}{' · ' + age if age else ''}</i>"]
+            if offer.status == "irrelevant":
+                lines.append(self.t(lang, "offer_irrelevant"))
+                rows.append((Button(self.t(lang, "button_another", n=number), data=f"sa:{offer.ref}"),))
+            else:
+                lines.append(f"<blockquote>{escape(offer.draft)}</blockquote>")
+                if offer.status == "posted":
+                    lines.append(self.t(lang, "offer_posted"))
+                rows.append((
+                    Button(self.t(lang, "button_linkedin", n=number), url=linkedin_share_url(offer.link)),
+                    Button(self.t(lang, "button_x", n=number), url=x_intent_url(offer.draft, offer.link)),
+                    Button(self.t(lang, "button_copy", n=number), copy=offer.draft),
+                ))
+                if offer.status == "offered":
+                    rows.append((
+                        Button(self.t(lang, "button_posted", n=number), data=f"sp:{offer.ref}"),
+                        Button(self.t(lang, "button_irrelevant", n=number), data=f"sn:{offer.ref}"),
+                        Button(self.t(lang, "button_another", n=number), data=f"sa:{offer.ref}"),
+                    ))
+            parts.append("\n".join(lines))
+        text = "\n\n".join(parts)
+        while len(html_to_text(text)) > MAX_MESSAGE - 100 and len(parts) > 2:  # feeds are wordy: keep it whole
+            parts.pop()
+            text = "\n\n".join(parts)
+        return Reply(text, tuple(rows), edit=edit)
+
+    def _age(self, language: str, published: datetime | None, now: datetime) -> str:
+        if published is None:
+            return ""
+        hours = int((now - published).total_seconds() // 3600)
+        if hours < 1:
+            return self.t(language, "age_recent")
+        if hours < 48:
+            return self.t(language, "age_hours", hours=hours)
+        return self.t(language, "age_days", days=hours // 24)
+
+    def _press_offer(self, leader: Leader, verdict: str, ref: str, now: datetime, news: Sequence[Item]) -> Outcome:
+        lang = leader.language
+        offer = next((o for o in leader.offers if o.ref == ref), None)
+        if offer is None or offer.status == "replaced":
+            return Outcome(leader, toast=self.t(lang, "button_expired"))
+        if verdict == "another":
+            fresh = self._pick(leader, now, news, 1)
+            if not fresh:
+                return Outcome(leader, toast=self.t(lang, "no_other_suggestion"))
+            new = self._offer(leader, fresh[0], offer.batch, now)
+            offers = []
+            for o in leader.offers:
+                offers += [replace(o, status="replaced"), new] if o == offer else [o]
+            changed = leader.with_(taste=remember(leader.taste, fresh), offers=tuple(offers)[-KEPT_OFFERS:])
+            return Outcome(changed, (self._offers_reply(changed, offer.batch, now, edit=True),))
+        if offer.status != "offered":
+            return Outcome(leader, toast=self.t(lang, "already_done"))
+        item = Item(offer.title, offer.link, offer.source, published=offer.published)
+        taste = learn(leader.taste, Suggestion(item, 0.0, offer.key, offer.topics), verdict)
+        offers = tuple(replace(o, status=verdict) if o == offer else o for o in leader.offers)
+        changed = leader.with_(taste=taste, offers=offers)
+        if verdict == "posted":
+            post = PostEvent(offer.key, now, schedule.local_today(leader, now))
+            changed = changed.with_(posts=(*leader.posts, post))
+        toast = self.t(lang, "posted_toast" if verdict == "posted" else "irrelevant_toast")
+        return Outcome(changed, (self._offers_reply(changed, offer.batch, now, edit=True),), toast=toast)
+
+    # --- interests and feeds ---------------------------------------------------------------------------------
+
+    def _interests(self, leader: Leader, who: Who, args: str, now: datetime) -> Outcome:
+        lang = leader.language
+        verb, _, rest = args.partition(" ")
+        verb = verb.lower()
+        current = list(leader.taste.interests)
+        if verb in ("add", "ajouter"):
+            wanted = [" ".join(p.split()) for p in rest.split(",") if p.strip()]
+            if not wanted or any(len(w) > MAX_INTEREST_CHARS for w in wanted):
+                return self._invalid(leader, InputError("error_interests"))
+            folded = {i.casefold() for i in current}
+            current += [w for w in dict.fromkeys(wanted) if w.casefold() not in folded]
+            if len(current) > MAX_INTERESTS:
+                return self._invalid(leader, InputError("error_interests_count"))
+        elif verb in ("remove", "retirer", "supprimer", "delete"):
+            gone = {p.strip().casefold() for p in rest.split(",") if p.strip()}
+            kept = [i for i in current if i.casefold() not in gone]
+            if not gone or len(kept) == len(current):
+                return self._invalid(leader, InputError("error_interests_remove"))
+            current = kept
+        elif verb in ("clear", "effacer", "vider"):
+            current = []
+        elif verb:
+            return self._invalid(leader, InputError("error_interests"))
+        changed = leader.with_(taste=replace(leader.taste, interests=tuple(current)))
+        listed = ", ".join(current) if current else self.t(lang, "none")
+        text = self.t(lang, "interests", interests=listed)
+        return Outcome(changed, (Reply(text),))
+
+    def _feeds(self, leader: Leader, who: Who, args: str, now: datetime) -> Outcome:
+        lang = leader.language
+        verb, _, rest = args.strip().partition(" ")
+        verb, rest = verb.lower(), rest.strip()
+        if verb in ("add", "ajouter"):
+            problem = feed_url_problem(rest, allow_private=self.allow_private_feeds)
+            if problem:
+                return self._invalid(leader, InputError(problem))
+            if any(f.url == rest for f in leader.own_feeds):
+                return Outcome(leader, (Reply(self.t(lang, "feed_already")),))
+            if len(leader.own_feeds) >= MAX_OWN_FEEDS:
+                return self._invalid(leader, InputError("error_feeds_count"))
+            feed = OwnFeed(rest, urlsplit(rest).hostname or rest)
+            changed = leader.with_(own_feeds=(*leader.own_feeds, feed))
+            return Outcome(changed, (Reply(self.t(lang, "feed_added", name=feed.name)),))
+        if verb in ("remove", "retirer", "supprimer", "delete"):
+            if not rest.isdigit() or not 1 <= int(rest) <= len(leader.own_feeds):
+                return self._invalid(leader, InputError("error_feed_index"))
+            index = int(rest) - 1
+            gone = leader.own_feeds[index]
+            changed = leader.with_(own_feeds=leader.own_feeds[:index] + leader.own_feeds[index + 1 :])
+            return Outcome(changed, (Reply(self.t(lang, "feed_removed", name=gone.name)),))
+        if verb == "export":
+            sector = self.content.sector(leader.sector)
+            feeds = [(f.url, f.name) for f in (sector.feeds if sector else ())]
+            feeds += [(f.url, f.name) for f in leader.own_feeds]
+            document = Document("coachbot-feeds.opml", write_opml(feeds, self.t(lang, "opml_title")))
+            return Outcome(leader, (Reply(self.t(lang, "feeds_exported"), document=document),))
+        if verb:
+            return self._invalid(leader, InputError("error_feeds"))
+        return Outcome(leader, (Reply(self._feed_list(leader)),))
+
+    def _feed_list(self, leader: Leader) -> str:
+        lang = leader.language
+        sector = self.content.sector(leader.sector)
+        lines = [self.t(lang, "feeds_sector", sector=self._sector(leader))]
+        lines += [f"• {escape(f.name)}" for f in (sector.feeds if sector else ())]
+        lines.append("")
+        if leader.own_feeds:
+            lines.append(self.t(lang, "feeds_own"))
+            lines += [f"{n}. {escape(f.name)} — {escape(shorten(f.url, 80))}" for n, f in enumerate(leader.own_feeds, 1)]
+        else:
+            lines.append(self.t(lang, "feeds_own_none"))
+        lines += ["", self.t(lang, "feeds_usage")]
+        return "\n".join(lines)
+
+    def _import_feeds(self, leader: Leader, upload: Upload) -> Outcome:
+        lang = leader.language
+        try:
+            listed = read_opml(upload.content)
+        except OpmlError:
+            return Outcome(leader, (Reply(self.t(lang, "opml_invalid")),))
+        known = {f.url for f in leader.own_feeds}
+        added: list[OwnFeed] = []
+        refused = 0
+        for url, title in listed:
+            if url in known:
+                continue
+            if feed_url_problem(url, allow_private=self.allow_private_feeds) is not None:
+                refused += 1
+                continue
+            if len(leader.own_feeds) + len(added) >= MAX_OWN_FEEDS:
+                refused += 1
+                continue
+            name = shorten(" ".join(title.split()), 60) or urlsplit(url).hostname or url
+            added.append(OwnFeed(url, name))
+            known.add(url)
+        changed = leader.with_(own_feeds=(*leader.own_feeds, *added))
+        text = self.t(lang, "opml_imported", added=len(added), refused=refused)
+        return Outcome(changed, (Reply(text),))
+
     def _remind(self, leader: Leader, who: Who, args: str, now: datetime) -> Outcome:
         lang = leader.language
         if not args:
@@ -577,6 +831,8 @@ class Coach:
             pause=self._date(leader, pause.end) if pause else self.t(lang, "none"),
             nudge=self._time(leader.nudge_at) if leader.nudge_at else self.t(lang, "off"),
             goal=leader.weekly_goal or len(leader.schedule.days),
+            suggestions=leader.suggestions_per_day,
+            interests=", ".join(leader.taste.interests) or self.t(lang, "none"),
         )
         toggle, toggle_label = ("rem:off", "button_reminders_off") if leader.schedule.enabled else (
             "rem:on", "button_reminders_on")
@@ -588,7 +844,8 @@ class Coach:
             (Button(self.t(lang, "button_sector"), data="set:sector"),
              Button(self.t(lang, "button_nudge"), data="set:nudge")),
             (Button(self.t(lang, "button_goal"), data="set:goal"),
-             Button(self.t(lang, toggle_label), data=toggle)),
+             Button(self.t(lang, "button_suggest"), data="set:suggest")),
+            (Button(self.t(lang, toggle_label), data=toggle),),
         )
         return Reply(text, keyboard, edit=edit)
 
@@ -661,6 +918,8 @@ class Coach:
             rows = [tuple(buttons), (Button(self.t(lang, "button_nudge_off"), data="nudge:off"),)]
         elif step == "goal":
             rows = [tuple(Button(str(n), data=f"goal:{n}") for n in range(1, 8))]
+        elif step == "suggest":
+            rows = [tuple(Button(str(n), data=f"sugg:{n}") for n in range(0, MAX_SUGGESTIONS + 1))]
         else:
             buttons = [Button(s.label(lang), data=f"sec:{s.id}") for s in self.content.sectors]
             rows = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
@@ -691,6 +950,10 @@ class Coach:
             if not value.strip().isdigit() or not 1 <= int(value.strip()) <= 7:
                 raise InputError("error_goal")
             return leader.with_(weekly_goal=int(value.strip()))
+        if step == "suggest":
+            if not value.strip().isdigit() or not 0 <= int(value.strip()) <= MAX_SUGGESTIONS:
+                raise InputError("error_suggest_count")
+            return leader.with_(suggestions_per_day=int(value.strip()))
         folded = value.strip().casefold()
         for sector in self.content.sectors:
             if folded == sector.id or folded in (label.casefold() for label in sector.labels.values()):

@@ -6,15 +6,19 @@ from datetime import date, datetime, time
 from typing import Any
 
 from bot.core.model import (
+    DEFAULT_SUGGESTIONS,
     Delivery,
     Leader,
     LessonEvent,
+    Offer,
+    OwnFeed,
     Pause,
     PostEvent,
     Reminder,
     Schedule,
     ScheduleChange,
 )
+from bot.core.suggest import Taste
 
 FORMAT_VERSION = 1
 
@@ -80,12 +84,26 @@ def leader_to_dict(leader: Leader) -> dict[str, Any]:
         "nudge_turn": leader.nudge_turn,
         "weekly_goal": leader.weekly_goal,
         "freezes_told": _day(leader.freezes_told),
+        "taste": {
+            "interests": list(leader.taste.interests),
+            "sources": dict(leader.taste.sources),
+            "topics": dict(leader.taste.topics),
+            "seen": list(leader.taste.seen),
+        },
+        "suggestions_per_day": leader.suggestions_per_day,
+        "own_feeds": [{"url": f.url, "name": f.name} for f in leader.own_feeds],
+        "offers": [
+            {"ref": o.ref, "batch": o.batch, "key": o.key, "title": o.title, "link": o.link, "source": o.source,
+             "draft": o.draft, "topics": list(o.topics), "published": _dt(o.published), "status": o.status}
+            for o in leader.offers
+        ],
     }
 
 
 def leader_from_dict(data: dict[str, Any]) -> Leader:
     """Rebuild a leader from what `leader_to_dict` produced."""
     sched = data.get("schedule") or {}
+    taste = data.get("taste") or {}
     delivery = data.get("delivery")
     return Leader(
         user_id=int(data["user_id"]),
@@ -142,4 +160,17 @@ def leader_from_dict(data: dict[str, Any]) -> Leader:
         nudge_turn=int(data.get("nudge_turn", 0)),
         weekly_goal=data.get("weekly_goal"),
         freezes_told=_parse_day(data.get("freezes_told")),
+        taste=Taste(
+            interests=tuple(taste.get("interests", ())),
+            sources={str(k): float(v) for k, v in taste.get("sources", {}).items()},
+            topics={str(k): float(v) for k, v in taste.get("topics", {}).items()},
+            seen=tuple(taste.get("seen", ())),
+        ),
+        suggestions_per_day=int(data.get("suggestions_per_day", DEFAULT_SUGGESTIONS)),
+        own_feeds=tuple(OwnFeed(f["url"], f["name"]) for f in data.get("own_feeds", ())),
+        offers=tuple(
+            Offer(o["ref"], o["batch"], o["key"], o["title"], o["link"], o["source"], o["draft"],
+                  tuple(o.get("topics", ())), _parse_dt(o.get("published")), o.get("status", "offered"))
+            for o in data.get("offers", ())
+        ),
     )

@@ -7,6 +7,7 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from bot.core.drafting import DraftTemplates
 from bot.core.markup import Html, escape
 
 
@@ -42,12 +43,26 @@ class Course:
 
 
 @dataclass(frozen=True)
+class FeedInfo:
+    """A news feed: its address, its display name and its language."""
+
+    url: str
+    name: str
+    language: str | None = None
+
+
+@dataclass(frozen=True)
 class Sector:
-    """A sector a leader can choose, with its labels by language."""
+    """A sector a leader can choose, with its labels and keywords by language, and its feeds."""
 
     id: str
     labels: Mapping[str, str]
     keywords: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    feeds: tuple[FeedInfo, ...] = ()
+
+    def all_keywords(self) -> tuple[str, ...]:
+        """The keywords of every language (items come in both)."""
+        return tuple(dict.fromkeys(k for words in self.keywords.values() for k in words))
 
     def label(self, language: str) -> str:
         """The sector's name in a language (falling back to its id)."""
@@ -95,6 +110,7 @@ class Content:
     courses: Mapping[str, Course]
     catalog: Catalog
     sectors: tuple[Sector, ...]
+    drafts: Mapping[str, DraftTemplates] = field(default_factory=dict)
 
     def sector(self, sector_id: str | None) -> Sector | None:
         """The sector with this id, if it is configured."""

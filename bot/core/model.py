@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 
+from bot.core.suggest import Taste
+
 LANGUAGES: tuple[str, ...] = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
 DEFAULT_TIMEZONE = "Europe/Paris"
@@ -83,6 +85,35 @@ class Reminder:
 
 
 DEFAULT_NUDGE = time(18, 0)
+DEFAULT_SUGGESTIONS = 3
+
+
+@dataclass(frozen=True)
+class OwnFeed:
+    """A feed the leader added to their sector's."""
+
+    url: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A suggested post shown to the leader, and what they made of it.
+
+    `ref` names it in buttons; `batch` is the message it belongs to; `status` is "offered", "posted",
+    "irrelevant" or "replaced" (by "Another").
+    """
+
+    ref: str
+    batch: str
+    key: str
+    title: str
+    link: str
+    source: str
+    draft: str
+    topics: tuple[str, ...] = ()
+    published: datetime | None = None
+    status: str = "offered"
 
 
 @dataclass(frozen=True)
@@ -111,6 +142,10 @@ class Leader:
     nudge_turn: int = 0
     weekly_goal: int | None = None
     freezes_told: date | None = None
+    taste: Taste = field(default_factory=Taste)
+    suggestions_per_day: int = DEFAULT_SUGGESTIONS
+    own_feeds: tuple[OwnFeed, ...] = ()
+    offers: tuple[Offer, ...] = ()
 
     def pause_on(self, day: date) -> Pause | None:
         """The pause covering a local date, if any."""

@@ -36,15 +36,16 @@ def polls(api: FakeBotApi) -> int:
 class SlowAnswers:
     """Makes the fake hold its answer to one method (after doing the work) until released or timed out."""
 
-    def __init__(self, api: FakeBotApi, method: str, *, before: bool = False) -> None:
-        self.api, self.method, self.before = api, method, before
+    def __init__(self, api: FakeBotApi, method: str, *, before: bool = False,
+                 only: Callable[[dict], bool] = lambda params: True) -> None:
+        self.api, self.method, self.before, self.only = api, method, before, only
         self.reached = threading.Event()
         self.release = threading.Event()
         self._handle: Callable = api.handle
         api.handle = self._slow  # type: ignore[method-assign]
 
     def _slow(self, token, method, params, files=None):  # type: ignore[no-untyped-def]
-        if method != self.method:
+        if method != self.method or not self.only(params):
             return self._handle(token, method, params, files)
         if self.before:
             self.reached.set()

@@ -45,7 +45,8 @@ def test_killed_around_the_delivery_the_lesson_arrives_exactly_once(tmp_path, mo
         if moment == "before":
             slow = SlowAnswers(api, "setMyCommands", before=True)  # start-up stalls before any delivery
         elif moment == "during":
-            slow = SlowAnswers(api, "sendMessage")  # Telegram has the message; the answer is late
+            # Telegram has the lesson; the answer is late.
+            slow = SlowAnswers(api, "sendMessage", only=lambda params: "Today's action" in str(params.get("text")))
         bot = start_bot(server, data, log)
         try:
             if slow is not None:

@@ -1,0 +1,98 @@
+"""The news desk: which feeds are read, refreshing them on a schedule, and their items at hand.
+
+Feeds are fetched by the feeds adapter (concurrently, bounded, conditional) and their state is kept in storage,
+so a restart starts from the last items and validators. Only the feeds someone uses are read: the feeds of the
+sectors that leaders chose, and the feeds leaders added themselves (those are untrusted: they may not reach a
+private address). Suggestions are taken from what the desk holds; nothing is fetched at the moment a leader
+asks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor
+from datetime import datetime
+
+from bot.adapters.feeds import FeedFetcher, FeedSource, FetchReport
+from bot.adapters.storage import FeedStore
+from bot.core.content import Sector
+from bot.core.feedstate import FeedState
+from bot.core.model import Leader
+from bot.core.news import Item
+
+log = logging.getLogger(__name__)
+
+
+class NewsDesk:
+    """Feed states in memory, backed by storage; refreshed by `refresh`, read by `items_for`."""
+
+    def __init__(self, sectors: Sequence[Sector], store: FeedStore, fetcher: FeedFetcher,
+                 leaders: Callable[[], Iterable[Leader]], executor: Executor | None = None) -> None:
+        self.executor = executor
+        self.sectors = {sector.id: sector for sector in sectors}
+        self.store = store
+        self.fetcher = fetcher
+        self.leaders = leaders
+        self.states: dict[str, FeedState] = store.all()
+        self.refreshed = asyncio.Event()
+
+    def sources(self, leaders: Iterable[Leader]) -> list[FeedSource]:
+        """The feeds to read: those of the sectors in use, then the leaders' own (untrusted)."""
+        used: dict[str, FeedSource] = {}
+        own: dict[str, FeedSource] = {}
+        for leader in leaders:
+            if not leader.active:
+                continue
+            sector = self.sectors.get(leader.sector or "")
+            for feed in sector.feeds if sector else ():
+                used.setdefault(feed.url, FeedSource(feed.url, feed.name, feed.language, trusted=True))
+            for feed in leader.own_feeds:
+                own.setdefault(feed.url, FeedSource(feed.url, feed.name, None, trusted=False))
+        return [*used.values(), *(source for url, source in own.items() if url not in used)]
+
+    async def refresh(self, now: datetime) -> list[FetchReport]:
+        """Fetch every feed in use that is due, keep and store what changed."""
+        leaders = await asyncio.to_thread(lambda: list(self.leaders()))
+        sources = self.sources(leaders)
+        before = self.states
+        states, reports = await self.fetcher.refresh(sources, before, now)
+        changed = [state for url, state in states.items() if before.get(url) != state]
+        self.states = states
+        await asyncio.to_thread(self._save, changed)
+        self.refreshed.set()
+        failing = sum(1 for r in reports if r.status == "error")
+        log.info("feeds refreshed: %d read, %d failing, %d stored", len(reports), failing, len(changed))
+        return reports
+
+    def _save(self, states: Sequence[FeedState]) -> None:
+        for state in states:
+            try:
+                self.store.put(state)
+            except Exception as error:  # a feed's state is a cache: the next refresh rebuilds it
+                log.error("could not store a feed's state: %s", error)
+
+    def items_for(self, leader: Leader | None) -> list[Item]:
+        """The items a leader's suggestions are chosen from: their sector's feeds and their own."""
+        if leader is None:
+            return []
+        sector = self.sectors.get(leader.sector or "")
+        urls = [feed.url for feed in sector.feeds] if sector else []
+        urls += [feed.url for feed in leader.own_feeds]
+        items: list[Item] = []
+        for url in dict.fromkeys(urls):
+            state = self.states.get(url)
+            if state is not None:
+                items.extend(state.items)
+        return items
+
+    async def close(self) -> None:
+        """Release the fetcher's connections and the parsing workers."""
+        await self.fetcher.aclose()
+        if self.executor is not None:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+
+    def state_of(self, url: str) -> FeedState | None:
+        """What is known of a feed (for /feeds)."""
+        return self.states.get(url)
