@@ -25,10 +25,10 @@ class Harness:
     """One bot (the real handler table) and the user side of the fake Bot API."""
 
     def __init__(self, data_dir: Path, *, api: FakeBotApi | None = None, now: datetime | None = None,
-                 allowed_users: frozenset[int] = frozenset()) -> None:
+                 allowed_users: frozenset[int] = frozenset(), feeds_path: Path = FEEDS) -> None:
         self.api = api or FakeBotApi()
         self.now = now or utc(2026, 11, 23, 6, 0)  # Monday 07:00 in Paris
-        settings = Settings(token=self.api.token, data_dir=data_dir, feeds_path=FEEDS, content_dir=CONTENT_DIR,
+        settings = Settings(token=self.api.token, data_dir=data_dir, feeds_path=feeds_path, content_dir=CONTENT_DIR,
                             allowed_users=allowed_users)
         # Telegram's pacing is tested on its own; here it would only slow the conversation down.
         self.app: Application = build_application(settings, request=RecordingRequest(self.api),
