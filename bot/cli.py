@@ -56,6 +56,117 @@ def _content_check(settings: Settings) -> int:
     return 0
 
 
+def _sources(settings: Settings, sector_id: str | None):  # type: ignore[no-untyped-def]
+    from bot.adapters.content_files import read_sectors
+    from bot.adapters.feeds import FeedSource
+
+    sectors = read_sectors(settings.feeds_path)
+    chosen = [s for s in sectors if sector_id is None or s.id == sector_id]
+    if sector_id is not None and not chosen:
+        known = ", ".join(s.id for s in sectors)
+        raise SettingsError(f"unknown sector {sector_id!r}; the sectors are: {known}")
+    seen: dict[str, FeedSource] = {}
+    for sector in chosen:
+        for feed in sector.feeds:
+            seen.setdefault(feed.url, FeedSource(feed.url, feed.name, feed.language, trusted=True))
+    return chosen, list(seen.values())
+
+
+def _refresh(settings: Settings, sources, progress) -> tuple[dict, list]:  # type: ignore[no-untyped-def]
+    """Fetch these feeds now (not only those due), store what was read, and return states and reports."""
+    import asyncio
+    from concurrent.futures import ProcessPoolExecutor
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from bot.adapters.feeds import FeedFetcher
+    from bot.adapters.storage import FeedStore
+
+    store = FeedStore(settings.data_dir)
+    states = {url: replace(state, retry_at=None) for url, state in store.all().items()}
+
+    async def fetch_all():  # type: ignore[no-untyped-def]
+        with ProcessPoolExecutor(2) as executor:
+            fetcher = FeedFetcher(allow_private=settings.allow_private_feeds, executor=executor)
+            try:
+                return await fetcher.refresh(sources, states, datetime.now(UTC), on_progress=progress)
+            finally:
+                await fetcher.aclose()
+
+    fresh, reports = asyncio.run(fetch_all())
+    for source in sources:
+        if source.url in fresh:
+            store.put(fresh[source.url])
+    return fresh, reports
+
+
+class _Progress:
+    """A progress bar on standard error (one line per feed when it is not a terminal)."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done = total, 0
+
+    def __call__(self, report) -> None:  # type: ignore[no-untyped-def]
+        self.done += 1
+        width = 30
+        filled = width * self.done // max(self.total, 1)
+        line = f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} {report.name[:40]}"
+        if sys.stderr.isatty():
+            print(f"\r{line:<90}", end="" if self.done < self.total else "\n", file=sys.stderr, flush=True)
+        else:
+            print(line, file=sys.stderr, flush=True)
+
+
+def _feeds_check(settings: Settings, as_json: bool) -> int:
+    import json
+
+    _, sources = _sources(settings, None)
+    _, reports = _refresh(settings, sources, _Progress(len(sources)))
+    rows = [{"name": r.name, "url": r.url, "status": r.status, "items": r.items, "seconds": round(r.seconds, 3),
+             "error": r.error} for r in reports]
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for row in rows:
+            error = f"  {row['error']}" if row["error"] else ""
+            print(f"{row['status']:<13} {row['items']:>4} items {row['seconds']:>6.2f}s  {row['name']}{error}")
+        failing = sum(1 for r in rows if r["status"] == "error")
+        print(f"{len(rows)} feeds, {failing} failing")
+    return 0
+
+
+def _suggest(settings: Settings, sector_id: str, language: str, limit: int, as_json: bool) -> int:
+    import json
+    from datetime import UTC, datetime
+
+    from bot.adapters.content_files import read_drafts
+    from bot.core.drafting import draft
+    from bot.core.suggest import Taste, rank
+
+    (sector,), sources = _sources(settings, sector_id)
+    states, _ = _refresh(settings, sources, _Progress(len(sources)))
+    items = [item for source in sources if source.url in states for item in states[source.url].items]
+    now = datetime.now(UTC)
+    picks = rank(items, keywords=sector.all_keywords(), taste=Taste(), now=now, language=language, limit=limit)
+    templates = read_drafts(settings.content_dir)[language]
+    rows = [
+        {"title": p.item.title, "link": p.item.link, "source": p.item.source,
+         "published": p.item.published.isoformat() if p.item.published else None, "score": round(p.score, 3),
+         "draft": draft(p, templates=templates, day=now.date())}
+        for p in picks
+    ]
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif not rows:
+        print(f"no recent item to suggest for {sector.label(language)} (read {len(items)} items)")
+    else:
+        for number, row in enumerate(rows, 1):
+            print(f"{number}. {row['title']}\n   {row['source']} · {row['published'] or '?'} · score {row['score']}")
+            print(f"   {row['link']}\n")
+            print("   " + row["draft"].replace("\n", "\n   ") + "\n")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line."""
     main_parser = argparse.ArgumentParser(prog="coachbot", description="A social media coach for company leaders.")
@@ -64,6 +175,15 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="run the bot on Telegram (long polling); needs TELEGRAM_BOT_TOKEN")
     chat = commands.add_parser("chat", help="talk to the coach in this terminal, no Telegram needed")
     chat.add_argument("--language", choices=("fr", "en"), help="the language to start in (default: from $LANG)")
+    suggest = commands.add_parser("suggest", help="fetch a sector's feeds and print the posts worth sharing")
+    suggest.add_argument("--sector", required=True, help="a sector id of the feeds file (technology, finance...)")
+    suggest.add_argument("--lang", choices=("fr", "en"), default="en", help="the language of the drafts")
+    suggest.add_argument("--limit", type=int, default=3, choices=range(1, 11), metavar="N", help="1 to 10")
+    suggest.add_argument("--json", action="store_true", help="print JSON objects instead of a list")
+    feeds = commands.add_parser("feeds", help="work with the configured feeds")
+    feeds_commands = feeds.add_subparsers(dest="feeds_command", required=True, metavar="ACTION")
+    check = feeds_commands.add_parser("check", help="fetch every configured feed and print its status")
+    check.add_argument("--json", action="store_true", help="print JSON objects instead of a table")
     content = commands.add_parser("content", help="work with the lessons and messages")
     content_commands = content.add_subparsers(dest="content_command", required=True, metavar="ACTION")
     content_commands.add_parser("check", help="validate the whole course and the messages; non-zero on problems")
@@ -82,6 +202,16 @@ def main(argv: list[str] | None = None) -> int:
 
             language = args.language or ("fr" if os.environ.get("LANG", "").startswith("fr") else None)
             return _chat(settings, language)
+        if args.command == "suggest":
+            from bot import logs
+
+            logs.configure("WARNING", settings.secrets)
+            return _suggest(settings, args.sector, args.lang, args.limit, args.json)
+        if args.command == "feeds":
+            from bot import logs
+
+            logs.configure("WARNING", settings.secrets)
+            return _feeds_check(settings, args.json)
         return _content_check(settings)
     except (SettingsError, ContentError, StorageError) as error:
         return _fail(str(error))
