@@ -22,9 +22,11 @@ from bot.settings import Settings
 # Telegram's limits: about 30 messages a second overall, about one a second in a chat.
 OVERALL_PER_SECOND = 30.0
 PER_CHAT_PER_SECOND = 1.0
+FEED_TIMEOUT = 15.0  # seconds a feed may take to arrive (and again to be parsed)
 
 
-def build_service(settings: Settings, *, feed_workers: int = 1) -> tuple[CoachService, NewsDesk]:
+def build_service(settings: Settings, *, feed_workers: int = 1,
+                  feed_timeout: float = FEED_TIMEOUT) -> tuple[CoachService, NewsDesk]:
     """The coach with its content, storage and news desk, for any front end.
 
     Feeds are parsed in `feed_workers` processes (0: in threads), away from the event loop.
@@ -33,7 +35,7 @@ def build_service(settings: Settings, *, feed_workers: int = 1) -> tuple[CoachSe
     coach = Coach(content, allow_private_feeds=settings.allow_private_feeds)
     store = LeaderStore(settings.data_dir)
     executor = ProcessPoolExecutor(feed_workers) if feed_workers else None
-    fetcher = FeedFetcher(allow_private=settings.allow_private_feeds, executor=executor)
+    fetcher = FeedFetcher(allow_private=settings.allow_private_feeds, executor=executor, timeout=feed_timeout)
     desk = NewsDesk(content.sectors, FeedStore(settings.data_dir), fetcher, store.all, executor)
     return CoachService(coach, store, news=desk.items_for), desk
 
@@ -52,10 +54,11 @@ def build_application(
     overall_per_second: float = OVERALL_PER_SECOND,
     per_chat_per_second: float = PER_CHAT_PER_SECOND,
     feed_workers: int = 1,
+    feed_timeout: float = FEED_TIMEOUT,
 ) -> Application:
     """The Telegram application, wired: handlers, scheduler, rate limiter, start-up tasks."""
     logs.install_redaction(settings.secrets)  # before anything can log the token
-    service, desk = build_service(settings, feed_workers=feed_workers)
+    service, desk = build_service(settings, feed_workers=feed_workers, feed_timeout=feed_timeout)
     frontend = TelegramFrontend(service, service.coach, UpdateLedger(settings.data_dir), desk,
                                 allowed_users=settings.allowed_users, clock=clock,
                                 refresh_every=timedelta(minutes=settings.feed_refresh_minutes))

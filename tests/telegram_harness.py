@@ -25,7 +25,8 @@ class Harness:
     """One bot (the real handler table) and the user side of the fake Bot API."""
 
     def __init__(self, data_dir: Path, *, api: FakeBotApi | None = None, now: datetime | None = None,
-                 allowed_users: frozenset[int] = frozenset(), feeds_path: Path = FEEDS) -> None:
+                 allowed_users: frozenset[int] = frozenset(), feeds_path: Path = FEEDS, feed_workers: int = 0,
+                 feed_timeout: float = 15.0) -> None:
         self.api = api or FakeBotApi()
         self.now = now or utc(2026, 11, 23, 6, 0)  # Monday 07:00 in Paris
         settings = Settings(token=self.api.token, data_dir=data_dir, feeds_path=feeds_path, content_dir=CONTENT_DIR,
@@ -33,7 +34,8 @@ class Harness:
         # Telegram's pacing is tested on its own; here it would only slow the conversation down.
         self.app: Application = build_application(settings, request=RecordingRequest(self.api),
                                                   clock=lambda: self.now, overall_per_second=10_000,
-                                                  per_chat_per_second=10_000, feed_workers=0)
+                                                  per_chat_per_second=10_000, feed_workers=feed_workers,
+                                                  feed_timeout=feed_timeout)
 
     async def __aenter__(self) -> Harness:
         await self.app.initialize()
