@@ -7,6 +7,7 @@ ever holds what `Coach.next_wake` computes from the stored leader, and is rebuil
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol
@@ -41,7 +42,11 @@ class NoScheduler:
 
 
 class CoachService:
-    """One call per thing that happens; each call reads, decides and writes before it returns."""
+    """One call per thing that happens; each call reads, decides and writes before it returns.
+
+    Calls for one leader never overlap: each holds that leader's lock from reading to writing, so a press of
+    "Done" and the morning delivery (which may run in a worker thread) cannot lose each other's change.
+    """
 
     def __init__(self, coach: Coach, store: LeaderRepository, scheduler: WakeScheduler | None = None,
                  news: Callable[[Leader | None], Sequence[Item]] | None = None) -> None:
@@ -49,30 +54,39 @@ class CoachService:
         self.store = store
         self.scheduler: WakeScheduler = scheduler or NoScheduler()
         self.news: Callable[[Leader | None], Sequence[Item]] = news or (lambda leader: ())
+        self._locks: dict[int, threading.Lock] = {}
+        self._locks_lock = threading.Lock()
+
+    def _lock(self, user_id: int) -> threading.Lock:
+        with self._locks_lock:
+            return self._locks.setdefault(user_id, threading.Lock())
 
     def handle(self, who: Who, event: Event, now: datetime) -> Outcome:
         """Answer what a leader did, and store what changed."""
-        before = self.store.get(who.user_id)
-        outcome = self.coach.handle(before, who, event, now, self.news(before))
-        self._apply(who.user_id, before, outcome, now)
+        with self._lock(who.user_id):
+            before = self.store.get(who.user_id)
+            outcome = self.coach.handle(before, who, event, now, self.news(before))
+            self._apply(who.user_id, before, outcome, now)
         return outcome
 
     def wake(self, user_id: int, now: datetime) -> Outcome:
         """Act at a leader's scheduled moment; what is to be sent is recorded as sent before it is returned."""
-        leader = self.store.get(user_id)
-        if leader is None:
-            self.scheduler.schedule(user_id, None)
-            return Outcome(None)
-        outcome = self.coach.wake(leader, now, self.news(leader))
-        self._apply(user_id, leader, outcome, now, reschedule=True)
+        with self._lock(user_id):
+            leader = self.store.get(user_id)
+            if leader is None:
+                self.scheduler.schedule(user_id, None)
+                return Outcome(None)
+            outcome = self.coach.wake(leader, now, self.news(leader))
+            self._apply(user_id, leader, outcome, now, reschedule=True)
         return outcome
 
     def mark_blocked(self, user_id: int, now: datetime) -> None:
         """The leader blocked the bot: stop sending until they come back with /start."""
-        leader = self.store.get(user_id)
-        if leader is not None and leader.active:
-            self._apply(user_id, leader, Outcome(leader.with_(active=False)), now)
-            log.info("leader %s blocked the bot; marked inactive", user_id)
+        with self._lock(user_id):
+            leader = self.store.get(user_id)
+            if leader is not None and leader.active:
+                self._apply(user_id, leader, Outcome(leader.with_(active=False)), now)
+                log.info("leader %s blocked the bot; marked inactive", user_id)
 
     def rebuild_schedule(self, now: datetime) -> int:
         """Schedule every stored leader's next wake-up; return how many are scheduled."""

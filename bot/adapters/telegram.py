@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -98,9 +99,21 @@ class JobQueueScheduler:
         self.application = application
         self.callback = callback
         self._jobs: dict[int, Job] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: int | None = None
+
+    def bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Run every change of jobs on this event loop's thread (deliveries decide in worker threads)."""
+        self._loop, self._loop_thread = loop, threading.get_ident()
 
     def schedule(self, user_id: int, when: datetime | None) -> None:
         """Replace the leader's job by one at `when` (None: no job)."""
+        if self._loop is not None and threading.get_ident() != self._loop_thread:
+            self._loop.call_soon_threadsafe(self._schedule, user_id, when)
+        else:
+            self._schedule(user_id, when)
+
+    def _schedule(self, user_id: int, when: datetime | None) -> None:
         job_queue = self.application.job_queue
         if job_queue is None:
             raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
@@ -156,6 +169,9 @@ class TelegramFrontend:
                 await application.bot.set_my_commands(commands, language_code=language_code)
             except TelegramError as error:
                 log.warning("could not set the command menu (%s): %s", language, error)
+        scheduler = self.service.scheduler
+        if isinstance(scheduler, JobQueueScheduler):
+            scheduler.bind(asyncio.get_running_loop())
         self.deliveries = asyncio.Queue()
         self._queued.clear()
         self._workers = [
@@ -306,7 +322,8 @@ class TelegramFrontend:
             user_id = await self.deliveries.get()
             self._queued.discard(user_id)
             try:
-                outcome = self.service.wake(user_id, self.clock())
+                # Deciding reads and writes the leader's file: in a thread, the event loop stays free.
+                outcome = await asyncio.to_thread(self.service.wake, user_id, self.clock())
                 if outcome.leader is not None and outcome.replies:
                     await self.render(context, user_id, outcome.leader.chat_id, outcome, None, bulk=True)
             except Exception:  # one leader's failure never stops the others

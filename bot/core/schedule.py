@@ -123,6 +123,8 @@ def _nudge_day(leader: Leader) -> DayTest:
             and leader.delivery.local_date == day
             and leader.delivery.lesson_id != ""
             and leader.actions_on(day) == 0
+            and leader.nudge_at is not None
+            and leader.nudge_at > leader.schedule.at  # an evening nudge comes after the day's lesson, never before
         )
 
     return ok
