@@ -414,3 +414,12 @@ def test_the_evening_nudge_can_be_moved_or_switched_off(session):
     session.press("goal:3")
     assert session.leader.weekly_goal == 3
     assert "Weekly goal: 3" in text_of(session.command("settings"))
+
+
+def test_no_evening_nudge_when_the_lesson_comes_after_the_nudge_time(coach):
+    session = Session(coach)
+    session.onboard()
+    session.command("remind", "19:30")  # lessons in the evening, after the 18:00 nudge
+    leader = coach.wake(session.leader, utc(2026, 11, 24, 18, 30)).leader  # the lesson, 19:30 in Paris
+    assert coach.wake(leader, utc(2026, 11, 24, 18, 31)).replies == ()
+    assert coach.next_wake(leader, utc(2026, 11, 24, 18, 31)) == utc(2026, 11, 25, 18, 30)
