@@ -34,7 +34,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters.heatmap import render_heatmap
 from bot.adapters.pacing import BULK
 from bot.adapters.storage import UpdateLedger
 from bot.core.coach import Button, Coach, Command, Event, Keyboard, Other, Outcome, Press, Reply, Text, Upload, Who
@@ -349,6 +348,8 @@ class TelegramFrontend:
         limits = {"rate_limit_args": priority} if priority else {}
         markup = keyboard(reply.buttons)
         if reply.chart is not None:
+            from bot.adapters.heatmap import render_heatmap  # matplotlib loads on the first /stats, not at start
+
             chart = reply.chart
             png = await asyncio.to_thread(
                 render_heatmap, chart.days, today=chart.today, labels=dict(chart.labels), title=chart.title

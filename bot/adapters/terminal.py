@@ -11,7 +11,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot.adapters.heatmap import render_heatmap
 from bot.core.coach import Button, Command, Event, Outcome, Press, Text, Who
 from bot.core.markup import html_to_text
 from bot.service import CoachService
@@ -85,6 +84,8 @@ class TerminalChat:
             self._print("")
             self._print(html_to_text(reply.text))
             if reply.chart is not None:
+                from bot.adapters.heatmap import render_heatmap  # matplotlib loads on the first /stats only
+
                 chart = reply.chart
                 png = render_heatmap(chart.days, today=chart.today, labels=dict(chart.labels), title=chart.title)
                 self.files_dir.mkdir(parents=True, exist_ok=True)
