@@ -76,8 +76,12 @@ class LimitedBotApi(FakeBotApi):
                 if too_many or too_fast:
                     self.refused += 1
                     self.refusals[("overall" if too_many else "chat")] += 1
-                    body = {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
-                            "parameters": {"retry_after": 1}}
+                    body = {
+                        "ok": False,
+                        "error_code": 429,
+                        "description": "Too Many Requests: retry after 1",
+                        "parameters": {"retry_after": 1},
+                    }
                     return 429, body
                 self.recent.append(now)
                 self.last_in_chat[chat] = max(spaced, now) + self.chat_gap
@@ -93,27 +97,59 @@ def prepare(data: Path, leaders: int, feeds: Path) -> datetime:
     store = LeaderStore(data)
     for n in range(leaders):
         user = 10_000_000 + n
-        store.put(Leader(user, user, language="en" if n % 2 else "fr", timezone="UTC", onboarded=True, awaiting=None,
-                         schedule=Schedule(slot.time(), frozenset(range(7))), sector="technology", created_at=now,
-                         schedule_log=(ScheduleChange(slot.date() - timedelta(days=1), frozenset(range(7))),)))
+        store.put(
+            Leader(
+                user,
+                user,
+                language="en" if n % 2 else "fr",
+                timezone="UTC",
+                onboarded=True,
+                awaiting=None,
+                schedule=Schedule(slot.time(), frozenset(range(7))),
+                sector="technology",
+                created_at=now,
+                schedule_log=(ScheduleChange(slot.date() - timedelta(days=1), frozenset(range(7))),),
+            )
+        )
     items = tuple(
-        Item(f"AI and cloud: story {i} for leaders", f"https://news.example.org/{i}", f"Source {i % 7}",
-             f"Story {i}. What it means for software teams.", now - timedelta(minutes=10 + i), "en")
+        Item(
+            f"AI and cloud: story {i} for leaders",
+            f"https://news.example.org/{i}",
+            f"Source {i % 7}",
+            f"Story {i}. What it means for software teams.",
+            now - timedelta(minutes=10 + i),
+            "en",
+        )
         for i in range(60)
     )
     FeedStore(data).put(FeedState(FEED_URL, items=items, checked_at=now, retry_at=now + timedelta(hours=1)))
-    feeds.write_text(yaml.safe_dump({"sectors": [{
-        "id": "technology", "label": {"en": "Technology", "fr": "Technologie"},
-        "keywords": {"en": ["AI", "cloud"], "fr": ["IA"]},
-        "feeds": [{"url": FEED_URL, "name": "Technology wire", "lang": "en"}]}]}))
+    feeds.write_text(
+        yaml.safe_dump(
+            {
+                "sectors": [
+                    {
+                        "id": "technology",
+                        "label": {"en": "Technology", "fr": "Technologie"},
+                        "keywords": {"en": ["AI", "cloud"], "fr": ["IA"]},
+                        "feeds": [{"url": FEED_URL, "name": "Technology wire", "lang": "en"}],
+                    }
+                ]
+            }
+        )
+    )
     return slot
 
 
 async def morning(data: Path, feeds: Path, leaders: int, scale: float) -> dict[str, float]:
     api = LimitedBotApi(OVERALL * scale, PER_CHAT * scale)
     settings = Settings(token=api.token, data_dir=data, feeds_path=feeds)
-    app = build_application(settings, request=RecordingRequest(api), overall_per_second=OVERALL * scale,
-                            per_chat_per_second=PER_CHAT * scale, feed_workers=0)
+    app = build_application(
+        settings,
+        request=RecordingRequest(api),
+        overall_per_second=OVERALL * scale,
+        per_chat_per_second=PER_CHAT * scale,
+        feed_workers=0,
+    )
     for n in range(leaders):  # each leader once wrote to the bot, so their chat exists
         api.user_sends(10_000_000 + n, "/start")
     other = 99
@@ -126,8 +162,11 @@ async def morning(data: Path, feeds: Path, leaders: int, scale: float) -> dict[s
     latencies: list[float] = []
     deadline = started + max(120.0, 4 * expected / (OVERALL * scale))
     while time.monotonic() < deadline:
-        delivered = sum(1 for c in api.calls if c.method == "sendMessage" and c.status == 200
-                        and int(c.params.get("chat_id", 0)) >= 10_000_000)
+        delivered = sum(
+            1
+            for c in api.calls
+            if c.method == "sendMessage" and c.status == 200 and int(c.params.get("chat_id", 0)) >= 10_000_000
+        )
         if delivered >= expected:
             break
         count = len(api.messages(other))
@@ -153,10 +192,20 @@ async def morning(data: Path, feeds: Path, leaders: int, scale: float) -> dict[s
     span = sends[-1] - sends[0] if len(sends) > 1 else float("nan")
     rate = (len(sends) - 1) / span if span else float("nan")
     return {
-        "leaders": leaders, "expected": expected, "delivered": delivered, "lost": lost, "duplicates": duplicates,
-        "refused_429": api.refused, "refusals": dict(api.refusals), "seconds": span, "rate": rate, "limit": OVERALL * scale,
-        "ratio": rate / (OVERALL * scale), "command_p50": statistics.median(latencies) if latencies else float("nan"),
-        "command_max": max(latencies) if latencies else float("nan"), "commands": len(latencies),
+        "leaders": leaders,
+        "expected": expected,
+        "delivered": delivered,
+        "lost": lost,
+        "duplicates": duplicates,
+        "refused_429": api.refused,
+        "refusals": dict(api.refusals),
+        "seconds": span,
+        "rate": rate,
+        "limit": OVERALL * scale,
+        "ratio": rate / (OVERALL * scale),
+        "command_p50": statistics.median(latencies) if latencies else float("nan"),
+        "command_max": max(latencies) if latencies else float("nan"),
+        "commands": len(latencies),
     }
 
 
@@ -167,8 +216,10 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="1,000 leaders")
     args = parser.parse_args()
     leaders = 1_000 if args.quick else args.leaders
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}"
+    )
     with tempfile.TemporaryDirectory() as folder:
         data, feeds = Path(folder) / "data", Path(folder) / "feeds.yaml"
         t = time.monotonic()
@@ -178,10 +229,14 @@ def main() -> None:
     print(f"limits: {r['limit']:.0f} messages/s overall, {PER_CHAT * args.scale:.0f}/s per chat (x{args.scale:g})")
     print(f"delivered {r['delivered']}/{r['expected']} messages in {r['seconds']:.1f} s: {r['rate']:.1f}/s")
     print(f"ratio to the limit: {r['ratio']:.3f} (target >= 0.95)")
-    print(f"429 answers provoked: {r['refused_429']} {r['refusals'] or ''} (target 0); lost: {r['lost']}; "
-          f"duplicates: {r['duplicates']}")
-    print(f"commands from another leader meanwhile: {r['commands']}, reply p50 {r['command_p50'] * 1000:.0f} ms, "
-          f"max {r['command_max'] * 1000:.0f} ms (target < 1000 ms)")
+    print(
+        f"429 answers provoked: {r['refused_429']} {r['refusals'] or ''} (target 0); lost: {r['lost']}; "
+        f"duplicates: {r['duplicates']}"
+    )
+    print(
+        f"commands from another leader meanwhile: {r['commands']}, reply p50 {r['command_p50'] * 1000:.0f} ms, "
+        f"max {r['command_max'] * 1000:.0f} ms (target < 1000 ms)"
+    )
 
 
 if __name__ == "__main__":

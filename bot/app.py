@@ -10,8 +10,8 @@ from telegram.request import BaseRequest
 
 from bot import logs
 from bot.adapters.content_files import load_content
-from bot.adapters.pacing import PacedRateLimiter
 from bot.adapters.feeds import FeedFetcher
+from bot.adapters.pacing import PacedRateLimiter
 from bot.adapters.storage import FeedStore, LeaderStore, UpdateLedger
 from bot.adapters.telegram import Clock, TelegramFrontend, utc_now
 from bot.core.coach import Coach

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from bot import __version__
 from bot.adapters.content_files import ContentError, check_content, read_course
@@ -51,7 +50,9 @@ def _content_check(settings: Settings) -> int:
         print(f"{len(problems)} problem(s) in {settings.content_dir}", file=sys.stderr)
         return 1
     lessons, modules = read_course(settings.content_dir)
-    counts = ", ".join(f"{lang}: {len(items)} lessons in {len(modules[lang])} modules" for lang, items in lessons.items())
+    counts = ", ".join(
+        f"{lang}: {len(items)} lessons in {len(modules[lang])} modules" for lang, items in lessons.items()
+    )
     print(f"content ok ({counts})")
     return 0
 

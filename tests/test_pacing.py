@@ -27,14 +27,22 @@ class Recorder:
         return True
 
 
-async def send(limiter: PacedRateLimiter, recorder: Recorder, chat_id: int, *, bulk: bool = False,
-               label: str = "", endpoint: str = "sendMessage") -> object:
-    return await limiter.process_request(recorder, (chat_id, label), {}, endpoint, {"chat_id": chat_id},
-                                         BULK if bulk else None)
+async def send(
+    limiter: PacedRateLimiter,
+    recorder: Recorder,
+    chat_id: int,
+    *,
+    bulk: bool = False,
+    label: str = "",
+    endpoint: str = "sendMessage",
+) -> object:
+    return await limiter.process_request(
+        recorder, (chat_id, label), {}, endpoint, {"chat_id": chat_id}, BULK if bulk else None
+    )
 
 
 def gaps(times: list[float]) -> list[float]:
-    return [b - a for a, b in zip(times, times[1:])]
+    return [b - a for a, b in zip(times, times[1:], strict=False)]
 
 
 def test_sends_are_spaced_to_the_overall_rate():
@@ -66,8 +74,9 @@ def test_scheduled_sends_to_one_chat_are_spaced_to_the_chat_rate_and_replies_may
 def test_a_reply_goes_before_the_scheduled_sends_waiting():
     async def scenario():
         limiter, recorder = PacedRateLimiter(overall_per_second=100, per_chat_per_second=1000), Recorder()
-        morning = [asyncio.create_task(send(limiter, recorder, chat, bulk=True, label="lesson"))
-                   for chat in range(100, 160)]
+        morning = [
+            asyncio.create_task(send(limiter, recorder, chat, bulk=True, label="lesson")) for chat in range(100, 160)
+        ]
         await asyncio.sleep(0.05)
         await send(limiter, recorder, 7, label="reply")
         position = [label for _, (_, label) in recorder.calls].index("reply")

@@ -9,11 +9,11 @@ from hypothesis import strategies as st
 from bot.core.parse import (
     MAX_PAUSE_DAYS,
     InputError,
+    RemindRequest,
     language_from_code,
     parse_days,
     parse_language,
     parse_pause_days,
-    RemindRequest,
     parse_remind,
     parse_time,
     parse_timezone,

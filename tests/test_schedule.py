@@ -8,8 +8,14 @@ from tests.conftest import utc
 
 
 def leader(**changes) -> Leader:
-    base = Leader(user_id=1, chat_id=1, onboarded=True, awaiting=None, timezone="Europe/Paris",
-                  schedule=Schedule(time(8, 0), frozenset(range(7))))
+    base = Leader(
+        user_id=1,
+        chat_id=1,
+        onboarded=True,
+        awaiting=None,
+        timezone="Europe/Paris",
+        schedule=Schedule(time(8, 0), frozenset(range(7))),
+    )
     return base.with_(**changes)
 
 
@@ -50,7 +56,9 @@ def test_paused_days_have_no_slot():
 
 
 def test_a_long_pause_still_finds_the_next_slot():
-    paused = leader(pauses=(Pause(date(2026, 11, 23), date(2027, 1, 20)),), schedule=Schedule(time(8, 0), frozenset({2})))
+    paused = leader(
+        pauses=(Pause(date(2026, 11, 23), date(2027, 1, 20)),), schedule=Schedule(time(8, 0), frozenset({2}))
+    )
     slot = schedule.next_slot(paused, utc(2026, 11, 23, 12, 0))
     assert slot is not None and slot.date() >= date(2027, 1, 20)
 

@@ -4,24 +4,38 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.news import Item
+from bot.core.news import Item, fold, words
 from bot.core.suggest import (
+    ACRONYM_LENGTH,
+    FRESHNESS_WEIGHT,
+    HALF_LIFE,
+    INTEREST_IN_TITLE,
+    KEYWORD_IN_TITLE,
+    LANGUAGE_BONUS,
+    MATCHED_BONUS,
+    RELEVANCE_CAP,
     SEEN_LIMIT,
+    SOURCE_FACTOR,
+    SUMMARY_SHARE,
+    TOPIC_FACTOR,
     WEIGHT_BOUND,
     Suggestion,
     Taste,
     learn,
+    prepare,
     rank,
     remember,
     same_story,
     story_key,
     title_words,
+    topic_key,
 )
 from tests.conftest import utc
 
@@ -324,3 +338,182 @@ def test_rank_properties(items, taste, limit, rng):
     shuffled = items[:]
     rng.shuffle(shuffled)
     assert rank(shuffled, keywords=KEYWORDS, taste=taste, now=NOW, language="fr", limit=limit) == suggestions
+
+
+# --- the same suggestions, however they are computed --------------------------------------------------------
+
+
+def test_a_pool_prepared_once_gives_each_leader_the_same_suggestions_as_the_items():
+    items = [item("Cloud outage hits banks", "S1", hours=3), item("AI in factories", "S2", hours=10),
+             item("Usine du futur", "S3", hours=1, language="fr"), item("Old cloud news", "S4", hours=80)]
+    pool = prepare(items, keywords=KEYWORDS, now=NOW)
+    for taste in (NO_TASTE, Taste(interests=("usine",)), Taste(sources={"S1": -WEIGHT_BOUND}, seen=(
+            story_key(items[1]),))):
+        assert rank(pool, keywords=KEYWORDS, taste=taste, now=NOW, language="fr") == rank(
+            items, keywords=KEYWORDS, taste=taste, now=NOW, language="fr")
+    assert len(pool.stories) == 3  # the old item is left out once for all
+
+
+def test_a_pool_is_ranked_only_for_what_it_was_prepared_for():
+    pool = prepare([item("Cloud outage hits banks")], keywords=KEYWORDS, now=NOW)
+    with pytest.raises(ValueError):
+        rank(pool, keywords=("cloud",), taste=NO_TASTE, now=NOW)
+    with pytest.raises(ValueError):
+        rank(pool, keywords=KEYWORDS, taste=NO_TASTE, now=NOW + timedelta(minutes=1))
+    with pytest.raises(ValueError):
+        rank(pool, keywords=KEYWORDS, taste=NO_TASTE, now=NOW, window=timedelta(hours=24))
+    assert len(rank(pool, keywords=list(KEYWORDS), taste=NO_TASTE, now=NOW)) == 1
+
+
+class _Scored(NamedTuple):
+    score: float
+    key: str
+    item: Item
+    topics: tuple[str, ...]
+    title_words: frozenset[str]
+
+
+def reference_rank(items: list[Item], *, keywords: tuple[str, ...], taste: Taste, now: datetime,
+                   language: str | None, window: timedelta, limit: int) -> list[Suggestion]:
+    """The ranking computed the plain way: every phrase looked for in every item, every item scored, all sorted,
+    then the few chosen."""
+    phrases: dict[str, tuple[str, list[str], float]] = {}  # folded words -> text, words, weight
+    for texts, weight in ((taste.interests, INTEREST_IN_TITLE), (keywords, KEYWORD_IN_TITLE)):
+        for text in texts:
+            found = words(text)
+            if found and " ".join(found).casefold() not in phrases:
+                phrases[" ".join(found).casefold()] = (" ".join(text.split()), found, weight)
+
+    def occurs(found: list[str], folded: str, text: tuple[list[str], str]) -> bool:
+        text_words, text_folded = text
+        if len(found) == 1 and 1 < len(found[0]) <= ACRONYM_LENGTH and found[0].isupper():
+            return found[0] in text_words
+        return f" {folded} " in f" {text_folded} "
+
+    best: dict[str, _Scored] = {}
+    for candidate in items:
+        key = story_key(candidate)
+        if candidate.published is None or candidate.published < now - window or key in taste.seen:
+            continue
+        title = (words(candidate.title), fold(candidate.title))
+        summary = (words(candidate.summary), fold(candidate.summary))
+        matches = []
+        for order, (folded, (text, found, weight)) in enumerate(phrases.items()):
+            if occurs(found, folded, title):
+                matches.append((-weight, order, text))
+            elif occurs(found, folded, summary):
+                matches.append((-weight * SUMMARY_SHARE, order, text))
+        matches.sort()
+        score = FRESHNESS_WEIGHT * 0.5 ** max((now - candidate.published) / HALF_LIFE, 0.0)
+        if matches:
+            learned = sum(taste.topics.get(topic_key(text), 0.0) for _, _, text in matches)
+            score += (MATCHED_BONUS + min(-sum(weight for weight, _, _ in matches), RELEVANCE_CAP)
+                      + TOPIC_FACTOR * max(-WEIGHT_BOUND, min(WEIGHT_BOUND, learned)))
+        if candidate.source in taste.sources:
+            score += SOURCE_FACTOR * max(-WEIGHT_BOUND, min(WEIGHT_BOUND, taste.sources[candidate.source]))
+        if language is not None and candidate.language == language:
+            score += LANGUAGE_BONUS
+        scored = _Scored(score, key, candidate, tuple(text for _, _, text in matches), title_words(candidate.title))
+        if key not in best or (score, _fields_order(best[key].item)) > (best[key].score, _fields_order(candidate)):
+            best[key] = scored
+    ordered = sorted(best.values(), key=lambda scored: (-scored.score, scored.key))
+    chosen: list[_Scored] = []
+    sources: set[str] = set()
+    for tier in ([s for s in ordered if s.topics], [s for s in ordered if not s.topics]):
+        postponed = []
+        for scored in tier:
+            if any(same_story(scored.title_words, c.title_words) for c in chosen):
+                continue
+            if scored.item.source in sources:
+                postponed.append(scored)
+            else:
+                chosen.append(scored)
+                sources.add(scored.item.source)
+        for scored in postponed:
+            if not any(same_story(scored.title_words, c.title_words) for c in chosen):
+                chosen.append(scored)
+    # Chosen in order and never taken back: the first `limit` are those chosen before there were enough.
+    return [Suggestion(s.item, s.score, s.key, s.topics) for s in chosen[:max(limit, 0)]]
+
+
+def _fields_order(candidate: Item) -> tuple[str, ...]:
+    """Copies of a story with equal scores: the one with the smaller fields first."""
+    published = candidate.published.isoformat() if candidate.published else ""
+    return (candidate.source, candidate.title, candidate.link, candidate.summary, published,
+            candidate.language or "", candidate.feed_url)
+
+
+# Words that make ties, near-identical titles, acronyms and their look-alikes, accents, phrases of two words.
+_TIE_WORDS = ["Cloud", "cloud", "AI", "ai", "j'ai", "HAS", "has", "cybersécurité", "CYBERSECURITE", "supply",
+              "chain", "supply-chain", "market", "usine", "Usine", "prix", "the", "new", "robots"]
+_tie_items = st.builds(
+    lambda title, summary, source, path, tracking, hours, language: Item(
+        title=" ".join(title),
+        link=f"https://{source.lower()}.example.com/{path}{tracking}",
+        source=source,
+        summary=" ".join(summary),
+        published=None if hours is None else NOW - timedelta(hours=hours),
+        language=language,
+    ),
+    st.lists(st.sampled_from(_TIE_WORDS), min_size=1, max_size=5),
+    st.lists(st.sampled_from(_TIE_WORDS), max_size=6),
+    st.sampled_from(["A", "B", "C"]),
+    st.sampled_from(["x", "y", "z", "w"]),
+    st.sampled_from(["", "?utm_source=rss", "/"]),
+    st.one_of(st.none(), st.sampled_from([-5.0, 0.0, 1.0, 1.0, 24.0, 71.9, 72.0, 73.0]),
+              st.floats(min_value=-48, max_value=100)),
+    st.sampled_from(["en", "fr", None]),
+)
+_weights = st.one_of(st.sampled_from([0.0, 1.0, -1.0, WEIGHT_BOUND, -WEIGHT_BOUND]), st.floats(-4, 4),
+                     st.floats(allow_nan=True, allow_infinity=True))
+_varied_tastes = st.builds(
+    Taste,
+    interests=st.lists(st.sampled_from(["ai", "AI", "Cloud", "usine", "cybersecurite", "supply chain", "robots",
+                                        "has", "!!", "market"]), max_size=3).map(tuple),
+    sources=st.dictionaries(st.sampled_from(["A", "B", "C"]), _weights),
+    topics=st.dictionaries(st.sampled_from(["ai", "cloud", "usine", "cybersécurité", "supply chain", "robots",
+                                            "market", "has"]), _weights),
+    seen=st.lists(st.sampled_from([f"https://{s}.example.com/{p}" for s in "abc" for p in "xyzw"])).map(tuple),
+)
+
+
+@settings(max_examples=400)
+@given(st.lists(_tie_items, max_size=30), st.lists(_varied_tastes, min_size=1, max_size=4),
+       st.sampled_from([KEYWORDS, ("cloud", "Cloud", "market"), ()]), st.sampled_from(["fr", "en", None]),
+       st.sampled_from([timedelta(hours=72), timedelta(hours=24)]), st.integers(min_value=0, max_value=6))
+def test_rank_gives_what_the_plain_computation_gives(items, tastes, keywords, language, window, limit):
+    pool = prepare(items, keywords=keywords, now=NOW, window=window)
+    for taste in tastes:
+        expected = reference_rank(items, keywords=keywords, taste=taste, now=NOW, language=language,
+                                  window=window, limit=limit)
+        arguments = {"keywords": keywords, "taste": taste, "now": NOW, "language": language, "window": window,
+                     "limit": limit}
+        assert rank(items, **arguments) == expected
+        assert rank(pool, **arguments) == expected
+
+
+def test_rank_gives_what_the_plain_computation_gives_among_many_items():
+    rng = random.Random(20261123)
+    vocabulary = _TIE_WORDS + ["plan", "équipes", "clients", "banque", "énergie", "prix", "usine"]
+    items = [
+        Item(title=" ".join(rng.choices(vocabulary, k=rng.randint(3, 8))),
+             link=f"https://news{n % 7}.example.com/story-{n % 450}?utm_source=rss",
+             source=f"Source {n % 7}", summary=" ".join(rng.choices(vocabulary, k=rng.randint(0, 12))),
+             published=NOW - timedelta(hours=rng.choice([1, 2, 5, rng.uniform(-2, 80)])),
+             language=rng.choice(["en", "fr"]))
+        for n in range(500)
+    ]
+    pool = prepare(items, keywords=KEYWORDS, now=NOW)
+    for _ in range(40):
+        taste = Taste(
+            interests=tuple(rng.sample(["ai", "AI", "usine", "robots", "market", "supply chain", "banque"],
+                                       rng.randint(0, 2))),
+            sources={f"Source {n}": rng.choice([-WEIGHT_BOUND, WEIGHT_BOUND, rng.uniform(-3, 3)])
+                     for n in rng.sample(range(7), rng.randint(0, 7))},
+            topics={topic: rng.uniform(-3, 3) for topic in rng.sample(["ai", "cloud", "has", "usine"], 2)},
+            seen=tuple(story_key(i) for i in rng.sample(items, rng.randint(0, 100))),
+        )
+        language, limit = rng.choice(["en", "fr", None]), rng.randint(1, 8)
+        expected = reference_rank(items, keywords=KEYWORDS, taste=taste, now=NOW, language=language,
+                                  window=timedelta(hours=72), limit=limit)
+        assert rank(pool, keywords=KEYWORDS, taste=taste, now=NOW, language=language, limit=limit) == expected

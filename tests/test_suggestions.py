@@ -24,8 +24,14 @@ WHO = Who(11, 11, "en")
 
 
 def item(n: int, title: str, source: str = "Wire", hours: int = 2, summary: str = "") -> Item:
-    return Item(title, f"https://news.example.org/{n}?utm_source=rss", source, summary or f"{title}. More.",
-                NOW - timedelta(hours=hours), "en")
+    return Item(
+        title,
+        f"https://news.example.org/{n}?utm_source=rss",
+        source,
+        summary or f"{title}. More.",
+        NOW - timedelta(hours=hours),
+        "en",
+    )
 
 
 NEWS = [
@@ -131,8 +137,15 @@ def test_interests_weigh_in_the_choice(coach):
     assert bad.leader == leader
 
 
-@pytest.mark.parametrize(("url", "key"), [("http://127.0.0.1/feed", "private"), ("http://localhost:8080/rss", "private"),
-                                          ("ftp://example.org/rss", "public http"), ("javascript:alert(1)", "public http")])
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("http://127.0.0.1/feed", "private"),
+        ("http://localhost:8080/rss", "private"),
+        ("ftp://example.org/rss", "public http"),
+        ("javascript:alert(1)", "public http"),
+    ],
+)
 def test_own_feeds_that_point_inside_are_refused(coach, url, key):
     leader = onboarded(coach)
     outcome = coach.handle(leader, WHO, Command("feeds", f"add {url}"), NOW)
@@ -146,8 +159,14 @@ def test_own_feeds_are_added_listed_removed_exported_and_imported(coach):
     assert "1. blog.example.org" in listing and "TechCrunch" in listing
     exported = coach.handle(leader, WHO, Command("feeds", "export"), NOW).replies[0].document
     assert b"https://blog.example.org/feed" in exported.content and b"techcrunch" in exported.content.lower()
-    opml = write_opml([("https://a.example.org/rss", "A"), ("http://10.0.0.1/rss", "Inside"),
-                       ("https://blog.example.org/feed", "dup")], "mine")
+    opml = write_opml(
+        [
+            ("https://a.example.org/rss", "A"),
+            ("http://10.0.0.1/rss", "Inside"),
+            ("https://blog.example.org/feed", "dup"),
+        ],
+        "mine",
+    )
     imported = coach.handle(leader, WHO, Upload("feeds.opml", opml), NOW)
     assert [f.url for f in imported.leader.own_feeds][-1] == "https://a.example.org/rss"
     assert "Imported 1 feed(s); 1 refused" in html_to_text(imported.replies[0].text)
@@ -160,11 +179,20 @@ def test_own_feeds_are_added_listed_removed_exported_and_imported(coach):
 
 def local_feeds(tmp_path, server: FeedServer):
     """A feeds file whose technology sector reads the local golden feeds."""
-    data = {"sectors": [{"id": "technology", "label": {"en": "Technology", "fr": "Technologie"},
-                         "keywords": {"en": ["LinkedIn", "supply chain", "AI"], "fr": ["IA"]},
-                         "feeds": [{"url": server.url("feeds/rss2.xml"), "name": "Example Business Daily", "lang": "en"},
-                                   {"url": server.url("feeds/atom.xml"), "name": "Atom Weekly", "lang": "en"},
-                                   {"url": server.url("feeds/hostile.xml"), "name": "Hostile", "lang": "en"}]}]}
+    data = {
+        "sectors": [
+            {
+                "id": "technology",
+                "label": {"en": "Technology", "fr": "Technologie"},
+                "keywords": {"en": ["LinkedIn", "supply chain", "AI"], "fr": ["IA"]},
+                "feeds": [
+                    {"url": server.url("feeds/rss2.xml"), "name": "Example Business Daily", "lang": "en"},
+                    {"url": server.url("feeds/atom.xml"), "name": "Atom Weekly", "lang": "en"},
+                    {"url": server.url("feeds/hostile.xml"), "name": "Hostile", "lang": "en"},
+                ],
+            }
+        ]
+    }
     path = tmp_path / "feeds.yaml"
     path.write_text(yaml.safe_dump(data))
     return path

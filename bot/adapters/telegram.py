@@ -36,7 +36,20 @@ from telegram.ext import (
 
 from bot.adapters.pacing import BULK
 from bot.adapters.storage import UpdateLedger
-from bot.core.coach import Button, Coach, Command, Event, Keyboard, Other, Outcome, Press, Reply, Text, Upload, Who
+from bot.core.coach import (
+    Button,
+    Coach,
+    Command,
+    Event,
+    Keyboard,
+    Other,
+    Outcome,
+    Press,
+    Reply,
+    Text,
+    Upload,
+    Who,
+)
 from bot.newsdesk import NewsDesk
 from bot.service import CoachService
 
@@ -348,7 +361,9 @@ class TelegramFrontend:
         limits = {"rate_limit_args": priority} if priority else {}
         markup = keyboard(reply.buttons)
         if reply.chart is not None:
-            from bot.adapters.heatmap import render_heatmap  # matplotlib loads on the first /stats, not at start
+            from bot.adapters.heatmap import (
+                render_heatmap,  # matplotlib loads on the first /stats, not at start
+            )
 
             chart = reply.chart
             png = await asyncio.to_thread(

@@ -19,7 +19,8 @@ MAX_ID_CHARS = 32
 REQUIRED = ("id", "module", "title", "action", "sources", "tags")
 # A figure: a percentage, "3.5 times", "9 in 10", "5 to 1", "1 sur 4", "9 fois" (not a scale "from 1 to 5").
 FIGURE = re.compile(
-    r"\d+(?:[.,]\d+)?\s?%|\d+(?:[.,]\d+)?\s+(?:times|fois)\b|(?<!from )(?<!de )\b\d+\s+(?:in|out of|sur|to|contre)\s+\d+\b",
+    r"\d+(?:[.,]\d+)?\s?%|\d+(?:[.,]\d+)?\s+(?:times|fois)\b"
+    r"|(?<!from )(?<!de )\b\d+\s+(?:in|out of|sur|to|contre)\s+\d+\b",
     re.IGNORECASE,
 )
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -112,7 +113,8 @@ def check_course(courses: Mapping[str, Sequence[RawLesson]], modules: Mapping[st
         if len(set(ids)) != len(ids):
             problems.append(f"{lang}: a lesson id is used twice")
         numbers = [lesson.meta.get("module") for lesson in courses[lang]]
-        if any(not isinstance(n, int) for n in numbers) or numbers != sorted(numbers, key=lambda n: (n if isinstance(n, int) else 0)):
+        whole = [n for n in numbers if isinstance(n, int)]
+        if len(whole) != len(numbers) or whole != sorted(whole):
             problems.append(f"{lang}: lessons are not in module order")
         for number in {n for n in numbers if isinstance(n, int)}:
             if number not in modules.get(lang, {}):
@@ -122,7 +124,9 @@ def check_course(courses: Mapping[str, Sequence[RawLesson]], modules: Mapping[st
         for lang in languages[1:]:
             other = [(str(x.meta.get("id")), x.meta.get("module")) for x in courses[lang]]
             if other != reference:
-                problems.append(f"{lang}: lesson ids or modules differ from {languages[0]} (same ids, same order wanted)")
+                problems.append(
+                    f"{lang}: lesson ids or modules differ from {languages[0]} (same ids, same order wanted)"
+                )
             if sorted(modules.get(lang, {})) != sorted(modules.get(languages[0], {})):
                 problems.append(f"{lang}: modules.yaml lists other modules than {languages[0]}")
     return problems

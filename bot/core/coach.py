@@ -279,7 +279,8 @@ class Coach:
         if at is None:
             return self.t(leader.language, "no_next_lesson")
         local = schedule.local_now(at, leader.timezone)
-        return f"{self._day_names(leader.language)[local.weekday()]} {local.strftime('%d/%m')} {self._time(local.time())}"
+        day_name = self._day_names(leader.language)[local.weekday()]
+        return f"{day_name} {local.strftime('%d/%m')} {self._time(local.time())}"
 
     def _date(self, leader: Leader, day: date) -> str:
         return f"{self._day_names(leader.language)[day.weekday()]} {day.strftime('%d/%m/%Y')}"
@@ -698,7 +699,9 @@ class Coach:
         lines.append("")
         if leader.own_feeds:
             lines.append(self.t(lang, "feeds_own"))
-            lines += [f"{n}. {escape(f.name)} — {escape(shorten(f.url, 80))}" for n, f in enumerate(leader.own_feeds, 1)]
+            lines += [
+                f"{n}. {escape(f.name)} — {escape(shorten(f.url, 80))}" for n, f in enumerate(leader.own_feeds, 1)
+            ]
         else:
             lines.append(self.t(lang, "feeds_own_none"))
         lines += ["", self.t(lang, "feeds_usage")]

@@ -44,10 +44,16 @@ def read_opml(content: bytes) -> list[tuple[str, str]]:
 
 def write_opml(feeds: Sequence[tuple[str, str]], title: str) -> bytes:
     """An OPML 2.0 document listing feeds given as (address, title)."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<opml version="2.0">',
-             f"  <head><title>{_text(title)}</title></head>", "  <body>"]
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<opml version="2.0">',
+        f"  <head><title>{_text(title)}</title></head>",
+        "  <body>",
+    ]
     for url, name in feeds:
-        lines.append(f'    <outline type="rss" text={quoteattr(name)} title={quoteattr(name)} xmlUrl={quoteattr(url)}/>')
+        lines.append(
+            f'    <outline type="rss" text={quoteattr(name)} title={quoteattr(name)} xmlUrl={quoteattr(url)}/>'
+        )
     lines += ["  </body>", "</opml>", ""]
     return "\n".join(lines).encode("utf-8")
 

@@ -4,18 +4,25 @@
 leader taught the bot (`learn`) and language; drops what was already suggested (`remember`) and second copies
 of a story; and picks a diverse few. The same inputs always give the same suggestions, whatever their order.
 
-The folded words of each item are computed once and kept (a bounded cache), since the same morning's items are
-ranked for every leader of a sector.
+All the leaders of a sector share the morning's items and the sector's keywords, so what an item's score owes
+to them alone (its freshness and the keywords it matches) is computed once: `prepare` groups the items by
+story, best shared score first, and `rank` accepts what it returns as well as the items themselves. A leader's
+taste can add only so much to a shared score, so ranking for a leader scores stories best shared score first
+and stops as soon as no story left can reach those already chosen; the stories that mention one of the leader's
+interests are scored in full. The folded words of each item, and the keywords it matches, are also kept (a
+bounded cache) for callers that pass the items themselves.
 """
 
 from __future__ import annotations
 
+import heapq
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 from itertools import groupby
+from operator import attrgetter
 from typing import NamedTuple
 
 from bot.core.news import Item, fold, normalise_url, words
@@ -29,6 +36,8 @@ RELEVANCE_CAP = 8.0
 # Freshness: worth FRESHNESS_WEIGHT when just published, half of it a HALF_LIFE later.
 FRESHNESS_WEIGHT = 2.0
 HALF_LIFE = timedelta(hours=24)
+# Only items published within this window before now are suggested.
+WINDOW = timedelta(hours=72)
 # What the leader taught the bot: learned weights stay within [-WEIGHT_BOUND, WEIGHT_BOUND].
 WEIGHT_BOUND = 3.0
 LEARNING_STEP = 1.0
@@ -38,6 +47,9 @@ LANGUAGE_BONUS = 0.5
 # Added to every item that matches a keyword or an interest: more than freshness, language and learned weights
 # can ever make up, so an item matching nothing always comes below one that matches something.
 MATCHED_BONUS = FRESHNESS_WEIGHT + LANGUAGE_BONUS + (2 * SOURCE_FACTOR + TOPIC_FACTOR) * WEIGHT_BOUND
+# Added to the most a leader's taste can add to a shared score: far more than the rounding of a few sums of
+# numbers below a hundred, so that the bound holds whatever the order of the additions.
+ROUNDING_MARGIN = 1e-9
 # Two titles tell the same story when this share of their meaningful words is common to both.
 SAME_STORY_SIMILARITY = 0.85
 SEEN_LIMIT = 1000
@@ -46,6 +58,8 @@ ACRONYM_LENGTH = 5
 VERDICTS = {"posted": LEARNING_STEP, "irrelevant": -LEARNING_STEP}
 # Items whose folded words are kept: more than the morning's items of all sectors (about 5 KB each).
 PROFILE_CACHE_SIZE = 10_000
+# Lists of sector keywords kept ready for matching: more than there are sectors.
+KEYWORD_LISTS_KEPT = 64
 
 # Words that say nothing of a story, folded (no accents, lower case), in English and French.
 STOP_WORDS = frozenset(
@@ -110,13 +124,15 @@ class _Words:
     padded: str  # " word word word ", for phrases of several words
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # one per item, from the cache: compared and hashed by identity
 class _Profile:
-    """An item's story key, its folded title and summary, and the meaningful words of its title."""
+    """An item's story key, its folded title and summary, all their words, and the meaningful words of its
+    title."""
 
     key: str
     title: _Words
     summary: _Words
+    words: frozenset[str]
     title_words: frozenset[str]
 
 
@@ -130,25 +146,27 @@ def _words(text: str) -> _Words:
 @lru_cache(maxsize=PROFILE_CACHE_SIZE)
 def _profile(link: str, title: str, summary: str) -> _Profile:
     """What matching needs of an item, computed once: it depends on its link, title and summary only."""
-    title_folded = _words(title)
-    return _Profile(normalise_url(link), title_folded, _words(summary), title_folded.words - STOP_WORDS)
+    title_folded, summary_folded = _words(title), _words(summary)
+    return _Profile(normalise_url(link), title_folded, summary_folded, title_folded.words | summary_folded.words,
+                    title_folded.words - STOP_WORDS)
 
 
-# --- what the leader cares about ----------------------------------------------------------------------------
+# --- keywords and interests ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class _Phrase:
-    """A keyword or interest, ready to be looked for in folded text, with what the leader taught about it."""
+    """A keyword or interest, ready to be looked for in folded text."""
 
     text: str  # as given, spaces folded
+    topic: str  # its key in `Taste.topics`
+    folded: str  # its words folded: two phrases with the same folded words are one
     first: str  # its first folded word: a text without it cannot match
     padded: str  # " folded words "
     several_words: bool
     acronym: str | None  # "AI", "HAS": matched in capitals only, so that "has" or "j'ai" do not count
     weight: float  # in a title; SUMMARY_SHARE of it in a summary
-    learned: float  # the leader's learned weight for this topic
-    order: int
+    order: int  # interests first (negative), then keywords, each in the order given
 
     def found_in(self, text: _Words) -> bool:
         """Whether this phrase occurs, on word boundaries, in a folded text."""
@@ -157,48 +175,66 @@ class _Phrase:
         return self.first in text.words and (not self.several_words or self.padded in text.padded)
 
 
-def _phrases(
-    interests: Sequence[str], keywords: Sequence[str], topics: Mapping[str, float]
-) -> dict[str, list[_Phrase]]:
-    """Interests, then keywords, each once (an interest that is also a keyword keeps the interest's weight),
-    by their first folded word."""
+@dataclass(frozen=True, eq=False)  # one per list of keywords, from the cache: compared and hashed by identity
+class _Phrases:
+    """Phrases, each once, by their first folded word."""
+
+    by_first: dict[str, list[_Phrase]]
+    firsts: frozenset[str]
+    folded: frozenset[str]
+
+
+def _phrases(texts: Sequence[str], weight: float, first_order: int) -> _Phrases:
+    """The phrases of these texts, each once (the first of those with the same folded words), numbered from
+    `first_order`."""
     phrases: dict[str, _Phrase] = {}
-    for texts, weight in ((interests, INTEREST_IN_TITLE), (keywords, KEYWORD_IN_TITLE)):
-        for text in texts:
-            found = words(text)
-            folded = " ".join(found).casefold()
-            if not found or folded in phrases:
-                continue
-            is_acronym = len(found) == 1 and 1 < len(found[0]) <= ACRONYM_LENGTH and found[0].isupper()
-            spaced = " ".join(text.split())
-            phrases[folded] = _Phrase(
-                text=spaced,
-                first=folded.split()[0],
-                padded=f" {folded} ",
-                several_words=len(found) > 1,
-                acronym=found[0] if is_acronym else None,
-                weight=weight,
-                learned=topics.get(topic_key(spaced), 0.0),
-                order=len(phrases),
-            )
+    for text in texts:
+        found = words(text)
+        folded = " ".join(found).casefold()
+        if not found or folded in phrases:
+            continue
+        is_acronym = len(found) == 1 and 1 < len(found[0]) <= ACRONYM_LENGTH and found[0].isupper()
+        spaced = " ".join(text.split())
+        phrases[folded] = _Phrase(
+            text=spaced,
+            topic=topic_key(spaced),
+            folded=folded,
+            first=folded.split()[0],
+            padded=f" {folded} ",
+            several_words=len(found) > 1,
+            acronym=found[0] if is_acronym else None,
+            weight=weight,
+            order=first_order + len(phrases),
+        )
     by_first: dict[str, list[_Phrase]] = {}
     for phrase in phrases.values():
         by_first.setdefault(phrase.first, []).append(phrase)
-    return by_first
+    return _Phrases(by_first, frozenset(by_first), frozenset(phrases))
+
+
+@lru_cache(maxsize=KEYWORD_LISTS_KEPT)
+def _keyword_phrases(keywords: tuple[str, ...]) -> _Phrases:
+    """A sector's keywords as phrases, numbered from 0."""
+    return _phrases(keywords, KEYWORD_IN_TITLE, 0)
+
+
+def _interest_phrases(interests: Sequence[str]) -> _Phrases:
+    """A leader's interests as phrases, numbered below 0 so that they come before every keyword."""
+    return _phrases(interests, INTEREST_IN_TITLE, -len(interests))
 
 
 # A match: minus its weight, the phrase's order, the phrase; so that matches sort best first.
 _Match = tuple[float, int, _Phrase]
 
 
-def _matches(phrases: Mapping[str, list[_Phrase]], firsts: frozenset[str], profile: _Profile) -> list[_Match]:
+def _matches(phrases: _Phrases, profile: _Profile) -> list[_Match]:
     """The phrases an item matches, each with the weight of its match, best first."""
-    common = (firsts & profile.title.words) | (firsts & profile.summary.words)
+    common = phrases.firsts & profile.words
     if not common:
         return []
     found = []
     for first in common:
-        for phrase in phrases[first]:
+        for phrase in phrases.by_first[first]:
             if phrase.found_in(profile.title):
                 found.append((-phrase.weight, phrase.order, phrase))
             elif phrase.found_in(profile.summary):
@@ -211,6 +247,95 @@ def _bounded(weight: float) -> float:
     return max(-WEIGHT_BOUND, min(WEIGHT_BOUND, weight))
 
 
+def _relevance(matches: Sequence[_Match], topics: Mapping[str, float]) -> float:
+    """What the matched keywords and interests add to an item's score (nothing when there are none), with the
+    weights the leader learned for them."""
+    if not matches:
+        return 0.0
+    relevance = min(-sum(weight for weight, _, _ in matches), RELEVANCE_CAP)
+    learned = _bounded(sum(topics.get(phrase.topic, 0.0) for _, _, phrase in matches))
+    return MATCHED_BONUS + relevance + TOPIC_FACTOR * learned
+
+
+@lru_cache(maxsize=PROFILE_CACHE_SIZE)
+def _keyword_matches(keywords: _Phrases, profile: _Profile) -> tuple[tuple[_Match, ...], float]:
+    """The sector keywords an item matches, best first, and their relevance when nothing was learned about
+    them: computed once per sector and item."""
+    matches = tuple(_matches(keywords, profile))
+    return matches, _relevance(matches, {})
+
+
+# --- what every leader of a sector shares -------------------------------------------------------------------
+
+
+class _Copy(NamedTuple):
+    """One item of a story, with what its score owes to the sector alone: freshness and keywords matched."""
+
+    item: Item
+    profile: _Profile
+    freshness: float
+    matches: tuple[_Match, ...]
+    shared: float  # its score for a leader who taught the bot nothing and has no interests
+
+
+class _Story(NamedTuple):
+    """The items with one story key, the words they mention, and the best of their shared scores."""
+
+    key: str
+    copies: tuple[_Copy, ...]
+    words: frozenset[str]
+    shared: float
+
+
+@dataclass(frozen=True, eq=False)
+class Pool:
+    """A sector's items made ready at `now` for ranking for each of its leaders (see `prepare`)."""
+
+    keywords: tuple[str, ...]
+    now: datetime
+    window: timedelta
+    stories: tuple[_Story, ...]  # the items of the window by story, best shared score first
+    # The stories that mention a folded word, by position: found on the first leader's interest that needs it.
+    mentioning: dict[str, frozenset[int]] = field(default_factory=dict, repr=False)
+
+    def stories_mentioning(self, word: str) -> frozenset[int]:
+        """The positions of the stories with a folded word in the title or summary of one of their items."""
+        found = self.mentioning.get(word)
+        if found is None:
+            found = frozenset(position for position, story in enumerate(self.stories) if word in story.words)
+            self.mentioning[word] = found
+        return found
+
+
+def _story(key: str, copies: list[_Copy]) -> _Story:
+    if len(copies) == 1:
+        [copy] = copies
+        return _Story(key, (copy,), copy.profile.words, copy.shared)
+    mentioned = frozenset().union(*(copy.profile.words for copy in copies))
+    return _Story(key, tuple(copies), mentioned, max(copy.shared for copy in copies))
+
+
+def prepare(
+    items: Iterable[Item], *, keywords: Sequence[str], now: datetime, window: timedelta = WINDOW
+) -> Pool:
+    """The items published within `window` before `now`, by story, with what their scores owe to the sector's
+    keywords and freshness: prepared once, then passed to `rank` for each leader of the sector."""
+    phrases = _keyword_phrases(tuple(keywords))
+    oldest = now - window
+    copies: dict[str, list[_Copy]] = {}
+    for item in items:
+        published = item.published
+        if published is None or published < oldest:
+            continue
+        profile = _profile(item.link, item.title, item.summary)
+        freshness = FRESHNESS_WEIGHT * 0.5 ** max((now - published) / HALF_LIFE, 0.0)
+        matches, relevance = _keyword_matches(phrases, profile)
+        copies.setdefault(profile.key, []).append(_Copy(item, profile, freshness, matches, freshness + relevance))
+    stories = [_story(key, group) for key, group in copies.items()]
+    stories.sort(key=attrgetter("shared"), reverse=True)
+    return Pool(tuple(keywords), now, window, tuple(stories))
+
+
 # --- ranking ------------------------------------------------------------------------------------------------
 
 
@@ -221,7 +346,7 @@ class _Candidate(NamedTuple):
     key: str
     item: Item
     profile: _Profile
-    matches: list[_Match]
+    matches: Sequence[_Match]
 
     def suggestion(self) -> Suggestion:
         """The candidate as a suggestion."""
@@ -238,6 +363,83 @@ class _Candidate(NamedTuple):
 def _fields(item: Item) -> tuple[str, ...]:
     published = item.published.isoformat() if item.published else ""
     return (item.source, item.title, item.link, item.summary, published, item.language or "", item.feed_url)
+
+
+class _Reader:
+    """A leader as the ranking sees them: interests, learned weights and language, ready to score stories."""
+
+    def __init__(self, taste: Taste, keywords: _Phrases, language: str | None) -> None:
+        self.interests = _interest_phrases(taste.interests)
+        # A keyword that is also an interest counts as the interest.
+        self.replaced = keywords.folded & self.interests.folded
+        self.topics = taste.topics
+        self.sources = {source: SOURCE_FACTOR * _bounded(weight) for source, weight in taste.sources.items()}
+        self.language = language
+
+    def most_added(self) -> float:
+        """The most this leader's learned weights and language can add to the shared score of a story that
+        mentions none of their interests."""
+        topics = TOPIC_FACTOR * _bounded(sum(max(weight, 0.0) for weight in self.topics.values()))
+        sources = max((0.0, *self.sources.values()))
+        language = LANGUAGE_BONUS if self.language is not None else 0.0
+        return topics + sources + language + ROUNDING_MARGIN
+
+    def mentioned(self, pool: Pool) -> frozenset[int]:
+        """The positions of the stories that mention the first word of one of the leader's interests: those
+        whose matches may differ from the sector's."""
+        return frozenset().union(*(pool.stories_mentioning(first) for first in self.interests.firsts))
+
+    def best_copy(self, story: _Story, mentioned: bool) -> _Candidate:
+        """The story's best item for this leader, scored in full; `mentioned`: the story mentions the first
+        word of one of the leader's interests."""
+        best = self._candidate(story.key, story.copies[0], mentioned)
+        for copy in story.copies[1:]:
+            candidate = self._candidate(story.key, copy, mentioned)
+            if candidate.beats(best):
+                best = candidate
+        return best
+
+    def _candidate(self, key: str, copy: _Copy, mentioned: bool) -> _Candidate:
+        matches = self._matches(copy) if mentioned else copy.matches
+        score = copy.freshness + _relevance(matches, self.topics) + self.sources.get(copy.item.source, 0.0)
+        if self.language is not None and copy.item.language == self.language:
+            score += LANGUAGE_BONUS
+        return _Candidate(score, key, copy.item, copy.profile, matches)
+
+    def _matches(self, copy: _Copy) -> Sequence[_Match]:
+        """The interests and keywords an item matches for this leader, best first."""
+        interests = _matches(self.interests, copy.profile)
+        if not interests and not self.replaced:
+            return copy.matches
+        keywords = [match for match in copy.matches if match[2].folded not in self.replaced]
+        return sorted(keywords + interests)
+
+
+def _best_first(pool: Pool, reader: _Reader, seen: frozenset[str]) -> Iterator[_Candidate]:
+    """The best item of each unseen story for this leader, best first (equal scores: the smaller key first).
+
+    Stories are scored as they are asked for: a story that mentions no interest of the leader scores at most
+    its shared score plus `most_added`, so a candidate already scored comes out as soon as it beats that bound
+    for the next story in shared order. The stories that mention an interest are all scored first."""
+    mentioned = reader.mentioned(pool)
+    ready = []
+    for position in mentioned:
+        story = pool.stories[position]
+        if story.key not in seen:
+            candidate = reader.best_copy(story, True)
+            ready.append((-candidate.score, candidate.key, candidate))
+    heapq.heapify(ready)
+    most_added = reader.most_added()
+    for position, story in enumerate(pool.stories):
+        if position in mentioned or story.key in seen:
+            continue
+        bound = story.shared + most_added
+        while ready and -ready[0][0] > bound:
+            yield heapq.heappop(ready)[2]
+        candidate = reader.best_copy(story, False)
+        heapq.heappush(ready, (-candidate.score, candidate.key, candidate))
+    while ready:
+        yield heapq.heappop(ready)[2]
 
 
 def _select(candidates: Iterable[_Candidate], limit: int) -> list[_Candidate]:
@@ -269,56 +471,31 @@ def _select(candidates: Iterable[_Candidate], limit: int) -> list[_Candidate]:
     return chosen
 
 
-def _relevance(matches: Sequence[_Match]) -> float:
-    """What the matched keywords and interests add to an item's score (nothing when there are none)."""
-    if not matches:
-        return 0.0
-    relevance = min(-sum(weight for weight, _, _ in matches), RELEVANCE_CAP)
-    learned = _bounded(sum(phrase.learned for _, _, phrase in matches))
-    return MATCHED_BONUS + relevance + TOPIC_FACTOR * learned
-
-
 def rank(
-    items: Iterable[Item],
+    items: Iterable[Item] | Pool,
     *,
     keywords: Sequence[str],
     taste: Taste,
     now: datetime,
     language: str | None = None,
-    window: timedelta = timedelta(hours=72),
+    window: timedelta = WINDOW,
     limit: int = 3,
 ) -> list[Suggestion]:
     """The few items most worth sharing now, at most `limit`, in the order to show them, none already seen.
 
     Only items published within `window` before `now` count; an item without a date counts as old, and one
     dated in the future counts as published now. Equal scores go to the smaller story key, and copies of a
-    story with equal scores are ordered by their fields, so the order of `items` never matters."""
+    story with equal scores are ordered by their fields, so the order of `items` never matters. `items` may be
+    a `Pool` prepared for the same keywords, `now` and `window` (a ValueError otherwise): the same
+    suggestions, for a fraction of the work."""
+    pool = items if isinstance(items, Pool) else prepare(items, keywords=keywords, now=now, window=window)
+    if (pool.keywords, pool.now, pool.window) != (tuple(keywords), now, window):
+        raise ValueError("the pool was prepared for other keywords, another time or another window")
     if limit <= 0:
         return []
-    phrases = _phrases(taste.interests, keywords, taste.topics)
-    firsts = frozenset(phrases)
-    sources = {source: SOURCE_FACTOR * _bounded(weight) for source, weight in taste.sources.items()}
-    seen = frozenset(taste.seen)
-    oldest = now - window
-    best: dict[str, _Candidate] = {}
-    for item in items:
-        published = item.published
-        if published is None or published < oldest:
-            continue
-        profile = _profile(item.link, item.title, item.summary)
-        if profile.key in seen:
-            continue
-        matches = _matches(phrases, firsts, profile)
-        freshness = FRESHNESS_WEIGHT * 0.5 ** max((now - published) / HALF_LIFE, 0.0)
-        score = freshness + _relevance(matches) + sources.get(item.source, 0.0)
-        if language is not None and item.language == language:
-            score += LANGUAGE_BONUS
-        candidate = _Candidate(score, profile.key, item, profile, matches)
-        current = best.get(profile.key)
-        if current is None or candidate.beats(current):
-            best[profile.key] = candidate
-    ordered = sorted(best.values(), key=lambda candidate: (-candidate.score, candidate.key))
-    return [candidate.suggestion() for candidate in _select(ordered, limit)]
+    reader = _Reader(taste, _keyword_phrases(pool.keywords), language)
+    candidates = _best_first(pool, reader, frozenset(taste.seen))
+    return [candidate.suggestion() for candidate in _select(candidates, limit)]
 
 
 # --- what the leader teaches --------------------------------------------------------------------------------
