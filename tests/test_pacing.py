@@ -54,7 +54,9 @@ def test_sends_are_spaced_to_the_overall_rate():
 
     times = asyncio.run(scenario())
     assert len(times) == 30
-    assert min(gaps(times)) >= 0.005 * 0.9
+    # A turn that fires a little late may be followed by one a little early (the cadence holds), so the rate is
+    # judged over ten sends: never more than one turn's worth ahead of the limit.
+    assert min(b - a for a, b in zip(times, times[10:], strict=False)) >= 9 * 0.005
 
 
 def test_scheduled_sends_to_one_chat_are_spaced_to_the_chat_rate_and_replies_may_burst():

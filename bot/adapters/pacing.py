@@ -176,6 +176,7 @@ class PacedRateLimiter(BaseRateLimiter[str]):
             turn.set_result(None)
             # Turns keep their cadence: waking a little late does not push every later turn back (the timer's
             # lateness would otherwise add up to a tenth of the rate), and after a quiet time they start afresh.
-            self._next_turn = max(self._next_turn, now - self.overall_gap) + self.overall_gap
+            cadence = self._next_turn if self._next_turn > now - self.overall_gap else now
+            self._next_turn = cadence + self.overall_gap
             if len(self._chat_next) > 50_000:  # forget chats whose next turn has long passed
                 self._chat_next = {k: v for k, v in self._chat_next.items() if v > now}

@@ -16,6 +16,7 @@ bounded cache) for callers that pass the items themselves.
 from __future__ import annotations
 
 import heapq
+import math
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -177,8 +178,9 @@ class _Phrase:
 
 @dataclass(frozen=True, eq=False)  # one per list of keywords, from the cache: compared and hashed by identity
 class _Phrases:
-    """Phrases, each once, by their first folded word."""
+    """Phrases, each once, in order and by their first folded word."""
 
+    all: tuple[_Phrase, ...]
     by_first: dict[str, list[_Phrase]]
     firsts: frozenset[str]
     folded: frozenset[str]
@@ -209,7 +211,7 @@ def _phrases(texts: Sequence[str], weight: float, first_order: int) -> _Phrases:
     by_first: dict[str, list[_Phrase]] = {}
     for phrase in phrases.values():
         by_first.setdefault(phrase.first, []).append(phrase)
-    return _Phrases(by_first, frozenset(by_first), frozenset(phrases))
+    return _Phrases(tuple(phrases.values()), by_first, frozenset(by_first), frozenset(phrases))
 
 
 @lru_cache(maxsize=KEYWORD_LISTS_KEPT)
@@ -375,14 +377,28 @@ class _Reader:
         self.topics = taste.topics
         self.sources = {source: SOURCE_FACTOR * _bounded(weight) for source, weight in taste.sources.items()}
         self.language = language
+        # The most the leader's learned weights and language can add to an item's score.
+        self.most_added = (
+            TOPIC_FACTOR * _bounded(sum(max(weight, 0.0) for weight in taste.topics.values()))
+            + max((0.0, *self.sources.values()))
+            + (LANGUAGE_BONUS if language is not None else 0.0)
+            + ROUNDING_MARGIN
+        )
 
-    def most_added(self) -> float:
-        """The most this leader's learned weights and language can add to the shared score of a story that
-        mentions none of their interests."""
-        topics = TOPIC_FACTOR * _bounded(sum(max(weight, 0.0) for weight in self.topics.values()))
-        sources = max((0.0, *self.sources.values()))
-        language = LANGUAGE_BONUS if self.language is not None else 0.0
-        return topics + sources + language + ROUNDING_MARGIN
+    def most(self, story: _Story) -> float:
+        """The most a story that mentions one of the leader's interests can score: as if each interest it
+        mentions matched where its first word is, in the title or the summary."""
+        return max(self._most(copy) for copy in story.copies) + self.most_added
+
+    def _most(self, copy: _Copy) -> float:
+        title, summary = copy.profile.title.words, copy.profile.summary.words
+        interests = sum(
+            phrase.weight if phrase.first in title else phrase.weight * SUMMARY_SHARE if phrase.first in summary
+            else 0.0
+            for phrase in self.interests.all
+        )
+        keywords = -sum(weight for weight, _, _ in copy.matches)
+        return copy.freshness + MATCHED_BONUS + min(keywords + interests, RELEVANCE_CAP)
 
     def mentioned(self, pool: Pool) -> frozenset[int]:
         """The positions of the stories that mention the first word of one of the leader's interests: those
@@ -418,28 +434,37 @@ class _Reader:
 def _best_first(pool: Pool, reader: _Reader, seen: frozenset[str]) -> Iterator[_Candidate]:
     """The best item of each unseen story for this leader, best first (equal scores: the smaller key first).
 
-    Stories are scored as they are asked for: a story that mentions no interest of the leader scores at most
-    its shared score plus `most_added`, so a candidate already scored comes out as soon as it beats that bound
-    for the next story in shared order. The stories that mention an interest are all scored first."""
+    Stories are scored only when they may come next. A heap holds the scored candidates and, with the most they
+    can score, the stories that mention one of the leader's interests, scored when they come on top; the other
+    stories score at most their shared score plus `most_added`, and are scored in shared order until the top
+    of the heap beats the next one's bound."""
     mentioned = reader.mentioned(pool)
-    ready = []
-    for position in mentioned:
-        story = pool.stories[position]
-        if story.key not in seen:
-            candidate = reader.best_copy(story, True)
-            ready.append((-candidate.score, candidate.key, candidate))
-    heapq.heapify(ready)
-    most_added = reader.most_added()
+    # (minus a score or the most a story can score, whether it is scored, the story key, candidate or story):
+    # at equal values, stories not scored yet come first.
+    heap: list[tuple[float, bool, str, _Candidate | _Story]] = [
+        (-reader.most(story), False, story.key, story)
+        for story in map(pool.stories.__getitem__, mentioned)
+        if story.key not in seen
+    ]
+    heapq.heapify(heap)
+
+    def above(bound: float) -> Iterator[_Candidate]:
+        """The candidates that score more than `bound`, scoring the stories that might on the way."""
+        while heap and -heap[0][0] > bound:
+            _, scored, key, waiting = heapq.heappop(heap)
+            if isinstance(waiting, _Candidate):
+                yield waiting
+            else:
+                candidate = reader.best_copy(waiting, True)
+                heapq.heappush(heap, (-candidate.score, True, key, candidate))
+
     for position, story in enumerate(pool.stories):
         if position in mentioned or story.key in seen:
             continue
-        bound = story.shared + most_added
-        while ready and -ready[0][0] > bound:
-            yield heapq.heappop(ready)[2]
+        yield from above(story.shared + reader.most_added)
         candidate = reader.best_copy(story, False)
-        heapq.heappush(ready, (-candidate.score, candidate.key, candidate))
-    while ready:
-        yield heapq.heappop(ready)[2]
+        heapq.heappush(heap, (-candidate.score, True, story.key, candidate))
+    yield from above(-math.inf)
 
 
 def _select(candidates: Iterable[_Candidate], limit: int) -> list[_Candidate]:
