@@ -26,6 +26,7 @@ from typing import TypeVar
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.app import FEED_CONCURRENCY
 from bot.adapters.feeds import FeedFetcher, FeedSource, FetchReport  # noqa: E402
 from bot.core.feedstate import FeedState  # noqa: E402
 from tests.support.feed_server import FeedServer  # noqa: E402
@@ -104,7 +105,7 @@ def serve(folder: Path, connection: Connection) -> None:
 
 async def run(base: str, executor: concurrent.futures.Executor | None) -> None:
     sources = [FeedSource(f"{base}feed{n:03}.xml", f"Feed {n}", "en") for n in range(FEEDS)]
-    fetcher = FeedFetcher(executor=executor)
+    fetcher = FeedFetcher(executor=executor, concurrency=FEED_CONCURRENCY)  # as the bot builds it
     try:
         states: dict[str, FeedState] = {}
         (states, cold), seconds, lags = await measured(lambda: fetcher.refresh(sources, states, NOW))

@@ -23,6 +23,7 @@ from bot.settings import Settings
 OVERALL_PER_SECOND = 30.0
 PER_CHAT_PER_SECOND = 1.0
 FEED_TIMEOUT = 15.0  # seconds a feed may take to arrive (and again to be parsed)
+FEED_CONCURRENCY = 32  # feeds fetched at once: waiting on the network overlaps, parsing stays in the workers
 
 
 def build_service(settings: Settings, *, feed_workers: int = 1,
@@ -35,7 +36,8 @@ def build_service(settings: Settings, *, feed_workers: int = 1,
     coach = Coach(content, allow_private_feeds=settings.allow_private_feeds)
     store = LeaderStore(settings.data_dir)
     executor = ProcessPoolExecutor(feed_workers) if feed_workers else None
-    fetcher = FeedFetcher(allow_private=settings.allow_private_feeds, executor=executor, timeout=feed_timeout)
+    fetcher = FeedFetcher(allow_private=settings.allow_private_feeds, executor=executor, timeout=feed_timeout,
+                          concurrency=FEED_CONCURRENCY)
     desk = NewsDesk(content.sectors, FeedStore(settings.data_dir), fetcher, store.all, executor)
     return CoachService(coach, store, news=desk.items_for), desk
 

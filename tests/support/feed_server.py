@@ -136,6 +136,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 256  # many clients connect at once: a short backlog would make them retry a second later
 
     def __init__(self, root: Path, latency: float) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
