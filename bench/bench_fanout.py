@@ -58,7 +58,7 @@ class LimitedBotApi(FakeBotApi):
         self.last_in_chat: dict[str, float] = {}
         self.refused = 0
         self.refusals: Counter[str] = Counter()
-        self.sent_at: list[float] = []
+        self.sent_at: list[tuple[float, bool]] = []  # (when, a morning message rather than a reply)
         self.limit_lock = threading.Lock()
 
     def handle(self, token, method, params, files=None):  # type: ignore[no-untyped-def]
@@ -85,8 +85,7 @@ class LimitedBotApi(FakeBotApi):
                     return 429, body
                 self.recent.append(now)
                 self.last_in_chat[chat] = max(spaced, now) + self.chat_gap
-                if chat.isdigit() and int(chat) >= 10_000_000:  # the morning's messages, not the replies
-                    self.sent_at.append(now)
+                self.sent_at.append((now, chat.isdigit() and int(chat) >= 10_000_000))
         return super().handle(token, method, params, files)
 
 
@@ -152,8 +151,9 @@ async def morning(data: Path, feeds: Path, leaders: int, scale: float) -> dict[s
     )
     for n in range(leaders):  # each leader once wrote to the bot, so their chat exists
         api.user_sends(10_000_000 + n, "/start")
-    other = 99
-    api.user_sends(other, "/start")  # a leader outside the morning, who will send commands
+    others = list(range(90, 100))  # leaders outside the morning, who send commands meanwhile (in turn)
+    for other in others:
+        api.user_sends(other, "/start")
     await app.initialize()
     started = time.monotonic()
     await app.post_init(app)  # type: ignore[misc]
@@ -169,6 +169,7 @@ async def morning(data: Path, feeds: Path, leaders: int, scale: float) -> dict[s
         )
         if delivered >= expected:
             break
+        other = others[len(latencies) % len(others)]
         count = len(api.messages(other))
         asked = time.monotonic()
         await app.process_update(Update.de_json(api.user_sends(other, "/help"), app.bot))
@@ -188,8 +189,11 @@ async def morning(data: Path, feeds: Path, leaders: int, scale: float) -> dict[s
     delivered = sum(per_chat.values())
     duplicates = sum(n - 1 for n in per_chat.values() if n > 1)
     lost = expected - len(per_chat)
-    sends = sorted(api.sent_at)
-    span = sends[-1] - sends[0] if len(sends) > 1 else float("nan")
+    # The rate counts every message sent while the morning went out, replies included: they share the limit.
+    morning_sends = sorted(t for t, scheduled in api.sent_at if scheduled)
+    first, last = morning_sends[0], morning_sends[-1]
+    sends = [t for t, _ in api.sent_at if first <= t <= last]
+    span = last - first if len(morning_sends) > 1 else float("nan")
     rate = (len(sends) - 1) / span if span else float("nan")
     return {
         "leaders": leaders,
