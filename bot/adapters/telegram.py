@@ -50,6 +50,7 @@ from bot.core.coach import (
     Upload,
     Who,
 )
+from bot.core.parse import language_from_code
 from bot.newsdesk import NewsDesk
 from bot.service import CoachService
 
@@ -291,7 +292,7 @@ class TelegramFrontend:
             leader = self.service.store.get(user_id) if user_id is not None else None
         except Exception:  # the store itself may be what failed
             leader = None
-        return leader.language if leader else ("fr" if (language_code or "").startswith("fr") else "en")
+        return leader.language if leader else language_from_code(language_code)
 
     async def _handle(self, update: Update, context: ContextTypes.DEFAULT_TYPE, event: Event) -> None:
         who = _who(update)

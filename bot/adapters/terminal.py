@@ -13,6 +13,7 @@ from typing import TextIO
 
 from bot.core.coach import Button, Command, Event, Outcome, Press, Text, Who
 from bot.core.markup import html_to_text
+from bot.core.parse import language_from_code
 from bot.service import CoachService
 
 TERMINAL_USER_ID = 1
@@ -57,7 +58,7 @@ class TerminalChat:
         leader = self.service.store.get(self.who.user_id)
         if leader:
             return leader.language
-        return "fr" if (self.who.language_code or "").startswith("fr") else "en"
+        return language_from_code(self.who.language_code)
 
     def _event(self, line: str) -> Event | None:
         if line.isdigit() and self.choices:
