@@ -6,10 +6,10 @@ of a story; and picks a diverse few. The same inputs always give the same sugges
 
 All the leaders of a sector share the morning's items and the sector's keywords, so what an item's score owes
 to them alone (its freshness and the keywords it matches) is computed once: `prepare` groups the items by
-story, best shared score first, and `rank` accepts what it returns as well as the items themselves. A leader's
-taste can add only so much to a shared score, so ranking for a leader scores stories best shared score first
-and stops as soon as no story left can reach those already chosen; the stories that mention one of the leader's
-interests are scored in full. The folded words of each item, and the keywords it matches, are also kept (a
+story, best shared score first, and `rank` accepts what it returns as well as the items themselves, then or
+later in the morning (items only get older). What a leader's taste can add to a shared score is bounded, so
+ranking for a leader scores stories only while one of them can still come before those already found: a few
+dozen rather than thousands. The folded words of each item, and the keywords it matches, are also kept (a
 bounded cache) for callers that pass the items themselves.
 """
 
@@ -57,7 +57,8 @@ SEEN_LIMIT = 1000
 # A keyword of one word written in capitals, up to this length, is an acronym: matched in capitals only.
 ACRONYM_LENGTH = 5
 VERDICTS = {"posted": LEARNING_STEP, "irrelevant": -LEARNING_STEP}
-# Items whose folded words are kept: more than the morning's items of all sectors (about 5 KB each).
+# Items whose folded words and keyword matches are kept: more than the morning's items of all sectors (about
+# 6 KB each).
 PROFILE_CACHE_SIZE = 10_000
 # Lists of sector keywords kept ready for matching: more than there are sectors.
 KEYWORD_LISTS_KEPT = 64
@@ -148,8 +149,9 @@ def _words(text: str) -> _Words:
 def _profile(link: str, title: str, summary: str) -> _Profile:
     """What matching needs of an item, computed once: it depends on its link, title and summary only."""
     title_folded, summary_folded = _words(title), _words(summary)
-    return _Profile(normalise_url(link), title_folded, summary_folded, title_folded.words | summary_folded.words,
-                    title_folded.words - STOP_WORDS)
+    every_word = title_folded.words | summary_folded.words
+    meaningful = title_folded.words - STOP_WORDS
+    return _Profile(normalise_url(link), title_folded, summary_folded, every_word, meaningful)
 
 
 # --- keywords and interests ---------------------------------------------------------------------------------
@@ -259,52 +261,76 @@ def _relevance(matches: Sequence[_Match], topics: Mapping[str, float]) -> float:
     return MATCHED_BONUS + relevance + TOPIC_FACTOR * learned
 
 
+class _KeywordMatches(NamedTuple):
+    """The sector keywords an item matches, best first, the sum of their weights, and what they add to its
+    score when nothing was learned about them."""
+
+    matches: tuple[_Match, ...]
+    weight: float
+    relevance: float
+
+
 @lru_cache(maxsize=PROFILE_CACHE_SIZE)
-def _keyword_matches(keywords: _Phrases, profile: _Profile) -> tuple[tuple[_Match, ...], float]:
-    """The sector keywords an item matches, best first, and their relevance when nothing was learned about
-    them: computed once per sector and item."""
+def _keyword_matches(keywords: _Phrases, profile: _Profile) -> _KeywordMatches:
+    """The sector keywords an item matches: computed once per sector and item."""
     matches = tuple(_matches(keywords, profile))
-    return matches, _relevance(matches, {})
+    return _KeywordMatches(matches, -sum(weight for weight, _, _ in matches), _relevance(matches, {}))
 
 
 # --- what every leader of a sector shares -------------------------------------------------------------------
 
 
+def _freshness(published: datetime, now: datetime) -> float:
+    return FRESHNESS_WEIGHT * 0.5 ** max((now - published) / HALF_LIFE, 0.0)
+
+
 class _Copy(NamedTuple):
-    """One item of a story, with what its score owes to the sector alone: freshness and keywords matched."""
+    """One item of a story, with the keywords it matches, and its freshness and score when the pool was
+    prepared for a leader who taught the bot nothing and has no interests."""
 
     item: Item
+    published: datetime
     profile: _Profile
-    freshness: float
     matches: tuple[_Match, ...]
-    shared: float  # its score for a leader who taught the bot nothing and has no interests
+    weight: float  # of the keywords matched
+    freshness: float
+    shared: float
 
 
 class _Story(NamedTuple):
-    """The items with one story key, the words they mention, and the best of their shared scores."""
+    """The items with one story key, the words they mention (anywhere, and in titles), and the best of their
+    freshness, keyword weights and shared scores when the pool was prepared."""
 
     key: str
     copies: tuple[_Copy, ...]
     words: frozenset[str]
+    title_words: frozenset[str]
+    freshness: float
+    weight: float
     shared: float
 
 
 @dataclass(frozen=True, eq=False)
 class Pool:
-    """A sector's items made ready at `now` for ranking for each of its leaders (see `prepare`)."""
+    """A sector's items made ready for ranking for each of its leaders, at `now` or later (see `prepare`)."""
 
     keywords: tuple[str, ...]
     now: datetime
     window: timedelta
     stories: tuple[_Story, ...]  # the items of the window by story, best shared score first
-    # The stories that mention a folded word, by position: found on the first leader's interest that needs it.
-    mentioning: dict[str, frozenset[int]] = field(default_factory=dict, repr=False)
+    # The stories that mention a folded word: found for the first leader whose interests need it, then kept.
+    mentioning: dict[str, dict[int, bool]] = field(default_factory=dict, repr=False)
 
-    def stories_mentioning(self, word: str) -> frozenset[int]:
-        """The positions of the stories with a folded word in the title or summary of one of their items."""
+    def mentions(self, word: str) -> dict[int, bool]:
+        """The positions of the stories with a folded word in the title or summary of one of their items, each
+        with whether it is in a title."""
         found = self.mentioning.get(word)
         if found is None:
-            found = frozenset(position for position, story in enumerate(self.stories) if word in story.words)
+            found = {
+                position: word in story.title_words
+                for position, story in enumerate(self.stories)
+                if word in story.words
+            }
             self.mentioning[word] = found
         return found
 
@@ -312,16 +338,26 @@ class Pool:
 def _story(key: str, copies: list[_Copy]) -> _Story:
     if len(copies) == 1:
         [copy] = copies
-        return _Story(key, (copy,), copy.profile.words, copy.shared)
-    mentioned = frozenset().union(*(copy.profile.words for copy in copies))
-    return _Story(key, tuple(copies), mentioned, max(copy.shared for copy in copies))
+        words, title_words = copy.profile.words, copy.profile.title.words
+        return _Story(key, (copy,), words, title_words, copy.freshness, copy.weight, copy.shared)
+    return _Story(
+        key,
+        tuple(copies),
+        frozenset().union(*(copy.profile.words for copy in copies)),
+        frozenset().union(*(copy.profile.title.words for copy in copies)),
+        max(copy.freshness for copy in copies),
+        max(copy.weight for copy in copies),
+        max(copy.shared for copy in copies),
+    )
 
 
 def prepare(
     items: Iterable[Item], *, keywords: Sequence[str], now: datetime, window: timedelta = WINDOW
 ) -> Pool:
-    """The items published within `window` before `now`, by story, with what their scores owe to the sector's
-    keywords and freshness: prepared once, then passed to `rank` for each leader of the sector."""
+    """The items published within `window` before `now`, by story, with the sector's keywords they match and
+    their freshness: prepared once, then passed to `rank` for each leader of the sector, at `now` or later.
+
+    Time only makes items older, so a pool ranked later gives the suggestions its items give then."""
     phrases = _keyword_phrases(tuple(keywords))
     oldest = now - window
     copies: dict[str, list[_Copy]] = {}
@@ -330,9 +366,12 @@ def prepare(
         if published is None or published < oldest:
             continue
         profile = _profile(item.link, item.title, item.summary)
-        freshness = FRESHNESS_WEIGHT * 0.5 ** max((now - published) / HALF_LIFE, 0.0)
-        matches, relevance = _keyword_matches(phrases, profile)
-        copies.setdefault(profile.key, []).append(_Copy(item, profile, freshness, matches, freshness + relevance))
+        found = _keyword_matches(phrases, profile)
+        freshness = _freshness(published, now)
+        shared = freshness + found.relevance
+        copies.setdefault(profile.key, []).append(
+            _Copy(item, published, profile, found.matches, found.weight, freshness, shared)
+        )
     stories = [_story(key, group) for key, group in copies.items()]
     stories.sort(key=attrgetter("shared"), reverse=True)
     return Pool(tuple(keywords), now, window, tuple(stories))
@@ -368,15 +407,19 @@ def _fields(item: Item) -> tuple[str, ...]:
 
 
 class _Reader:
-    """A leader as the ranking sees them: interests, learned weights and language, ready to score stories."""
+    """A leader as the ranking sees them at a moment: interests, learned weights and language, ready to score
+    stories."""
 
-    def __init__(self, taste: Taste, keywords: _Phrases, language: str | None) -> None:
+    def __init__(self, taste: Taste, keywords: _Phrases, language: str | None, now: datetime,
+                 window: timedelta) -> None:
         self.interests = _interest_phrases(taste.interests)
         # A keyword that is also an interest counts as the interest.
         self.replaced = keywords.folded & self.interests.folded
         self.topics = taste.topics
         self.sources = {source: SOURCE_FACTOR * _bounded(weight) for source, weight in taste.sources.items()}
         self.language = language
+        self.now = now
+        self.oldest = now - window
         # The most the leader's learned weights and language can add to an item's score.
         self.most_added = (
             TOPIC_FACTOR * _bounded(sum(max(weight, 0.0) for weight in taste.topics.values()))
@@ -385,39 +428,38 @@ class _Reader:
             + ROUNDING_MARGIN
         )
 
-    def most(self, story: _Story) -> float:
-        """The most a story that mentions one of the leader's interests can score: as if each interest it
-        mentions matched where its first word is, in the title or the summary."""
-        return max(self._most(copy) for copy in story.copies) + self.most_added
+    def mentioned(self, pool: Pool) -> dict[int, float]:
+        """The positions of the stories that mention the first word of one of the leader's interests (those
+        whose matches may differ from the sector's), each with the most these interests can add to its weight:
+        as if each matched where its first word is, in a title or in a summary."""
+        weights: dict[int, float] = {}
+        for phrase in self.interests.all:
+            in_summary = phrase.weight * SUMMARY_SHARE
+            for position, in_title in pool.mentions(phrase.first).items():
+                weights[position] = weights.get(position, 0.0) + (phrase.weight if in_title else in_summary)
+        return weights
 
-    def _most(self, copy: _Copy) -> float:
-        title, summary = copy.profile.title.words, copy.profile.summary.words
-        interests = sum(
-            phrase.weight if phrase.first in title else phrase.weight * SUMMARY_SHARE if phrase.first in summary
-            else 0.0
-            for phrase in self.interests.all
-        )
-        keywords = -sum(weight for weight, _, _ in copy.matches)
-        return copy.freshness + MATCHED_BONUS + min(keywords + interests, RELEVANCE_CAP)
+    def most(self, story: _Story, interests: float) -> float:
+        """The most a story can score when the leader's interests add at most this weight to its keywords'."""
+        relevance = MATCHED_BONUS + min(story.weight + interests, RELEVANCE_CAP)
+        return story.freshness + relevance + self.most_added
 
-    def mentioned(self, pool: Pool) -> frozenset[int]:
-        """The positions of the stories that mention the first word of one of the leader's interests: those
-        whose matches may differ from the sector's."""
-        return frozenset().union(*(pool.stories_mentioning(first) for first in self.interests.firsts))
-
-    def best_copy(self, story: _Story, mentioned: bool) -> _Candidate:
-        """The story's best item for this leader, scored in full; `mentioned`: the story mentions the first
-        word of one of the leader's interests."""
-        best = self._candidate(story.key, story.copies[0], mentioned)
-        for copy in story.copies[1:]:
+    def best_copy(self, story: _Story, mentioned: bool) -> _Candidate | None:
+        """The story's best item still within the window for this leader, scored in full (None if none is);
+        `mentioned`: the story mentions the first word of one of the leader's interests."""
+        best = None
+        for copy in story.copies:
+            if copy.published < self.oldest:
+                continue
             candidate = self._candidate(story.key, copy, mentioned)
-            if candidate.beats(best):
+            if best is None or candidate.beats(best):
                 best = candidate
         return best
 
     def _candidate(self, key: str, copy: _Copy, mentioned: bool) -> _Candidate:
         matches = self._matches(copy) if mentioned else copy.matches
-        score = copy.freshness + _relevance(matches, self.topics) + self.sources.get(copy.item.source, 0.0)
+        freshness = _freshness(copy.published, self.now)
+        score = freshness + _relevance(matches, self.topics) + self.sources.get(copy.item.source, 0.0)
         if self.language is not None and copy.item.language == self.language:
             score += LANGUAGE_BONUS
         return _Candidate(score, key, copy.item, copy.profile, matches)
@@ -434,36 +476,36 @@ class _Reader:
 def _best_first(pool: Pool, reader: _Reader, seen: frozenset[str]) -> Iterator[_Candidate]:
     """The best item of each unseen story for this leader, best first (equal scores: the smaller key first).
 
-    Stories are scored only when they may come next. A heap holds the scored candidates and, with the most they
-    can score, the stories that mention one of the leader's interests, scored when they come on top; the other
-    stories score at most their shared score plus `most_added`, and are scored in shared order until the top
-    of the heap beats the next one's bound."""
+    Stories are scored only when they may come next. A heap holds the scored candidates and, with the most
+    they can score, the stories that mention one of the leader's interests, scored when they come on top; the
+    other stories score at most their shared score plus `most_added`, and are scored in shared order until the
+    top of the heap beats the next one's bound. (Bounds are taken when the pool was prepared: items only lose
+    freshness since.)"""
     mentioned = reader.mentioned(pool)
     # (minus a score or the most a story can score, whether it is scored, the story key, candidate or story):
     # at equal values, stories not scored yet come first.
-    heap: list[tuple[float, bool, str, _Candidate | _Story]] = [
-        (-reader.most(story), False, story.key, story)
-        for story in map(pool.stories.__getitem__, mentioned)
-        if story.key not in seen
-    ]
+    heap: list[tuple[float, bool, str, _Candidate | _Story]] = []
+    for position, interests in mentioned.items():
+        story = pool.stories[position]
+        if story.key not in seen:
+            heap.append((-reader.most(story, interests), False, story.key, story))
     heapq.heapify(heap)
 
     def above(bound: float) -> Iterator[_Candidate]:
         """The candidates that score more than `bound`, scoring the stories that might on the way."""
         while heap and -heap[0][0] > bound:
-            _, scored, key, waiting = heapq.heappop(heap)
+            _, _, key, waiting = heapq.heappop(heap)
             if isinstance(waiting, _Candidate):
                 yield waiting
-            else:
-                candidate = reader.best_copy(waiting, True)
+            elif candidate := reader.best_copy(waiting, True):
                 heapq.heappush(heap, (-candidate.score, True, key, candidate))
 
     for position, story in enumerate(pool.stories):
         if position in mentioned or story.key in seen:
             continue
         yield from above(story.shared + reader.most_added)
-        candidate = reader.best_copy(story, False)
-        heapq.heappush(heap, (-candidate.score, True, story.key, candidate))
+        if candidate := reader.best_copy(story, False):
+            heapq.heappush(heap, (-candidate.score, True, story.key, candidate))
     yield from above(-math.inf)
 
 
@@ -511,14 +553,14 @@ def rank(
     Only items published within `window` before `now` count; an item without a date counts as old, and one
     dated in the future counts as published now. Equal scores go to the smaller story key, and copies of a
     story with equal scores are ordered by their fields, so the order of `items` never matters. `items` may be
-    a `Pool` prepared for the same keywords, `now` and `window` (a ValueError otherwise): the same
-    suggestions, for a fraction of the work."""
+    a `Pool` prepared for the same keywords and window, at `now` or before (a ValueError otherwise): the same
+    suggestions as from its items, for a fraction of the work."""
     pool = items if isinstance(items, Pool) else prepare(items, keywords=keywords, now=now, window=window)
-    if (pool.keywords, pool.now, pool.window) != (tuple(keywords), now, window):
-        raise ValueError("the pool was prepared for other keywords, another time or another window")
+    if (pool.keywords, pool.window) != (tuple(keywords), window) or now < pool.now:
+        raise ValueError("the pool was prepared for other keywords, another window or a later time")
     if limit <= 0:
         return []
-    reader = _Reader(taste, _keyword_phrases(pool.keywords), language)
+    reader = _Reader(taste, _keyword_phrases(pool.keywords), language, now, window)
     candidates = _best_first(pool, reader, frozenset(taste.seen))
     return [candidate.suggestion() for candidate in _select(candidates, limit)]
 
