@@ -26,8 +26,8 @@ from typing import TypeVar
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.app import FEED_CONCURRENCY
 from bot.adapters.feeds import FeedFetcher, FeedSource, FetchReport  # noqa: E402
+from bot.app import FEED_CONCURRENCY  # noqa: E402
 from bot.core.feedstate import FeedState  # noqa: E402
 from tests.support.feed_server import FeedServer  # noqa: E402
 

@@ -15,6 +15,7 @@ from typing import Protocol
 from bot.core.coach import Coach, Event, Outcome, Who
 from bot.core.model import Leader
 from bot.core.news import Item
+from bot.core.suggest import Pool
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +50,11 @@ class CoachService:
     """
 
     def __init__(self, coach: Coach, store: LeaderRepository, scheduler: WakeScheduler | None = None,
-                 news: Callable[[Leader | None], Sequence[Item]] | None = None) -> None:
+                 news: Callable[[Leader | None], Sequence[Item] | Pool] | None = None) -> None:
         self.coach = coach
         self.store = store
         self.scheduler: WakeScheduler = scheduler or NoScheduler()
-        self.news: Callable[[Leader | None], Sequence[Item]] = news or (lambda leader: ())
+        self.news: Callable[[Leader | None], Sequence[Item] | Pool] = news or (lambda leader: ())
         self._locks: dict[int, threading.Lock] = {}
         self._locks_lock = threading.Lock()
 

@@ -48,7 +48,7 @@ from bot.core.parse import (
     parse_time,
     parse_timezone,
 )
-from bot.core.suggest import Suggestion, learn, rank, remember
+from bot.core.suggest import Pool, Suggestion, learn, rank, remember
 
 # --- what comes in -------------------------------------------------------------------------------------------
 
@@ -308,7 +308,7 @@ class Coach:
     # --- entry points ----------------------------------------------------------------------------------------
 
     def handle(self, leader: Leader | None, who: Who, event: Event, now: datetime,
-               news: Sequence[Item] = ()) -> Outcome:
+               news: Sequence[Item] | Pool = ()) -> Outcome:
         """Answer one thing a leader did; `news` holds the items their suggestions are chosen from."""
         if isinstance(event, Command):
             if event.name.lower() == "suggest" and leader is not None:
@@ -332,7 +332,7 @@ class Coach:
             return Outcome(leader, (Reply(self.t(language, "free_text")),))
         return Outcome(leader, (Reply(self.t(language, "unsupported_message")),))
 
-    def wake(self, leader: Leader, now: datetime, news: Sequence[Item] = ()) -> Outcome:
+    def wake(self, leader: Leader, now: datetime, news: Sequence[Item] | Pool = ()) -> Outcome:
         """Act at a scheduled moment: the day's lesson, a lesson put off for later, reminders, the evening nudge.
 
         What is sent is recorded in the returned leader (the day's lesson as delivered, a reminder as sent), so
@@ -522,7 +522,7 @@ class Coach:
 
     # --- suggested posts -------------------------------------------------------------------------------------
 
-    def _suggest(self, leader: Leader, now: datetime, news: Sequence[Item]) -> Outcome:
+    def _suggest(self, leader: Leader, now: datetime, news: Sequence[Item] | Pool) -> Outcome:
         if not leader.onboarded:
             return self._reask(leader)
         limit = max(1, leader.suggestions_per_day)
@@ -531,7 +531,7 @@ class Coach:
             return Outcome(leader, (Reply(self.t(leader.language, "no_suggestions")),))
         return Outcome(changed, (reply,))
 
-    def _pick(self, leader: Leader, now: datetime, news: Sequence[Item], limit: int) -> list[Suggestion]:
+    def _pick(self, leader: Leader, now: datetime, news: Sequence[Item] | Pool, limit: int) -> list[Suggestion]:
         sector = self.content.sector(leader.sector)
         keywords = sector.all_keywords() if sector else ()
         return rank(news, keywords=keywords, taste=leader.taste, now=now, language=leader.language, limit=limit)
@@ -545,7 +545,7 @@ class Coach:
         item = pick.item
         return Offer(ref, batch, pick.key, item.title, item.link, item.source, text, pick.topics, item.published)
 
-    def _offers(self, leader: Leader, now: datetime, news: Sequence[Item], limit: int,
+    def _offers(self, leader: Leader, now: datetime, news: Sequence[Item] | Pool, limit: int,
                 intro: str) -> tuple[Leader, Reply | None]:
         """Choose, draft and remember new suggestions; the message that shows them (None if there is none)."""
         picks = self._pick(leader, now, news, limit)
@@ -602,7 +602,8 @@ class Coach:
             return self.t(language, "age_hours", hours=hours)
         return self.t(language, "age_days", days=hours // 24)
 
-    def _press_offer(self, leader: Leader, verdict: str, ref: str, now: datetime, news: Sequence[Item]) -> Outcome:
+    def _press_offer(self, leader: Leader, verdict: str, ref: str, now: datetime,
+                     news: Sequence[Item] | Pool) -> Outcome:
         lang = leader.language
         offer = next((o for o in leader.offers if o.ref == ref), None)
         if offer is None or offer.status == "replaced":
