@@ -4,7 +4,8 @@ TinyDB's own JSON storage rewrites its file in place, so a crash mid-write can l
 for everybody makes every write rewrite everybody. Here each leader has a file of their own
 (`<data>/leaders/<user id>.json`), and every write goes to a temporary file that is flushed, synced and renamed
 over the old one: after a kill at any moment the file holds either the previous state or the new one. Files are
-readable by their owner only. One process writes, from one thread (the bot's event loop); a lock guards the rest.
+readable by their owner only. One process writes; the service holds a leader's lock around each read-decide-write
+and a store-wide lock serialises the file operations themselves.
 """
 
 from __future__ import annotations
