@@ -423,3 +423,13 @@ def test_no_evening_nudge_when_the_lesson_comes_after_the_nudge_time(coach):
     leader = coach.wake(session.leader, utc(2026, 11, 24, 18, 30)).leader  # the lesson, 19:30 in Paris
     assert coach.wake(leader, utc(2026, 11, 24, 18, 31)).replies == ()
     assert coach.next_wake(leader, utc(2026, 11, 24, 18, 31)) == utc(2026, 11, 25, 18, 30)
+
+
+def test_timezone_and_language_without_argument_show_and_ask(session):
+    session.onboard()
+    shown = session.command("timezone")
+    assert "Europe/Paris" in text_of(shown) and session.leader.timezone == "Europe/Paris"
+    asked = session.command("language")
+    assert {"lang:fr", "lang:en"} <= set(buttons_of(asked))
+    session.press("lang:fr")
+    assert session.leader.language == "fr" and session.leader.awaiting is None

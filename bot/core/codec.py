@@ -67,7 +67,6 @@ def leader_to_dict(leader: Leader) -> dict[str, Any]:
             {
                 "local_date": leader.delivery.local_date.isoformat(),
                 "lesson": leader.delivery.lesson_id,
-                "message_id": leader.delivery.message_id,
             }
             if leader.delivery
             else None
@@ -140,7 +139,6 @@ def leader_from_dict(data: dict[str, Any]) -> Leader:
             Delivery(
                 local_date=date.fromisoformat(delivery["local_date"]),
                 lesson_id=delivery["lesson"],
-                message_id=delivery.get("message_id"),
             )
             if delivery
             else None

@@ -42,7 +42,6 @@ class Delivery:
 
     local_date: date
     lesson_id: str
-    message_id: int | None = None
 
 
 @dataclass(frozen=True)
