@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.adapters.storage import LeaderStore  # noqa: E402
 from bot.app import build_service  # noqa: E402
-from bot.core.coach import Command, Press, Who  # noqa: E402
+from bot.core.events import Command, Press, Who  # noqa: E402
 from bot.core.model import Leader  # noqa: E402
 from bot.service import CoachService  # noqa: E402
 from bot.settings import Settings  # noqa: E402

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor
 from datetime import timedelta
-
-from telegram.ext import Application
-from telegram.request import BaseRequest
+from typing import TYPE_CHECKING
 
 from bot import logs
 from bot.adapters.content_files import load_content
 from bot.adapters.feeds import FeedFetcher
-from bot.adapters.pacing import PacedRateLimiter
 from bot.adapters.storage import FeedStore, LeaderStore, UpdateLedger
-from bot.adapters.telegram import Clock, TelegramFrontend, utc_now
-from bot.core.coach import Coach
+from bot.adapters.words import Words
+from bot.clock import Clock, utc_now
+from bot.core.router import Coach
 from bot.newsdesk import NewsDesk
-from bot.service import CoachService
+from bot.service import CoachService, NoScheduler, WakeScheduler
 from bot.settings import Settings
+
+if TYPE_CHECKING:  # the terminal chat never loads python-telegram-bot
+    from telegram.ext import Application
+    from telegram.request import BaseRequest
 
 # Telegram's limits: about 30 messages a second overall, about one a second in a chat.
 OVERALL_PER_SECOND = 30.0
@@ -26,8 +28,8 @@ FEED_TIMEOUT = 15.0  # seconds a feed may take to arrive (and again to be parsed
 FEED_CONCURRENCY = 32  # feeds fetched at once: waiting on the network overlaps, parsing stays in the workers
 
 
-def build_service(settings: Settings, *, feed_workers: int = 1,
-                  feed_timeout: float = FEED_TIMEOUT) -> tuple[CoachService, NewsDesk]:
+def build_service(settings: Settings, *, feed_workers: int = 1, feed_timeout: float = FEED_TIMEOUT,
+                  scheduler: WakeScheduler | None = None) -> tuple[CoachService, NewsDesk]:
     """The coach with its content, storage and news desk, for any front end.
 
     Feeds are parsed in `feed_workers` processes (0: in threads), away from the event loop.
@@ -39,7 +41,7 @@ def build_service(settings: Settings, *, feed_workers: int = 1,
     fetcher = FeedFetcher(allow_private=settings.allow_private_feeds, executor=executor, timeout=feed_timeout,
                           concurrency=FEED_CONCURRENCY)
     desk = NewsDesk(content.sectors, FeedStore(settings.data_dir), fetcher, store.all, executor)
-    return CoachService(coach, store, news=desk.items_for), desk
+    return CoachService(coach, store, scheduler or NoScheduler(), news=desk.items_for), desk
 
 
 def _file_url(api_url: str) -> str:
@@ -59,11 +61,19 @@ def build_application(
     feed_timeout: float = FEED_TIMEOUT,
 ) -> Application:
     """The Telegram application, wired: handlers, scheduler, rate limiter, start-up tasks."""
+    from telegram.ext import Application
+
+    from bot.adapters.pacing import PacedRateLimiter
+    from bot.adapters.telegram import JobQueueScheduler, TelegramFrontend
+    from bot.adapters.telegram_render import TelegramRenderer
+
     logs.install_redaction(settings.secrets)  # before anything can log the token
-    service, desk = build_service(settings, feed_workers=feed_workers, feed_timeout=feed_timeout)
-    frontend = TelegramFrontend(service, service.coach, UpdateLedger(settings.data_dir), desk,
-                                allowed_users=settings.allowed_users, clock=clock,
-                                refresh_every=timedelta(minutes=settings.feed_refresh_minutes))
+    scheduler = JobQueueScheduler()
+    service, desk = build_service(settings, feed_workers=feed_workers, feed_timeout=feed_timeout,
+                                  scheduler=scheduler)
+    frontend = TelegramFrontend(service, scheduler, TelegramRenderer(Words(service.coach.content.catalog)),
+                                UpdateLedger(settings.data_dir), desk, allowed_users=settings.allowed_users,
+                                clock=clock, refresh_every=timedelta(minutes=settings.feed_refresh_minutes))
     builder = (
         Application.builder()
         .token(settings.token)

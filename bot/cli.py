@@ -32,13 +32,15 @@ def _run(settings: Settings) -> int:
 
 def _chat(settings: Settings, language: str | None) -> int:
     from bot import logs
-    from bot.adapters.telegram import utc_now
     from bot.adapters.terminal import TerminalChat
+    from bot.adapters.words import Words
     from bot.app import build_service
+    from bot.clock import utc_now
 
     logs.configure("WARNING", settings.secrets)
     service, _ = build_service(settings, feed_workers=0)  # suggestions from the feeds last read and stored
-    chat = TerminalChat(service, utc_now, sys.stdout, files_dir=settings.data_dir / "files", language_code=language)
+    chat = TerminalChat(service, Words(service.coach.content.catalog), utc_now, sys.stdout,
+                        files_dir=settings.data_dir / "files", language_code=language)
     return chat.run(sys.stdin, prompt=sys.stdin.isatty())
 
 

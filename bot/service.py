@@ -12,9 +12,13 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from bot.core.coach import Coach, Event, Outcome, Who
+from bot.core.events import Event, FeedList, Upload, Who
 from bot.core.model import Leader
 from bot.core.news import Item
+from bot.core.opml import OpmlError, read_opml
+from bot.core.parse import language_from_code
+from bot.core.replies import Outcome
+from bot.core.router import Coach
 from bot.core.suggest import Pool
 
 log = logging.getLogger(__name__)
@@ -62,8 +66,18 @@ class CoachService:
         with self._locks_lock:
             return self._locks.setdefault(user_id, threading.Lock())
 
+    def language(self, user_id: int | None, language_code: str | None) -> str:
+        """The language to speak to someone: their stored choice, else their app's."""
+        try:
+            leader = self.store.get(user_id) if user_id is not None else None
+        except Exception:  # the store itself may be what failed
+            leader = None
+        return leader.language if leader else language_from_code(language_code)
+
     def handle(self, who: Who, event: Event, now: datetime) -> Outcome:
         """Answer what a leader did, and store what changed."""
+        if isinstance(event, Upload):
+            event = read_feed_list(event)
         with self._lock(who.user_id):
             before = self.store.get(who.user_id)
             outcome = self.coach.handle(before, who, event, now, self.news(before))
@@ -111,3 +125,11 @@ class CoachService:
             self.store.put(after)
         if after != before or reschedule:
             self.scheduler.schedule(user_id, self.coach.next_wake(after, now))
+
+
+def read_feed_list(upload: Upload) -> FeedList:
+    """A file the leader sent, read as an OPML list of feeds (or why it cannot be)."""
+    try:
+        return FeedList(tuple(read_opml(upload.content)))
+    except OpmlError:
+        return FeedList(problem="opml_invalid")

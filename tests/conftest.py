@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.content_files import load_content
-from bot.core.coach import Coach
 from bot.core.content import Content
+from bot.core.router import Coach
+from tests.support.rendered import RenderedCoach
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT_DIR = ROOT / "content"
@@ -22,8 +23,8 @@ def content() -> Content:
 
 
 @pytest.fixture(scope="session")
-def coach(content: Content) -> Coach:
-    return Coach(content)
+def coach(content: Content) -> RenderedCoach:
+    return RenderedCoach(Coach(content))
 
 
 def utc(*args: int) -> datetime:

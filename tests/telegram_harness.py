@@ -92,4 +92,4 @@ class Harness:
         """Fire the leader's job and wait until its delivery is done."""
         (job,) = self.jobs(user_id)
         await job.run(self.app)
-        await self.app.bot_data["frontend"].deliveries.join()
+        await self.app.bot_data["frontend"].scheduler.due.join()

@@ -8,10 +8,16 @@ from datetime import date, time, timedelta
 import pytest
 
 from bot.core import schedule
-from bot.core.coach import Coach, Command, Other, Outcome, Press, Text, Who
+from bot.core.events import Command, Other, Press, Text, Who
+from bot.core.features import lessons
+from bot.core.features.common import Context
 from bot.core.markup import MAX_MESSAGE, html_problems, html_to_text
 from bot.core.model import Leader, Pause, Schedule, ScheduleChange
+from bot.core.replies import Outcome as RawOutcome
 from tests.conftest import utc
+from tests.support.rendered import RenderedCoach as Coach
+from tests.support.rendered import ShownOutcome as Outcome
+from tests.support.rendered import render
 
 MONDAY_6 = utc(2026, 11, 23, 6, 0)  # 07:00 in Paris
 WHO = Who(42, 42, "fr-FR")
@@ -51,6 +57,16 @@ def check_telegram_limits(outcome: Outcome) -> None:
                 assert (button.data is None) != (button.url is None)
                 if button.data is not None:
                     assert 1 <= len(button.data.encode()) <= 64
+
+
+def lesson_of(reply) -> str | None:
+    """The lesson a message shows, read from its buttons (Done, or Tell me more)."""
+    for row in reply.buttons:
+        for button in row:
+            verb, _, lesson_id = (button.data or "").partition(":")
+            if verb in ("done", "more"):
+                return lesson_id
+    return None
 
 
 def text_of(outcome: Outcome) -> str:
@@ -187,7 +203,7 @@ def test_the_daily_wake_delivers_once_per_local_day(coach):
     session.onboard()
     slot = utc(2026, 11, 24, 7, 0)  # Tuesday 08:00 in Paris
     outcome = coach.wake(session.leader, slot)
-    assert outcome.replies and outcome.replies[0].lesson_id == "welcome"
+    assert outcome.replies and lesson_of(outcome.replies[0]) == "welcome"
     claimed = outcome.leader
     assert claimed.delivery.local_date == date(2026, 11, 24)
     assert coach.wake(claimed, slot + timedelta(minutes=1)).replies == ()
@@ -200,7 +216,7 @@ def test_the_daily_wake_resends_an_unfinished_lesson_the_next_day(coach):
     session.onboard()
     first = coach.wake(session.leader, utc(2026, 11, 24, 7, 0)).leader
     second = coach.wake(first, utc(2026, 11, 25, 7, 0))
-    assert second.replies[0].lesson_id == "welcome"
+    assert lesson_of(second.replies[0]) == "welcome"
 
 
 def test_onboarding_after_the_lesson_time_waits_for_the_next_day(coach):
@@ -220,7 +236,7 @@ def test_later_brings_the_lesson_back_in_three_hours(coach):
     assert back == session.now + timedelta(hours=3)
     assert coach.next_wake(session.leader, session.now) == back
     woken = coach.wake(session.leader, back)
-    assert woken.replies and woken.replies[0].lesson_id == "welcome"
+    assert woken.replies and lesson_of(woken.replies[0]) == "welcome"
     assert woken.leader.later_at is None
 
 
@@ -255,7 +271,7 @@ def test_timezone_and_language_commands(session):
     assert session.leader.timezone == "America/New_York"
     outcome = session.command("language", "fr")
     assert session.leader.language == "fr"
-    assert "Enregistré" in text_of(outcome)
+    assert text_of(outcome) == "Je vous parle désormais en français."
 
 
 def test_pause_and_resume(session):
@@ -345,7 +361,7 @@ def test_roadmap_shows_eight_modules_with_progress(session):
     outcome = session.command("roadmap")
     text = text_of(outcome)
     assert text.count("/4") == 8
-    assert "1/32" in text
+    assert "1 of 32 lessons done." in text
 
 
 def test_every_lesson_message_fits_telegram_in_both_languages(coach, content):
@@ -353,16 +369,18 @@ def test_every_lesson_message_fits_telegram_in_both_languages(coach, content):
         leader = Leader(1, 1, language=language, onboarded=True, awaiting=None)
         for lesson in course.lessons:
             for more in (False, True):
-                reply = coach._lesson_reply(leader, lesson, MONDAY_6, more=more, intro="intro_daily")
+                raw = lessons.message(Context(content), leader, lesson, MONDAY_6, more=more, intro="intro_daily")
+                reply = render(coach.words, RawOutcome(leader, (raw,), language=language)).replies[0]
                 assert html_problems(reply.text) == [], lesson.id
                 assert len(html_to_text(reply.text)) <= MAX_MESSAGE
 
 
 def test_the_command_menu_is_valid_in_both_languages(coach):
     for language in ("en", "fr"):
-        menu = coach.command_menu(language)
+        menu = coach.coach.command_menu()
         assert len(menu) >= 10
-        for name, description in menu:
+        for name, message in menu:
+            description = coach.words.plain(message, language)
             assert name.isascii() and name.islower() and 1 <= len(name) <= 32
             assert 1 <= len(description) <= 256
 
@@ -372,7 +390,7 @@ def test_reminders_of_the_leaders_own_are_added_listed_sent_once_and_deleted(coa
     session.onboard()
     added = session.command("remind", "fri 17:00 Share the <b>week's</b> best read")
     assert "Share the &lt;b&gt;week's&lt;/b&gt; best read" in added.replies[0].text
-    assert "1. Fri 17:00" in text_of(session.command("remind", "list"))
+    assert "1. Friday at 17:00" in text_of(session.command("remind", "list"))
     friday = utc(2026, 11, 27, 16, 0)  # 17:00 in Paris
     assert coach.next_wake(session.leader, session.now) <= friday
     woken = coach.wake(session.leader, friday)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.core.coach import Coach, Command, Who
+from bot.core.events import Command, Who
 from bot.core.habit import PAUSED, REST, SCHEDULED
 from bot.core.history import days_of, habit_of
 from bot.core.model import Leader, LessonEvent, Pause, Schedule, ScheduleChange
 from tests.conftest import utc
+from tests.support.rendered import RenderedCoach as Coach
 
 
 def done_at(local: datetime) -> LessonEvent:

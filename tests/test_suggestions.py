@@ -11,12 +11,13 @@ import pytest
 import yaml
 
 from bot.adapters.storage import LeaderStore
-from bot.core.coach import Coach, Command, Press, Upload, Who
+from bot.core.events import Command, Press, Upload, Who
 from bot.core.markup import MAX_MESSAGE, html_problems, html_to_text
 from bot.core.news import Item
 from bot.core.opml import write_opml
 from tests.conftest import utc
 from tests.support.feed_server import FeedServer
+from tests.support.rendered import RenderedCoach as Coach
 from tests.telegram_harness import Harness, run
 
 NOW = utc(2026, 11, 23, 6, 0)
@@ -169,7 +170,7 @@ def test_own_feeds_are_added_listed_removed_exported_and_imported(coach):
     )
     imported = coach.handle(leader, WHO, Upload("feeds.opml", opml), NOW)
     assert [f.url for f in imported.leader.own_feeds][-1] == "https://a.example.org/rss"
-    assert "Imported 1 feed(s); 1 refused" in html_to_text(imported.replies[0].text)
+    assert "Imported one feed. One was refused" in html_to_text(imported.replies[0].text)
     bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><opml><body/></opml>'
     refused = coach.handle(leader, WHO, Upload("bomb.opml", bomb), NOW)
     assert refused.leader == leader
@@ -239,7 +240,7 @@ def test_an_opml_file_sent_in_telegram_is_imported(tmp_path):
             await bot.onboard(8)
             opml = write_opml([("https://a.example.org/rss", "A blog")], "mine")
             await bot.feed(bot.api.user_sends_document(8, "feeds.opml", opml))
-            assert "Imported 1 feed(s)" in bot.last(8).text
+            assert bot.last(8).text == "Imported one feed."
             assert [f.name for f in LeaderStore(tmp_path).get(8).own_feeds] == ["A blog"]
 
     run(scenario())

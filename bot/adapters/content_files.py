@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from bot.core.checks import RawLesson, check_catalog, check_course, check_drafts
-from bot.core.content import Catalog, Content, Course, FeedInfo, Lesson, Sector
+from bot.core.content import Catalog, Content, Course, FeedInfo, Lesson, Sector, Template
 from bot.core.drafting import DraftTemplates
 from bot.core.markup import escape, markdown_to_html
 from bot.core.model import LANGUAGES
@@ -62,12 +62,15 @@ def read_course(content_dir: Path) -> tuple[dict[str, list[RawLesson]], dict[str
 
 def read_catalog(content_dir: Path) -> Catalog:
     """The message catalog: content/messages/<lang>.yaml."""
-    messages: dict[str, dict[str, str]] = {}
+    messages: dict[str, dict[str, Template]] = {}
     for lang in LANGUAGES:
         data = _yaml(content_dir / "messages" / f"{lang}.yaml")
         if not isinstance(data, dict):
             raise ContentError(f"messages/{lang}.yaml is not a mapping")
-        messages[lang] = {str(k): str(v) for k, v in data.items()}
+        messages[lang] = {
+            str(k): {str(form): str(text) for form, text in v.items()} if isinstance(v, dict) else str(v)
+            for k, v in data.items()
+        }
     return Catalog(messages)
 
 

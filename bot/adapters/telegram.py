@@ -1,4 +1,4 @@
-"""The Telegram front end: turns updates into the core's events and the core's replies into Bot API calls.
+"""The Telegram front end: turns updates into the core's events, and hands the outcome to the renderer.
 
 Handlers stay thin: parse the update, call the service, render the outcome. Jobs of python-telegram-bot's
 JobQueue carry each leader's next wake-up; they are derived from storage, never the other way round.
@@ -9,18 +9,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from telegram import (
-    BotCommand,
-    CopyTextButton,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
-    Update,
-)
-from telegram.constants import ParseMode
+from telegram import BotCommand, Message, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application,
@@ -29,6 +20,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     ContextTypes,
     Job,
+    JobQueue,
     MessageHandler,
     TypeHandler,
     filters,
@@ -36,58 +28,19 @@ from telegram.ext import (
 
 from bot.adapters.pacing import BULK
 from bot.adapters.storage import UpdateLedger
-from bot.core.coach import (
-    Button,
-    Coach,
-    Command,
-    Event,
-    Keyboard,
-    Other,
-    Outcome,
-    Press,
-    Reply,
-    Text,
-    Upload,
-    Who,
-)
-from bot.core.parse import language_from_code
+from bot.adapters.telegram_render import TelegramRenderer
+from bot.clock import Clock, utc_now
+from bot.core.events import Event, Other, Press, Upload, Who, read_line
+from bot.core.replies import Outcome, msg
 from bot.newsdesk import NewsDesk
 from bot.service import CoachService
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
 JOB_PREFIX = "wake:"
-MAX_COPY_TEXT = 256  # Telegram's limit for a copy-text button
 DELIVERY_WORKERS = 64  # leaders served at once; pacing, not this, sets the sending rate
 FIRST_REFRESH_WAIT = 120.0  # seconds deliveries wait at start for the feeds to be read once
 MAX_UPLOAD = 1_000_000  # bytes of a file a leader sends (an OPML list)
-
-
-def utc_now() -> datetime:
-    """The current instant, in UTC."""
-    return datetime.now(UTC)
-
-
-def keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
-    """The core's buttons as Telegram's inline keyboard."""
-    if not buttons:
-        return None
-    def button(b: Button) -> InlineKeyboardButton:
-        if b.url:
-            return InlineKeyboardButton(b.label, url=b.url)
-        if b.copy is not None:
-            return InlineKeyboardButton(b.label, copy_text=CopyTextButton(b.copy[:MAX_COPY_TEXT]))
-        return InlineKeyboardButton(b.label, callback_data=b.data)
-
-    return InlineKeyboardMarkup([[button(b) for b in row] for row in buttons])
-
-
-def parse_command(text: str) -> Command:
-    """'/remind@coach_bot 07:45 mon-fri' -> Command('remind', '07:45 mon-fri')."""
-    head, _, rest = text.strip().partition(" ")
-    name = head[1:].split("@", 1)[0]
-    return Command(name, rest.strip())
 
 
 def _who(update: Update) -> Who | None:
@@ -97,27 +50,33 @@ def _who(update: Update) -> Who | None:
     return Who(user.id, chat.id, user.language_code)
 
 
-def _is_not_modified(error: BadRequest) -> bool:
-    return "not modified" in error.message.lower()
-
-
 class JobQueueScheduler:
-    """Keeps one named JobQueue job per leader, at the instant of their next wake-up.
+    """Keeps one named JobQueue job per leader, at the instant of their next wake-up; a job that fires puts its
+    leader in the `due` queue, which the delivery workers take from.
 
     The jobs are indexed here by leader: asking the JobQueue for a job by name scans every job, which made
     scheduling 10,000 leaders at start quadratic.
     """
 
-    def __init__(self, application: Application, callback: Callable[[CallbackContext], object]) -> None:
-        self.application = application
-        self.callback = callback
+    def __init__(self) -> None:
+        self.job_queue: JobQueue | None = None
+        self.due: asyncio.Queue[int] = asyncio.Queue()
+        self._queued: set[int] = set()
         self._jobs: dict[int, Job] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: int | None = None
 
-    def bind(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Run every change of jobs on this event loop's thread (deliveries decide in worker threads)."""
+    def bind(self, job_queue: JobQueue, loop: asyncio.AbstractEventLoop) -> None:
+        """Keep jobs in this job queue, and change them on this event loop's thread only (deliveries decide in
+        worker threads)."""
+        self.job_queue = job_queue
         self._loop, self._loop_thread = loop, threading.get_ident()
+        self.due = asyncio.Queue()
+        self._queued.clear()
+
+    def take(self, user_id: int) -> None:
+        """A delivery worker took this leader from the queue."""
+        self._queued.discard(user_id)
 
     def schedule(self, user_id: int, when: datetime | None) -> None:
         """Replace the leader's job by one at `when` (None: no job)."""
@@ -126,10 +85,16 @@ class JobQueueScheduler:
         else:
             self._schedule(user_id, when)
 
+    async def _fire(self, context: CallbackContext) -> None:
+        job = context.job
+        if job is not None and isinstance(job.data, int) and job.data not in self._queued:
+            self._queued.add(job.data)
+            self.due.put_nowait(job.data)
+
     def _schedule(self, user_id: int, when: datetime | None) -> None:
-        job_queue = self.application.job_queue
+        job_queue = self.job_queue
         if job_queue is None:
-            raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
+            raise RuntimeError("the scheduler is used before the application started")
         previous = self._jobs.pop(user_id, None)
         # A job that already fired has left the scheduler by itself.
         if previous is not None and job_queue.scheduler.get_job(previous.job.id) is not None:
@@ -137,37 +102,34 @@ class JobQueueScheduler:
         if when is not None:
             # No misfire grace limit: a job that runs late still runs; the core decides whether it is too late.
             self._jobs[user_id] = job_queue.run_once(
-                self.callback, when=when, name=f"{JOB_PREFIX}{user_id}", data=user_id,
+                self._fire, when=when, name=f"{JOB_PREFIX}{user_id}", data=user_id,
                 job_kwargs={"misfire_grace_time": None, "coalesce": True},
             )
 
 
 class TelegramFrontend:
-    """The handlers, the jobs and the rendering of replies."""
+    """The handlers and the jobs; replies are drawn by the renderer."""
 
-    def __init__(self, service: CoachService, coach: Coach, ledger: UpdateLedger, desk: NewsDesk, *,
-                 allowed_users: frozenset[int] = frozenset(), clock: Clock = utc_now,
-                 refresh_every: timedelta = timedelta(minutes=30)) -> None:
+    def __init__(self, service: CoachService, scheduler: JobQueueScheduler, renderer: TelegramRenderer,
+                 ledger: UpdateLedger, desk: NewsDesk, *, allowed_users: frozenset[int] = frozenset(),
+                 clock: Clock = utc_now, refresh_every: timedelta = timedelta(minutes=30)) -> None:
         self.service = service
-        self.coach = coach
+        self.scheduler = scheduler
+        self.renderer = renderer
         self.ledger = ledger
         self.desk = desk
         self.refresh_every = refresh_every
-        self.deliveries: asyncio.Queue[int] = asyncio.Queue()
-        self._queued: set[int] = set()
         self._workers: list[asyncio.Task[None]] = []
         self.allowed_users = allowed_users
         self.clock = clock
 
     def install(self, application: Application) -> None:
-        """Register the handlers (order matters) and the scheduler."""
-        self.service.scheduler = JobQueueScheduler(application, self.on_wake)
+        """Register the handlers (order matters)."""
         # Group -2 runs first: an update handled before a crash is not handled again.
         application.add_handler(TypeHandler(Update, self.skip_handled), group=-2)
         # Group -1: strangers stop there, before anything is read or stored.
         application.add_handler(TypeHandler(Update, self.guard), group=-1)
-        application.add_handler(MessageHandler(filters.COMMAND, self.on_command))
-        application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.on_text))
+        application.add_handler(MessageHandler(filters.TEXT, self.on_text))
         application.add_handler(CallbackQueryHandler(self.on_press))
         application.add_handler(MessageHandler(filters.ALL, self.on_other))
         # Group 1 runs after the handling, even a failed one: the update is done with.
@@ -176,23 +138,22 @@ class TelegramFrontend:
 
     async def start(self, application: Application) -> None:
         """At start: publish the command menu in both languages and rebuild every leader's job."""
+        words = self.renderer.words
         for language_code, language in ((None, "en"), ("fr", "fr")):
-            commands = [BotCommand(name, text) for name, text in self.coach.command_menu(language)]
+            commands = [BotCommand(name, words.plain(description, language))
+                        for name, description in self.service.coach.command_menu()]
             try:
                 await application.bot.set_my_commands(commands, language_code=language_code)
             except TelegramError as error:
                 log.warning("could not set the command menu (%s): %s", language, error)
-        scheduler = self.service.scheduler
-        if isinstance(scheduler, JobQueueScheduler):
-            scheduler.bind(asyncio.get_running_loop())
-        self.deliveries = asyncio.Queue()
-        self._queued.clear()
+        if application.job_queue is None:
+            raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
+        self.scheduler.bind(application.job_queue, asyncio.get_running_loop())
         self._workers = [
             asyncio.create_task(self._deliver(application), name=f"delivery {n}") for n in range(DELIVERY_WORKERS)
         ]
         count = self.service.rebuild_schedule(self.clock())
         log.info("scheduled %d leader(s)", count)
-        assert application.job_queue is not None
         application.job_queue.run_repeating(self.on_refresh, interval=self.refresh_every, first=0.5,
                                             name="refresh feeds", job_kwargs={"misfire_grace_time": None,
                                                                               "coalesce": True})
@@ -230,28 +191,23 @@ class TelegramFrontend:
         user = update.effective_user
         if not self.allowed_users or (user is not None and user.id in self.allowed_users):
             return
-        language_code = user.language_code if user else None
+        language = self.service.language(None, user.language_code if user else None)
+        refusal = self.renderer.words.plain(msg("not_allowed"), language)
         try:
             if update.callback_query is not None:
-                await update.callback_query.answer(self.coach.refusal(language_code))
+                await update.callback_query.answer(refusal)
             elif update.effective_chat is not None and update.effective_message is not None:
-                await context.bot.send_message(update.effective_chat.id, self.coach.refusal(language_code))
+                await context.bot.send_message(update.effective_chat.id, refusal)
         except TelegramError as error:
             log.info("could not answer a stranger: %s", error)
         self.ledger.record(update.update_id)
         raise ApplicationHandlerStop
 
-    async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A slash command."""
-        message = update.effective_message
-        if message is not None and message.text:
-            await self._handle(update, context, parse_command(message.text))
-
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Free text (answers to a question, or anything else)."""
+        """A command or a line of text."""
         message = update.effective_message
         if message is not None and message.text is not None:
-            await self._handle(update, context, Text(message.text))
+            await self._handle(update, context, read_line(message.text))
 
     async def on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """An inline button."""
@@ -278,7 +234,8 @@ class TelegramFrontend:
         if not isinstance(update, Update) or update.effective_chat is None or isinstance(context.error, Forbidden):
             return
         user = update.effective_user
-        text = self.coach.error_reply(self._language(user.id if user else None, user.language_code if user else None))
+        language = self.service.language(user.id if user else None, user.language_code if user else None)
+        text = self.renderer.words.plain(msg("internal_error"), language)
         try:
             if update.callback_query is not None:
                 await update.callback_query.answer(text[:200])
@@ -286,13 +243,6 @@ class TelegramFrontend:
                 await context.bot.send_message(update.effective_chat.id, text)
         except TelegramError as error:
             log.warning("could not tell the leader about the failure: %s", error)
-
-    def _language(self, user_id: int | None, language_code: str | None) -> str:
-        try:
-            leader = self.service.store.get(user_id) if user_id is not None else None
-        except Exception:  # the store itself may be what failed
-            leader = None
-        return leader.language if leader else language_from_code(language_code)
 
     async def _handle(self, update: Update, context: ContextTypes.DEFAULT_TYPE, event: Event) -> None:
         who = _who(update)
@@ -302,7 +252,7 @@ class TelegramFrontend:
         query = update.callback_query
         if query is not None:
             try:
-                await query.answer(outcome.toast[:200] if outcome.toast else None)
+                await query.answer(self.renderer.toast(outcome.toast, outcome.language))
             except BadRequest as error:  # too old: the press still counts
                 log.info("could not answer a button press: %s", error)
         source = query.message if query is not None and isinstance(query.message, Message) else None
@@ -310,15 +260,8 @@ class TelegramFrontend:
 
     # --- jobs -------------------------------------------------------------------------------------------------
 
-    async def on_wake(self, context: CallbackContext) -> None:
-        """A leader's scheduled moment: queue them for delivery."""
-        job = context.job
-        if job is not None and isinstance(job.data, int) and job.data not in self._queued:
-            self._queued.add(job.data)
-            self.deliveries.put_nowait(job.data)
-
     async def _deliver(self, application: Application) -> None:
-        """One delivery worker: take a queued leader, decide and record what is due, send it in its turn.
+        """One delivery worker: take a due leader, decide and record what is due, send it in its turn.
 
         Ten thousand leaders due at 08:00 are taken a few at a time, so the decision for each is made (and
         recorded) just before its messages go out, and the event loop stays free for commands meanwhile.
@@ -331,9 +274,10 @@ class TelegramFrontend:
                 await self.desk.refreshed.wait()
         except TimeoutError:
             log.warning("delivering before the first feed refresh finished")
+        due = self.scheduler.due
         while True:
-            user_id = await self.deliveries.get()
-            self._queued.discard(user_id)
+            user_id = await due.get()
+            self.scheduler.take(user_id)
             try:
                 # Deciding reads and writes the leader's file: in a thread, the event loop stays free.
                 outcome = await asyncio.to_thread(self.service.wake, user_id, self.clock())
@@ -342,49 +286,16 @@ class TelegramFrontend:
             except Exception:  # one leader's failure never stops the others
                 log.exception("the delivery to leader %s failed", user_id)
             finally:
-                self.deliveries.task_done()
-
-    # --- rendering --------------------------------------------------------------------------------------------
+                due.task_done()
 
     async def render(self, context: CallbackContext, user_id: int, chat_id: int, outcome: Outcome,
                      source: Message | None, *, bulk: bool = False) -> None:
         """Send (or edit in place) every reply; a leader who blocked the bot is marked inactive."""
         try:
             for reply in outcome.replies:
-                await self._send(context, chat_id, reply, source, BULK if bulk else None)
+                await self.renderer.send(context.bot, chat_id, reply, outcome.language, source,
+                                         BULK if bulk else None)
         except Forbidden as error:
             log.info("cannot write to leader %s: %s", user_id, error.message)
             self.service.mark_blocked(user_id, self.clock())
-
-    async def _send(self, context: CallbackContext, chat_id: int, reply: Reply, source: Message | None,
-                    priority: str | None) -> None:
-        bot = context.bot
-        limits = {"rate_limit_args": priority} if priority else {}
-        markup = keyboard(reply.buttons)
-        if reply.chart is not None:
-            from bot.adapters.heatmap import (
-                render_heatmap,  # matplotlib loads on the first /stats, not at start
-            )
-
-            chart = reply.chart
-            png = await asyncio.to_thread(
-                render_heatmap, chart.days, today=chart.today, labels=dict(chart.labels), title=chart.title
-            )
-            await bot.send_photo(chat_id, photo=png, caption=reply.text, parse_mode=ParseMode.HTML, **limits)
-        elif reply.document is not None:
-            await bot.send_document(
-                chat_id, document=reply.document.content, filename=reply.document.file_name,
-                caption=reply.text, parse_mode=ParseMode.HTML, **limits,
-            )
-        elif reply.edit and source is not None:
-            try:
-                await bot.edit_message_text(
-                    reply.text, chat_id=source.chat_id, message_id=source.message_id,
-                    parse_mode=ParseMode.HTML, reply_markup=markup, **limits,
-                )
-            except BadRequest as error:
-                if not _is_not_modified(error):
-                    raise
-        else:
-            await bot.send_message(chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=markup, **limits)
 

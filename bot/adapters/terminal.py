@@ -1,19 +1,20 @@
 """The coach in a terminal: lines in, replies out, buttons shown as numbered choices.
 
 Reads the leader's lines from any text stream (a TTY or a piped script) and talks to the same service as the
-Telegram front end. A number answers the last buttons shown; a line starting with "/" is a command.
+Telegram front end, through the same parsing (`read_line`) and the same words (`Words`). A number answers the
+last buttons shown: an action is pressed, a link is printed, a text to copy is printed whole.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot.core.coach import Button, Command, Event, Outcome, Press, Text, Who
-from bot.core.markup import html_to_text
-from bot.core.parse import language_from_code
+from bot.adapters.words import Words
+from bot.clock import Clock
+from bot.core.actions import encode
+from bot.core.events import Event, Press, Who, read_line
+from bot.core.replies import Button, Outcome, Reply, msg
 from bot.service import CoachService
 
 TERMINAL_USER_ID = 1
@@ -22,9 +23,10 @@ TERMINAL_USER_ID = 1
 class TerminalChat:
     """One leader talking to the coach on standard input and output."""
 
-    def __init__(self, service: CoachService, clock: Callable[[], datetime], out: TextIO, *,
-                 files_dir: Path, language_code: str | None = None, user_id: int = TERMINAL_USER_ID) -> None:
+    def __init__(self, service: CoachService, words: Words, clock: Clock, out: TextIO, *, files_dir: Path,
+                 language_code: str | None = None, user_id: int = TERMINAL_USER_ID) -> None:
         self.service = service
+        self.words = words
         self.clock = clock
         self.out = out
         self.files_dir = files_dir
@@ -33,7 +35,7 @@ class TerminalChat:
 
     def run(self, lines: TextIO, *, prompt: bool = False) -> int:
         """Read lines until the end of input or /quit; return the exit status."""
-        self._print(self.service.coach.t(self._language(), "terminal_intro"))
+        self._print(self.words.plain(msg("terminal_intro"), self._language()))
         self._show(self.service.wake(self.who.user_id, self.clock()))
         while True:
             if prompt:
@@ -55,53 +57,57 @@ class TerminalChat:
         return 0
 
     def _language(self) -> str:
-        leader = self.service.store.get(self.who.user_id)
-        if leader:
-            return leader.language
-        return language_from_code(self.who.language_code)
+        return self.service.language(self.who.user_id, self.who.language_code)
 
     def _event(self, line: str) -> Event | None:
         if line.isdigit() and self.choices:
             index = int(line) - 1
             if not 0 <= index < len(self.choices):
-                self._print(self.service.coach.t(self._language(), "terminal_choice", count=len(self.choices)))
+                self._print(self.words.plain(msg("terminal_choice", count=len(self.choices)), self._language()))
                 return None
             button = self.choices[index]
             if button.url:
                 self._print(f"→ {button.url}")
                 return None
-            return Press(button.data or "")
-        if line.startswith("/"):
-            head, _, rest = line.partition(" ")
-            return Command(head[1:], rest.strip())
-        return Text(line)
+            if button.copy is not None:
+                self._print(self.words.plain(msg("terminal_copy"), self._language()))
+                self._print(button.copy)
+                return None
+            return Press(encode(button.action)) if button.action is not None else None
+        return read_line(line)
 
     def _show(self, outcome: Outcome) -> None:
+        language = outcome.language
         if outcome.toast:
-            self._print(f"  ({outcome.toast})")
+            self._print(f"  ({self.words.plain(outcome.toast, language)})")
         if outcome.replies:
             self.choices = []
         for reply in outcome.replies:
-            self._print("")
-            self._print(html_to_text(reply.text))
-            if reply.chart is not None:
-                from bot.adapters.heatmap import render_heatmap  # matplotlib loads on the first /stats only
+            self._reply(reply, language)
 
-                chart = reply.chart
-                png = render_heatmap(chart.days, today=chart.today, labels=dict(chart.labels), title=chart.title)
-                self.files_dir.mkdir(parents=True, exist_ok=True)
-                path = self.files_dir / f"stats-{chart.today.isoformat()}.png"
-                path.write_bytes(png)
-                self._print(f"  [{path}]")
-            if reply.document is not None:
-                self.files_dir.mkdir(parents=True, exist_ok=True)
-                path = self.files_dir / reply.document.file_name
-                path.write_bytes(reply.document.content)
-                self._print(f"  [{path}]")
-            for row in reply.buttons:
-                for button in row:
-                    self.choices.append(button)
-                    self._print(f"  {len(self.choices)}. {button.label}")
+    def _reply(self, reply: Reply, language: str) -> None:
+        self._print("")
+        self._print(self.words.plain(reply.text, language))
+        if reply.chart is not None:
+            from bot.adapters.heatmap import render_heatmap  # matplotlib loads on the first /stats only
+
+            chart = reply.chart
+            labels = {key: self.words.plain(label, language) for key, label in chart.labels}
+            png = render_heatmap(chart.days, today=chart.today, labels=labels,
+                                 title=self.words.plain(chart.title, language))
+            self._save(f"stats-{chart.today.isoformat()}.png", png)
+        if reply.document is not None:
+            self._save(reply.document.file_name, reply.document.content)
+        for row in reply.buttons:
+            for button in row:
+                self.choices.append(button)
+                self._print(f"  {len(self.choices)}. {self.words.plain(button.label, language)}")
+
+    def _save(self, name: str, content: bytes) -> None:
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        path = self.files_dir / name
+        path.write_bytes(content)
+        self._print(f"  [{path}]")
 
     def _print(self, text: str) -> None:
         self.out.write(text + "\n")

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.core.content import Catalog
+from bot.core.content import PLURAL_FORMS, Catalog
 from bot.core.drafting import FIELDS, DraftTemplates, template_fields
 from bot.core.markup import MAX_MESSAGE, html_problems, html_to_text, markdown_to_html
 
@@ -133,7 +133,8 @@ def check_course(courses: Mapping[str, Sequence[RawLesson]], modules: Mapping[st
 
 
 def check_catalog(catalog: Catalog) -> list[str]:
-    """Problems of the message catalog: a key missing in a language, fields that differ, invalid HTML."""
+    """Problems of the message catalog: a key missing in a language, fields that differ, invalid HTML, plural
+    forms that are not CLDR categories."""
     problems: list[str] = []
     languages = sorted(catalog.messages)
     keys = set().union(*(catalog.messages[lang].keys() for lang in languages)) if languages else set()
@@ -146,15 +147,24 @@ def check_catalog(catalog: Catalog) -> list[str]:
         if len({frozenset(f) for f in fields.values()}) > 1:
             problems.append(f"messages: '{key}' has different {{fields}} across languages: {fields}")
         for lang in present:
-            template = catalog.messages[lang][key]
-            if not isinstance(template, str) or not template.strip():
-                problems.append(f"messages/{lang}: '{key}' is empty")
-                continue
-            sample = re.sub(r"{\w+}", "x", template)
-            for problem in html_problems(sample):
-                problems.append(f"messages/{lang}: '{key}' is invalid Telegram HTML: {problem}")
-            if len(sample) > MAX_MESSAGE:
-                problems.append(f"messages/{lang}: '{key}' is too long")
+            forms = catalog.forms(lang, key)
+            if "other" not in forms or any(form not in PLURAL_FORMS for form in forms):
+                problems.append(f"messages/{lang}: '{key}' needs an 'other' form and CLDR plural categories only")
+            for form, template in forms.items():
+                problems += _template_problems(f"messages/{lang}: '{key}'" + (f" ({form})" if len(forms) > 1 else ""),
+                                               template)
+    return problems
+
+
+def _template_problems(where: str, template: object) -> list[str]:
+    if not isinstance(template, str) or not template.strip():
+        return [f"{where} is empty"]
+    problems = []
+    sample = re.sub(r"{\w+}", "x", template)
+    for problem in html_problems(sample):
+        problems.append(f"{where} is invalid Telegram HTML: {problem}")
+    if len(sample) > MAX_MESSAGE:
+        problems.append(f"{where} is too long")
     return problems
 
 

@@ -1,42 +1,62 @@
-"""Leaders to and from JSON-ready dictionaries: the one place that knows the stored shape."""
+"""Leaders to and from JSON-ready dictionaries: the one place that knows the stored shape.
+
+Each stored leader carries its format version; `leader_from_dict` first brings older versions up to date, one
+step at a time (`MIGRATIONS`), so that data written by any earlier release still opens.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any
 
+from bot.core.iso import day as _day
+from bot.core.iso import instant as _dt
+from bot.core.iso import parse_day as _parse_day
+from bot.core.iso import parse_instant as _parse_dt
 from bot.core.model import (
     DEFAULT_SUGGESTIONS,
     Delivery,
     Leader,
     LessonEvent,
+    LessonKind,
     Offer,
+    OfferStatus,
     OwnFeed,
     Pause,
     PostEvent,
     Reminder,
     Schedule,
     ScheduleChange,
+    Step,
+    Taste,
 )
-from bot.core.suggest import Taste
 
-FORMAT_VERSION = 1
-
-
-def _dt(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
+FORMAT_VERSION = 2
 
 
-def _parse_dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+def _from_1(data: dict[str, Any]) -> dict[str, Any]:
+    """Release 0.1.0: the same shape; a question it no longer asks is forgotten."""
+    if data.get("awaiting") not in {step.value for step in Step}:
+        data["awaiting"] = None
+    return data
 
 
-def _day(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
+# Version n -> the function that turns a dictionary of version n into one of version n + 1.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _from_1}
 
 
-def _parse_day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
+def migrate(data: dict[str, Any]) -> dict[str, Any]:
+    """Bring a stored leader of any earlier format up to `FORMAT_VERSION` (a copy; the input is untouched)."""
+    data = dict(data)
+    version = int(data.get("format", 1))
+    if version > FORMAT_VERSION:
+        raise ValueError(f"stored with format {version}, newer than this release's {FORMAT_VERSION}")
+    while version < FORMAT_VERSION:
+        data = MIGRATIONS[version](data)
+        version += 1
+    data["format"] = version
+    return data
 
 
 def leader_to_dict(leader: Leader) -> dict[str, Any]:
@@ -54,13 +74,14 @@ def leader_to_dict(leader: Leader) -> dict[str, Any]:
         },
         "sector": leader.sector,
         "onboarded": leader.onboarded,
-        "awaiting": leader.awaiting,
+        "awaiting": str(leader.awaiting) if leader.awaiting else None,
         "pauses": [{"start": p.start.isoformat(), "end": p.end.isoformat()} for p in leader.pauses],
         "schedule_log": [{"since": c.since.isoformat(), "days": sorted(c.days)} for c in leader.schedule_log],
         "active": leader.active,
         "created_at": _dt(leader.created_at),
         "events": [
-            {"lesson": e.lesson_id, "kind": e.kind, "at": e.at.isoformat(), "local_date": e.local_date.isoformat()}
+            {"lesson": e.lesson_id, "kind": str(e.kind), "at": e.at.isoformat(),
+             "local_date": e.local_date.isoformat()}
             for e in leader.events
         ],
         "delivery": (
@@ -93,14 +114,15 @@ def leader_to_dict(leader: Leader) -> dict[str, Any]:
         "own_feeds": [{"url": f.url, "name": f.name} for f in leader.own_feeds],
         "offers": [
             {"ref": o.ref, "batch": o.batch, "key": o.key, "title": o.title, "link": o.link, "source": o.source,
-             "draft": o.draft, "topics": list(o.topics), "published": _dt(o.published), "status": o.status}
+             "draft": o.draft, "topics": list(o.topics), "published": _dt(o.published), "status": str(o.status)}
             for o in leader.offers
         ],
     }
 
 
 def leader_from_dict(data: dict[str, Any]) -> Leader:
-    """Rebuild a leader from what `leader_to_dict` produced."""
+    """Rebuild a leader from what `leader_to_dict` produced, by this release or an earlier one."""
+    data = migrate(data)
     sched = data.get("schedule") or {}
     taste = data.get("taste") or {}
     delivery = data.get("delivery")
@@ -116,7 +138,7 @@ def leader_from_dict(data: dict[str, Any]) -> Leader:
         ),
         sector=data.get("sector"),
         onboarded=bool(data.get("onboarded", False)),
-        awaiting=data.get("awaiting"),
+        awaiting=Step(data["awaiting"]) if data.get("awaiting") else None,
         pauses=tuple(
             Pause(date.fromisoformat(p["start"]), date.fromisoformat(p["end"])) for p in data.get("pauses", ())
         ),
@@ -129,7 +151,7 @@ def leader_from_dict(data: dict[str, Any]) -> Leader:
         events=tuple(
             LessonEvent(
                 lesson_id=e["lesson"],
-                kind=e["kind"],
+                kind=LessonKind(e["kind"]),
                 at=datetime.fromisoformat(e["at"]),
                 local_date=date.fromisoformat(e["local_date"]),
             )
@@ -168,7 +190,7 @@ def leader_from_dict(data: dict[str, Any]) -> Leader:
         own_feeds=tuple(OwnFeed(f["url"], f["name"]) for f in data.get("own_feeds", ())),
         offers=tuple(
             Offer(o["ref"], o["batch"], o["key"], o["title"], o["link"], o["source"], o["draft"],
-                  tuple(o.get("topics", ())), _parse_dt(o.get("published")), o.get("status", "offered"))
+                  tuple(o.get("topics", ())), _parse_dt(o.get("published")), OfferStatus(o.get("status", "offered")))
             for o in data.get("offers", ())
         ),
     )

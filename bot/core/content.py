@@ -72,26 +72,47 @@ class Sector:
 _FIELD = re.compile(r"{(\w+)}")
 
 
+# A message: one template, or (for a message that holds a count) one template per CLDR plural category.
+Template = str | Mapping[str, str]
+PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
+
+
 @dataclass(frozen=True)
 class Catalog:
     """Every sentence the bot says, by language and key; values are escaped when they are inserted."""
 
-    messages: Mapping[str, Mapping[str, str]]
+    messages: Mapping[str, Mapping[str, Template]]
+
+    def forms(self, language: str, key: str) -> Mapping[str, str]:
+        """The templates of a message by plural category (a message without plural forms has only "other")."""
+        template = self.messages[language][key]
+        return {"other": template} if isinstance(template, str) else template
+
+    def template(self, language: str, key: str, form: str = "other") -> str:
+        """The template of a message for a plural category ("other" when the message has no such form)."""
+        forms = self.forms(language, key)
+        return forms.get(form) or forms["other"]
 
     def text(self, language: str, key: str, /, **values: object) -> str:
-        """The message `key` in `language`, with `{name}` fields filled (escaped unless they are `Html`)."""
-        template = self.messages[language][key]
-        filled = {k: v if isinstance(v, Html) else escape(str(v)) for k, v in values.items()}
-        return string.Formatter().vformat(template, (), _Strict(filled, key))
+        """The message `key` in `language` (its "other" form), with `{name}` fields filled (escaped unless they
+        are `Html`)."""
+        return fill(self.template(language, key), key, values)
 
     def has(self, language: str, key: str) -> bool:
         """Whether the catalog holds this key in this language."""
         return key in self.messages.get(language, {})
 
     @staticmethod
-    def fields(template: str) -> set[str]:
-        """The `{names}` a template expects."""
-        return set(_FIELD.findall(template))
+    def fields(template: Template) -> set[str]:
+        """The `{names}` a template expects (all its plural forms together)."""
+        texts = [template] if isinstance(template, str) else list(template.values())
+        return {name for text in texts for name in _FIELD.findall(text)}
+
+
+def fill(template: str, key: str, values: Mapping[str, object]) -> str:
+    """A template with its `{fields}` filled: values escaped unless they are `Html`."""
+    filled: dict[str, object] = {k: v if isinstance(v, Html) else escape(str(v)) for k, v in values.items()}
+    return string.Formatter().vformat(template, (), _Strict(filled, key))
 
 
 class _Strict(dict[str, object]):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
-
-from bot.core.suggest import Taste
+from enum import StrEnum
 
 LANGUAGES: tuple[str, ...] = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
@@ -13,8 +13,49 @@ DEFAULT_TIMEZONE = "Europe/Paris"
 DEFAULT_TIME = time(8, 0)
 WEEKDAYS_MON_FRI: frozenset[int] = frozenset(range(5))
 
+
+
+class Step(StrEnum):
+    """A question the bot asks (in onboarding, or from the settings); its value is what storage keeps."""
+
+    LANGUAGE = "language"
+    TIMEZONE = "timezone"
+    TIME = "time"
+    DAYS = "days"
+    SECTOR = "sector"
+    NUDGE = "nudge"
+    GOAL = "goal"
+    SUGGEST = "suggest"
+
+
 # Onboarding asks these in order; a leader whose `awaiting` is one of them owes us that answer.
-ONBOARDING_STEPS: tuple[str, ...] = ("language", "timezone", "time", "days", "sector")
+ONBOARDING_STEPS: tuple[Step, ...] = (Step.LANGUAGE, Step.TIMEZONE, Step.TIME, Step.DAYS, Step.SECTOR)
+
+
+class LessonKind(StrEnum):
+    """What the leader made of a lesson."""
+
+    DONE = "done"
+    SKIPPED = "skipped"
+
+
+class OfferStatus(StrEnum):
+    """What became of a suggested post."""
+
+    OFFERED = "offered"
+    POSTED = "posted"
+    IRRELEVANT = "irrelevant"
+    REPLACED = "replaced"  # by "Another"
+
+
+@dataclass(frozen=True)
+class Taste:
+    """What a leader told the bot: interests, and how they rated sources and topics."""
+
+    interests: tuple[str, ...] = ()
+    sources: Mapping[str, float] = field(default_factory=dict)  # source name -> learned weight, bounded
+    topics: Mapping[str, float] = field(default_factory=dict)  # keyword (casefolded) -> learned weight
+    seen: tuple[str, ...] = ()  # story keys already suggested, newest last, at most SEEN_LIMIT
 
 
 @dataclass(frozen=True)
@@ -31,7 +72,7 @@ class LessonEvent:
     """A lesson marked done or skipped, with the instant and the leader's local date."""
 
     lesson_id: str
-    kind: str  # "done" or "skipped"
+    kind: LessonKind
     at: datetime
     local_date: date
 
@@ -99,8 +140,7 @@ class OwnFeed:
 class Offer:
     """A suggested post shown to the leader, and what they made of it.
 
-    `ref` names it in buttons; `batch` is the message it belongs to; `status` is "offered", "posted",
-    "irrelevant" or "replaced" (by "Another").
+    `ref` names it in buttons; `batch` is the message it belongs to.
     """
 
     ref: str
@@ -112,7 +152,7 @@ class Offer:
     draft: str
     topics: tuple[str, ...] = ()
     published: datetime | None = None
-    status: str = "offered"
+    status: OfferStatus = OfferStatus.OFFERED
 
 
 @dataclass(frozen=True)
@@ -126,7 +166,7 @@ class Leader:
     schedule: Schedule = field(default_factory=Schedule)
     sector: str | None = None
     onboarded: bool = False
-    awaiting: str | None = "language"
+    awaiting: Step | None = Step.LANGUAGE
     pauses: tuple[Pause, ...] = ()
     schedule_log: tuple[ScheduleChange, ...] = ()
     active: bool = True
@@ -161,11 +201,11 @@ class Leader:
 
     def actions_on(self, day: date) -> int:
         """Lessons done and posts shared on a local date."""
-        return sum(1 for e in self.events if e.kind == "done" and e.local_date == day) + sum(
+        return sum(1 for e in self.events if e.kind == LessonKind.DONE and e.local_date == day) + sum(
             1 for p in self.posts if p.local_date == day
         )
 
     @property
     def done_ids(self) -> frozenset[str]:
         """Lessons marked done."""
-        return frozenset(e.lesson_id for e in self.events if e.kind == "done")
+        return frozenset(e.lesson_id for e in self.events if e.kind == LessonKind.DONE)

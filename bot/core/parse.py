@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import time
+from enum import StrEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -176,15 +177,21 @@ def language_from_code(code: str | None) -> str:
 MAX_REMINDER_TEXT = 200
 
 
+class RemindAction(StrEnum):
+    """What `/remind ...` asks for."""
+
+    SCHEDULE = "schedule"  # time and/or days of the daily lesson
+    TOGGLE = "toggle"  # lessons on or off
+    LIST = "list"
+    DELETE = "delete"  # a reminder, by its 1-based index
+    ADD = "add"  # a reminder of the leader's own: days, time and text
+
+
 @dataclass(frozen=True)
 class RemindRequest:
-    """What `/remind ...` asks for.
+    """What `/remind ...` asks for, with what goes with it."""
 
-    action is "schedule" (time and/or days of the daily lesson), "toggle" (enabled), "list", "delete" (index,
-    1-based) or "add" (a reminder of the leader's own: days, time and text).
-    """
-
-    action: str
+    action: RemindAction
     at: time | None = None
     days: frozenset[int] | None = None
     enabled: bool | None = None
@@ -192,8 +199,13 @@ class RemindRequest:
     index: int | None = None
 
 
-_OFF = ("off", "stop", "non", "no", "arret", "desactiver")
+_OFF = ("off", "stop", "non", "no", "arret", "desactiver", "aucun", "none")
 _ON = ("on", "oui", "yes", "start", "activer", "reprendre")
+
+
+def is_off(text: str) -> bool:
+    """Whether a typed answer means "off" ("off", "non", "aucun"...)."""
+    return _clean(text[:MAX_ARGUMENT_LENGTH]) in _OFF
 
 
 def parse_remind(text: str) -> RemindRequest:
@@ -201,13 +213,13 @@ def parse_remind(text: str) -> RemindRequest:
     raw = " ".join("".join(c for c in text[: MAX_ARGUMENT_LENGTH + MAX_REMINDER_TEXT] if c.isprintable()).split())
     value = _clean(raw)
     if value in _OFF or value in _ON:
-        return RemindRequest("toggle", enabled=value in _ON)
+        return RemindRequest(RemindAction.TOGGLE, enabled=value in _ON)
     if value in ("list", "liste", "ls"):
-        return RemindRequest("list")
+        return RemindRequest(RemindAction.LIST)
     words = value.split()
     if words and words[0] in ("delete", "del", "remove", "supprimer", "suppr", "effacer"):
         if len(words) == 2 and words[1].isdigit() and 1 <= int(words[1]) <= 99:
-            return RemindRequest("delete", index=int(words[1]))
+            return RemindRequest(RemindAction.DELETE, index=int(words[1]))
         raise InputError("error_reminder_index")
     tokens = raw.split()
     at: time | None = None
@@ -236,7 +248,7 @@ def parse_remind(text: str) -> RemindRequest:
         note = " ".join(rest)
         if len(note) > MAX_REMINDER_TEXT:
             raise InputError("error_reminder_text")
-        return RemindRequest("add", at=at, days=frozenset(days) or frozenset(range(7)), text=note)
+        return RemindRequest(RemindAction.ADD, at=at, days=frozenset(days) or frozenset(range(7)), text=note)
     if at is None and not days:
         raise InputError("error_remind")
-    return RemindRequest("schedule", at=at, days=frozenset(days) or None)
+    return RemindRequest(RemindAction.SCHEDULE, at=at, days=frozenset(days) or None)

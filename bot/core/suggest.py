@@ -26,6 +26,7 @@ from itertools import groupby
 from operator import attrgetter
 from typing import NamedTuple
 
+from bot.core.model import Taste
 from bot.core.news import Item, fold, normalise_url, words
 
 # Relevance: a match in the title counts fully, in the summary only half; the leader's interests weigh more
@@ -70,16 +71,6 @@ STOP_WORDS = frozenset(
     au aux avec ce ces c d dans de des du elle en est et il ils j l la le les leur lui m mais n ne nous on ou
     par pas plus pour qu que qui s sa se ses son sont sur t un une vers vous y""".split()
 )
-
-
-@dataclass(frozen=True)
-class Taste:
-    """What a leader told the bot: interests, and how they rated sources and topics."""
-
-    interests: tuple[str, ...] = ()
-    sources: Mapping[str, float] = field(default_factory=dict)  # source name -> learned weight, bounded
-    topics: Mapping[str, float] = field(default_factory=dict)  # keyword (casefolded) -> learned weight
-    seen: tuple[str, ...] = ()  # story keys already suggested, newest last, at most SEEN_LIMIT
 
 
 @dataclass(frozen=True)

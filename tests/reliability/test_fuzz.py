@@ -8,7 +8,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.coach import COMMANDS, Coach, Command, Press, Text, Who
+from bot.core.events import Command, Press, Text, Who
 from bot.core.markup import MAX_MESSAGE, html_problems, html_to_text
 from bot.core.model import Leader
 from bot.core.parse import (
@@ -18,7 +18,9 @@ from bot.core.parse import (
     parse_remind,
     parse_timezone,
 )
+from bot.core.router import MENU as COMMANDS
 from tests.conftest import utc
+from tests.support.rendered import RenderedCoach as Coach
 
 NOW = utc(2026, 11, 23, 6, 0)
 WHO = Who(5, 5, "en")

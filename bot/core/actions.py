@@ -1,0 +1,162 @@
+"""Every button of the bot as a typed action, and the one codec that writes it into Telegram's callback data.
+
+A button is built from an action (`encode`) and a press is read back into one (`decode`): nothing else in the
+product builds or takes apart callback data. The encoded form fits Telegram's 64 bytes and stays readable by
+the releases that follow (buttons sent days ago must keep working after a restart), so the wire format below
+only ever grows. Anything that does not decode exactly (forged, truncated, from an older bot) becomes `UNKNOWN`,
+which changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.core.model import Step
+
+MAX_DATA = 64  # bytes: Telegram's limit for callback_data
+
+
+class Verdict(StrEnum):
+    """What the leader says of a suggested post."""
+
+    POSTED = "posted"
+    IRRELEVANT = "irrelevant"
+    ANOTHER = "another"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer to a question, chosen from the offered values (a language, a zone, a time as HHMM...)."""
+
+    step: Step
+    value: str
+
+
+@dataclass(frozen=True)
+class Ask:
+    """Open one setting's question (from the settings panel)."""
+
+    step: Step
+
+
+@dataclass(frozen=True)
+class SwitchLessons:
+    """Turn the daily lessons on or off."""
+
+    on: bool
+
+
+@dataclass(frozen=True)
+class OpenToday:
+    """Show today's lesson."""
+
+
+@dataclass(frozen=True)
+class LessonDone:
+    """Mark a lesson done."""
+
+    lesson_id: str
+
+
+@dataclass(frozen=True)
+class LessonLater:
+    """Bring a lesson back later."""
+
+    lesson_id: str
+
+
+@dataclass(frozen=True)
+class LessonMore:
+    """Show the deeper part of a lesson."""
+
+    lesson_id: str
+
+
+@dataclass(frozen=True)
+class ConfirmDelete:
+    """Answer the question "forget everything about me?"."""
+
+    yes: bool
+
+
+@dataclass(frozen=True)
+class Judge:
+    """A verdict on one suggested post, named by its reference."""
+
+    verdict: Verdict
+    ref: str
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """Data the bot cannot read: it changes nothing."""
+
+
+UNKNOWN = Unknown()
+
+Action = (Answer | Ask | SwitchLessons | OpenToday | LessonDone | LessonLater | LessonMore | ConfirmDelete | Judge
+          | Unknown)
+
+# The wire format: a short verb, a colon, an argument. These verbs are those of release 0.1.0.
+_ANSWER_VERBS: dict[Step, str] = {
+    Step.LANGUAGE: "lang", Step.TIMEZONE: "tz", Step.TIME: "time", Step.DAYS: "days", Step.SECTOR: "sec",
+    Step.NUDGE: "nudge", Step.GOAL: "goal", Step.SUGGEST: "sugg",
+}
+_ANSWER_STEPS = {verb: step for step, verb in _ANSWER_VERBS.items()}
+_LESSON_VERBS: dict[type, str] = {LessonDone: "done", LessonLater: "later", LessonMore: "more"}
+_LESSON_TYPES = {verb: kind for kind, verb in _LESSON_VERBS.items()}
+_VERDICT_VERBS: dict[Verdict, str] = {Verdict.POSTED: "sp", Verdict.IRRELEVANT: "sn", Verdict.ANOTHER: "sa"}
+_VERDICTS = {verb: verdict for verdict, verb in _VERDICT_VERBS.items()}
+
+# What each argument may look like: anything else is not an action of this bot.
+_LESSON_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,56}")
+_REF = re.compile(r"[0-9a-f]{8}")
+_ANSWER_VALUE = re.compile(r"[A-Za-z0-9_+/-]{1,58}")
+
+
+def encode(action: Action) -> str:
+    """The callback data of an action (at most 64 bytes)."""
+    match action:
+        case Answer(step, value):
+            data = f"{_ANSWER_VERBS[step]}:{value}"
+        case Ask(step):
+            data = f"set:{step.value}"
+        case SwitchLessons(on):
+            data = "rem:on" if on else "rem:off"
+        case OpenToday():
+            data = "go:today"
+        case LessonDone(lesson_id) | LessonLater(lesson_id) | LessonMore(lesson_id):
+            data = f"{_LESSON_VERBS[type(action)]}:{lesson_id}"
+        case ConfirmDelete(yes):
+            data = "del:yes" if yes else "del:no"
+        case Judge(verdict, ref):
+            data = f"{_VERDICT_VERBS[verdict]}:{ref}"
+        case _:
+            raise ValueError(f"not an action the bot can put on a button: {action!r}")
+    if len(data.encode()) > MAX_DATA or decode(data) != action:
+        raise ValueError(f"this action does not fit in a button: {action!r}")
+    return data
+
+
+def decode(data: str) -> Action:
+    """The action behind callback data; `UNKNOWN` for anything the bot did not issue."""
+    if not data or len(data.encode()) > MAX_DATA:
+        return UNKNOWN
+    verb, colon, arg = data.partition(":")
+    if not colon:
+        return UNKNOWN
+    if verb in _ANSWER_STEPS:
+        return Answer(_ANSWER_STEPS[verb], arg) if _ANSWER_VALUE.fullmatch(arg) else UNKNOWN
+    if verb == "set":
+        return Ask(Step(arg)) if arg in Step._value2member_map_ else UNKNOWN
+    if verb in _LESSON_TYPES:
+        return _LESSON_TYPES[verb](arg) if _LESSON_ID.fullmatch(arg) else UNKNOWN
+    if verb in _VERDICTS:
+        return Judge(_VERDICTS[verb], arg) if _REF.fullmatch(arg) else UNKNOWN
+    fixed: dict[str, Action] = {
+        "rem:on": SwitchLessons(True), "rem:off": SwitchLessons(False), "go:today": OpenToday(),
+        "del:yes": ConfirmDelete(True), "del:no": ConfirmDelete(False),
+    }
+    return fixed.get(data, UNKNOWN)

@@ -1,0 +1,77 @@
+"""What comes in: who is speaking, and what they did (a command, a line, a press, a file...).
+
+Both front ends build these the same way: `read_line` turns what a leader typed into a command or a line of
+text, whatever the surface.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Who:
+    """Who is speaking: their user id, their chat, and the language their app reports."""
+
+    user_id: int
+    chat_id: int
+    language_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Command:
+    """A slash command with the rest of its line."""
+
+    name: str
+    args: str = ""
+
+
+@dataclass(frozen=True)
+class Text:
+    """A line of free text."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Press:
+    """A press on one of the bot's inline buttons: its callback data, read by `bot.core.actions.decode`."""
+
+    data: str
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file the leader sent (an OPML list of feeds, for instance)."""
+
+    file_name: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class FeedList:
+    """A list of feeds the leader sent as a file, once read: (url, title) pairs, or why it could not be read
+    (the key of the message that says so)."""
+
+    feeds: tuple[tuple[str, str], ...] = ()
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class Other:
+    """Anything else: a sticker, a photo, a voice note..."""
+
+    kind: str
+
+
+Event = Command | Text | Press | Upload | FeedList | Other
+
+
+def read_line(line: str) -> Command | Text:
+    """What a typed line is: '/remind@coach_bot 07:45 mon-fri' -> Command('remind', '07:45 mon-fri')."""
+    stripped = line.strip()
+    if not stripped.startswith("/") or len(stripped) == 1:
+        return Text(line)
+    head, _, rest = stripped.partition(" ")
+    name = head[1:].split("@", 1)[0]
+    return Command(name, rest.strip())

@@ -1,0 +1,97 @@
+"""/feeds: the feeds read for the leader, their own feeds added or removed, and OPML lists exported or
+imported."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from bot.core.events import FeedList
+from bot.core.features.common import Context, invalid, say
+from bot.core.features.interests import ADD, REMOVE
+from bot.core.feedurl import feed_url_problem
+from bot.core.markup import shorten
+from bot.core.model import Leader, OwnFeed
+from bot.core.opml import write_opml
+from bot.core.parse import InputError
+from bot.core.replies import Document, Lines, Msg, Outcome, Reply, msg
+
+MAX_OWN_FEEDS = 20
+SHOWN_URL = 80
+
+
+def feeds(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
+    """`/feeds`, `/feeds add URL`, `/feeds remove N`, `/feeds export`."""
+    verb, _, rest = args.strip().partition(" ")
+    verb, rest = verb.lower(), rest.strip()
+    if verb in ADD:
+        return _add(ctx, leader, rest)
+    if verb in REMOVE:
+        if not rest.isdigit() or not 1 <= int(rest) <= len(leader.own_feeds):
+            return invalid(leader, InputError("error_feed_index"))
+        index = int(rest) - 1
+        gone = leader.own_feeds[index]
+        changed = leader.with_(own_feeds=leader.own_feeds[:index] + leader.own_feeds[index + 1 :])
+        return say(changed, msg("feed_removed", name=gone.name))
+    if verb == "export":
+        sector = ctx.content.sector(leader.sector)
+        listed = [(f.url, f.name) for f in (sector.feeds if sector else ())]
+        listed += [(f.url, f.name) for f in leader.own_feeds]
+        title = ctx.content.catalog.text(leader.language, "opml_title")
+        document = Document("coachbot-feeds.opml", write_opml(listed, title))
+        return Outcome(leader, (Reply(msg("feeds_exported"), document=document),))
+    if verb:
+        return invalid(leader, InputError("error_feeds"))
+    return say(leader, listing(ctx, leader))
+
+
+def _add(ctx: Context, leader: Leader, url: str) -> Outcome:
+    problem = feed_url_problem(url, allow_private=ctx.allow_private_feeds)
+    if problem:
+        return invalid(leader, InputError(problem))
+    if any(f.url == url for f in leader.own_feeds):
+        return say(leader, msg("feed_already"))
+    if len(leader.own_feeds) >= MAX_OWN_FEEDS:
+        return invalid(leader, InputError("error_feeds_count"))
+    feed = OwnFeed(url, urlsplit(url).hostname or url)
+    return say(leader.with_(own_feeds=(*leader.own_feeds, feed)), msg("feed_added", name=feed.name))
+
+
+def listing(ctx: Context, leader: Leader) -> Lines:
+    """The sector's feeds and the leader's own, numbered."""
+    sector = ctx.content.sector(leader.sector)
+    lines: list[Msg | str] = [msg("feeds_sector", sector=ctx.sector_name(leader))]
+    lines += [msg("feeds_sector_line", name=f.name) for f in (sector.feeds if sector else ())]
+    lines.append("")
+    if leader.own_feeds:
+        lines.append(msg("feeds_own"))
+        lines += [msg("feeds_own_line", number=n, name=f.name, url=shorten(f.url, SHOWN_URL))
+                  for n, f in enumerate(leader.own_feeds, 1)]
+    else:
+        lines.append(msg("feeds_own_none"))
+    lines += ["", msg("feeds_usage")]
+    return Lines(tuple(lines))
+
+
+def import_list(ctx: Context, leader: Leader, upload: FeedList) -> Outcome:
+    """An OPML file the leader sent, already read: add its feeds that are acceptable."""
+    if upload.problem is not None:
+        return say(leader, msg(upload.problem))
+    known = {f.url for f in leader.own_feeds}
+    added: list[OwnFeed] = []
+    refused = 0
+    for url, title in upload.feeds:
+        if url in known:
+            continue
+        if feed_url_problem(url, allow_private=ctx.allow_private_feeds) is not None:
+            refused += 1
+            continue
+        if len(leader.own_feeds) + len(added) >= MAX_OWN_FEEDS:
+            refused += 1
+            continue
+        name = shorten(" ".join(title.split()), 60) or urlsplit(url).hostname or url
+        added.append(OwnFeed(url, name))
+        known.add(url)
+    changed = leader.with_(own_feeds=(*leader.own_feeds, *added))
+    said = msg("opml_added", count=len(added))
+    return say(changed, Lines((said, msg("opml_refused", count=refused)), " ") if refused else said)

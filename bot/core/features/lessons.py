@@ -1,0 +1,167 @@
+"""Lessons: the day's lesson (morning, /today, "Later"), Done and "Tell me more", /done, /skip, /roadmap, and
+the evening nudge."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.core import schedule
+from bot.core.actions import LessonDone, LessonLater, LessonMore, OpenToday
+from bot.core.content import Lesson
+from bot.core.features.common import Context, local, say
+from bot.core.features.onboarding import reask
+from bot.core.model import Delivery, Leader, LessonEvent, LessonKind
+from bot.core.replies import Button, Html, Keyboard, Lines, Msg, Outcome, Reply, msg
+
+NUDGES = 5  # nudge_0 .. nudge_4 in the catalog, taken in turn
+
+
+def current(ctx: Context, leader: Leader) -> Lesson | None:
+    """The lesson to take next (None: the course is complete)."""
+    return ctx.course(leader).current(leader.finished_ids)
+
+
+def pending(ctx: Context, leader: Leader) -> Lesson | None:
+    """The lesson last delivered, if it is neither done nor skipped."""
+    if leader.delivery is None or leader.delivery.lesson_id in leader.finished_ids:
+        return None
+    return ctx.course(leader).lesson(leader.delivery.lesson_id)
+
+
+def record(leader: Leader, lesson: Lesson, kind: LessonKind, now: datetime) -> Leader:
+    """The leader with a lesson marked done or skipped today."""
+    event = LessonEvent(lesson.id, kind, now, schedule.local_today(leader, now))
+    return leader.with_(events=(*leader.events, event), later_at=None)
+
+
+def message(ctx: Context, leader: Leader, lesson: Lesson, now: datetime, *, intro: str | None = None,
+            more: bool = False, closed: bool | None = None, edit: bool = False) -> Reply:
+    """The lesson message: header, title, body (and its deeper part), action, sources, its state and buttons."""
+    course = ctx.course(leader)
+    finished = lesson.id in leader.finished_ids if closed is None else closed
+    parts: list[Msg | Html] = []
+    if intro:
+        parts.append(msg(intro))
+    parts.append(msg("lesson_header", module=lesson.module, module_title=course.modules.get(lesson.module, ""),
+                     position=lesson.position, total=len(course.lessons)))
+    parts.append(msg("lesson_title", title=lesson.title))
+    parts.append(Html(lesson.body))
+    if more and lesson.more:
+        parts.append(Html(lesson.more))
+    parts.append(msg("lesson_action", action=Html(lesson.action)))
+    if lesson.sources:
+        parts.append(msg("lesson_sources", sources=Html("; ".join(lesson.sources))))
+    if finished:
+        status = "lesson_done_status" if lesson.id in leader.done_ids else "lesson_skipped_status"
+        parts.append(msg(status, next=local(leader, schedule.next_slot(leader, now))))
+    rows: list[tuple[Button, ...]] = []
+    if not finished:
+        rows.append((Button(msg("button_done"), LessonDone(lesson.id)),
+                     Button(msg("button_later"), LessonLater(lesson.id))))
+    if lesson.more and not more:
+        rows.append((Button(msg("button_more"), LessonMore(lesson.id)),))
+    return Reply(Lines(tuple(parts), "\n\n"), tuple(rows), edit=edit)
+
+
+def today(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
+    """/today (and the "today's lesson" button): the lesson of the day, or the next one."""
+    if not leader.onboarded:
+        return reask(ctx, leader)
+    lesson = current(ctx, leader)
+    if lesson is None:
+        return say(leader, msg("roadmap_complete"))
+    day = schedule.local_today(leader, now)
+    if leader.delivery is None or leader.delivery.local_date != day or leader.delivery.lesson_id != lesson.id:
+        leader = leader.with_(delivery=Delivery(day, lesson.id))
+    return Outcome(leader, (message(ctx, leader, lesson, now),))
+
+
+def done(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
+    """/done: mark the lesson delivered done."""
+    lesson = pending(ctx, leader)
+    if lesson is None:
+        return say(leader, msg("nothing_to_mark"))
+    leader = record(leader, lesson, LessonKind.DONE, now)
+    return say(leader, msg("done_recorded", title=lesson.title, next=local(leader, schedule.next_slot(leader, now))))
+
+
+def skip(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
+    """/skip: go on to the next lesson."""
+    if not leader.onboarded:
+        return reask(ctx, leader)
+    lesson = pending(ctx, leader) or current(ctx, leader)
+    if lesson is None:
+        return say(leader, msg("roadmap_complete"))
+    leader = record(leader, lesson, LessonKind.SKIPPED, now)
+    following = current(ctx, leader)
+    if following is None:
+        return say(leader, msg("skipped_last", title=lesson.title))
+    return say(leader, msg("skipped", title=lesson.title, next=following.title))
+
+
+def roadmap(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
+    """/roadmap: the modules with progress, and what comes next."""
+    course = ctx.course(leader)
+    done_ids, finished = leader.done_ids, leader.finished_ids
+    following = course.current(finished)
+    lines: list[Msg] = [msg("roadmap_title")]
+    for module, title in sorted(course.modules.items()):
+        lessons = [lesson for lesson in course.lessons if lesson.module == module]
+        count = sum(1 for lesson in lessons if lesson.id in done_ids)
+        if lessons and all(lesson.id in finished for lesson in lessons):
+            mark = "✅"
+        elif following is not None and following.module == module:
+            mark = "▶️"
+        else:
+            mark = "◻️"
+        lines.append(msg("roadmap_module", mark=mark, module=module, title=title, done=count, total=len(lessons)))
+    total_done = sum(1 for lesson in course.lessons if lesson.id in done_ids)
+    lines.append(msg("roadmap_total", count=total_done, total=len(course.lessons)))
+    if following is not None:
+        lines.append(msg("roadmap_next", title=following.title))
+    return say(leader, Lines(tuple(lines)))
+
+
+def press(ctx: Context, leader: Leader, action: LessonDone | LessonLater | LessonMore, now: datetime) -> Outcome:
+    """Done, Later or "Tell me more" on a lesson message."""
+    lesson = ctx.course(leader).lesson(action.lesson_id)
+    if lesson is None:
+        return Outcome(leader, toast=msg("button_expired"))
+    if isinstance(action, LessonMore):
+        finished = lesson.id in leader.finished_ids
+        return Outcome(leader, (message(ctx, leader, lesson, now, more=True, closed=finished, edit=True),))
+    if lesson.id in leader.finished_ids:
+        return Outcome(leader, toast=msg("already_done"))
+    if isinstance(action, LessonLater):
+        return Outcome(leader.with_(later_at=now + schedule.LATER_DELAY), toast=msg("later_set"))
+    leader = record(leader, lesson, LessonKind.DONE, now)
+    return Outcome(leader, (message(ctx, leader, lesson, now, closed=True, edit=True),), toast=msg("done_toast"))
+
+
+def morning(ctx: Context, leader: Leader, slot: datetime) -> tuple[Leader, Lesson | None]:
+    """Record the day's delivery (before anything is sent): the leader, and the lesson to send if any."""
+    day: date = schedule.local_now(slot, leader.timezone).date()
+    lesson = current(ctx, leader)
+    return leader.with_(delivery=Delivery(day, lesson.id if lesson else ""), later_at=None), lesson
+
+
+def later(ctx: Context, leader: Leader, now: datetime) -> tuple[Leader, Reply | None]:
+    """The lesson put off with "Later", when its time has come."""
+    if leader.later_at is None or leader.later_at > now:
+        return leader, None
+    lesson = pending(ctx, leader)
+    leader = leader.with_(later_at=None)
+    if lesson is None or schedule.is_paused(leader, schedule.local_today(leader, now)):
+        return leader, None
+    return leader, message(ctx, leader, lesson, now, intro="intro_later")
+
+
+def nudge(leader: Leader, now: datetime) -> tuple[Leader, Reply | None]:
+    """The evening nudge, on a scheduled day whose lesson is not done yet (at most once, wording in turn)."""
+    day = schedule.due_nudge(leader, now)
+    if day is None:
+        return leader, None
+    key = f"nudge_{leader.nudge_turn % NUDGES}"
+    leader = leader.with_(nudged_on=day, nudge_turn=leader.nudge_turn + 1)
+    keyboard: Keyboard = ((Button(msg("button_today"), OpenToday()),),)
+    return leader, Reply(msg(key), keyboard)

@@ -1,0 +1,194 @@
+"""The coach's front door: which feature answers each command, button and message, and what happens at each
+scheduled moment.
+
+`Coach.handle` takes the stored leader (None for a stranger), who is speaking, what they did and the current
+time, and returns an `Outcome`: the leader to store and what to say (as data, rendered by each surface).
+`Coach.wake` does the same for the scheduled moments. Nothing here performs any input or output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+
+from bot.core import actions, schedule
+from bot.core.actions import (
+    Answer,
+    Ask,
+    ConfirmDelete,
+    Judge,
+    LessonDone,
+    LessonLater,
+    LessonMore,
+    OpenToday,
+    SwitchLessons,
+)
+from bot.core.content import Content
+from bot.core.events import Command, Event, FeedList, Press, Text, Who
+from bot.core.features import (
+    answers,
+    feeds,
+    interests,
+    lessons,
+    onboarding,
+    privacy,
+    reminders,
+    settings,
+    stats,
+    suggestions,
+)
+from bot.core.features.common import Context
+from bot.core.features.suggestions import News
+from bot.core.history import habit_of
+from bot.core.markup import shorten
+from bot.core.model import Leader
+from bot.core.parse import language_from_code
+from bot.core.replies import Msg, Outcome, Reply, msg
+
+Feature = Callable[[Context, Leader, str, datetime], Outcome]
+
+# Every command a leader can type, in the order of the menu, and the feature that answers it.
+COMMANDS: dict[str, Feature] = {
+    "today": lessons.today,
+    "done": lessons.done,
+    "skip": lessons.skip,
+    "roadmap": lessons.roadmap,
+    "stats": stats.show,
+    "suggest": lambda ctx, leader, args, now: Outcome(leader),  # answered with the news, in `handle`
+    "interests": interests.interests,
+    "feeds": feeds.feeds,
+    "remind": reminders.remind,
+    "settings": settings.show,
+    "timezone": settings.timezone,
+    "language": settings.language,
+    "pause": settings.pause,
+    "resume": settings.resume,
+    "export": privacy.export,
+    "delete": privacy.delete,
+}
+MENU: tuple[str, ...] = (*COMMANDS, "help", "start")
+MAX_ECHO = 32
+GENTLE_AFTER = 5  # scheduled days without any action, after which the morning asks for one easy step
+
+
+class Coach:
+    """Decides what to store and what to say; stateless apart from the content it speaks with."""
+
+    def __init__(self, content: Content, *, allow_private_feeds: bool = False) -> None:
+        self.content = content
+        self.ctx = Context(content, allow_private_feeds)
+
+    def command_menu(self) -> list[tuple[str, Msg]]:
+        """The command menu: (command, description)."""
+        return [(name, msg(f"cmd_{name}")) for name in MENU]
+
+    # --- what a leader does ----------------------------------------------------------------------------------
+
+    def handle(self, leader: Leader | None, who: Who, event: Event, now: datetime, news: News = ()) -> Outcome:
+        """Answer one thing a leader did; `news` holds the items their suggestions are chosen from."""
+        language = leader.language if leader else language_from_code(who.language_code)
+        outcome = self._route(leader, who, event, now, news)
+        after = outcome.leader.language if outcome.leader is not None else language
+        return replace(outcome, language=after)
+
+    def _route(self, leader: Leader | None, who: Who, event: Event, now: datetime, news: News) -> Outcome:
+        if isinstance(event, Command):
+            return self._command(leader, who, event, now, news)
+        if leader is None:
+            if isinstance(event, Press):
+                return Outcome(None, toast=msg("start_first"))
+            return Outcome(None, (Reply(msg("start_first")),))
+        if isinstance(event, Press):
+            return self._press(leader, actions.decode(event.data), now, news)
+        if isinstance(event, FeedList):
+            return feeds.import_list(self.ctx, leader, event)
+        if isinstance(event, Text):
+            if leader.awaiting:
+                return answers.answer(self.ctx, leader, leader.awaiting, event.text, now, typed=True)
+            return Outcome(leader, (Reply(msg("free_text")),))
+        return Outcome(leader, (Reply(msg("unsupported_message")),))
+
+    def _command(self, leader: Leader | None, who: Who, event: Command, now: datetime, news: News) -> Outcome:
+        name = event.name.lower()
+        if name == "start":
+            return onboarding.start(self.ctx, leader, who, now)
+        if name == "help":
+            return Outcome(leader, (Reply(msg("help")),))
+        feature = COMMANDS.get(name)
+        if feature is None:
+            return Outcome(leader, (Reply(msg("unknown_command", command="/" + shorten(event.name, MAX_ECHO))),))
+        if leader is None:
+            return Outcome(None, (Reply(msg("start_first")),))
+        if name == "suggest":
+            return suggestions.suggest(self.ctx, leader, now, news)
+        return feature(self.ctx, leader, event.args.strip(), now)
+
+    def _press(self, leader: Leader, action: actions.Action, now: datetime, news: News) -> Outcome:
+        ctx = self.ctx
+        match action:
+            case Answer(step, value):
+                return answers.answer(ctx, leader, step, value, now, typed=False)
+            case Ask(step):
+                return settings.open_question(ctx, leader, step)
+            case SwitchLessons(on):
+                return settings.switch_lessons(ctx, leader, on, now)
+            case OpenToday():
+                return lessons.today(ctx, leader, "", now)
+            case LessonDone() | LessonLater() | LessonMore():
+                return lessons.press(ctx, leader, action, now)
+            case ConfirmDelete():
+                return privacy.confirm(ctx, leader, action)
+            case Judge():
+                return suggestions.judge(ctx, leader, action, now, news)
+        return Outcome(leader, toast=msg("button_expired"))
+
+    # --- scheduled moments -----------------------------------------------------------------------------------
+
+    def wake(self, leader: Leader, now: datetime, news: News = ()) -> Outcome:
+        """Act at a scheduled moment: the day's lesson, a lesson put off for later, reminders, the evening nudge.
+
+        What is sent is recorded in the returned leader (the day's lesson as delivered, a reminder as sent), so
+        that storing it before sending makes each of them go out at most once.
+        """
+        if not leader.active:
+            return Outcome(leader, language=leader.language)
+        replies: list[Reply] = []
+        slot = schedule.due_slot(leader, now)
+        if slot is not None:
+            leader, morning = self._morning(leader, slot, now, news)
+            replies += morning
+        else:
+            leader, again = lessons.later(self.ctx, leader, now)
+            replies += [again] if again else []
+        leader, due = reminders.due(leader, now)
+        replies += due
+        if slot is None:
+            leader, nudge = lessons.nudge(leader, now)
+            replies += [nudge] if nudge else []
+        return Outcome(leader, tuple(replies), language=leader.language)
+
+    def _morning(self, leader: Leader, slot: datetime, now: datetime, news: News) -> tuple[Leader, list[Reply]]:
+        leader, lesson = lessons.morning(self.ctx, leader, slot)
+        if lesson is None:
+            return leader, []
+        replies: list[Reply] = []
+        habit = habit_of(leader, schedule.local_now(slot, leader.timezone).date())
+        leader, notice = stats.freeze_notice(leader, habit)
+        if notice:
+            replies.append(Reply(notice))
+        gentle = habit.idle_scheduled_days >= GENTLE_AFTER
+        intro = "intro_gentle" if gentle else "intro_daily"
+        replies.append(lessons.message(self.ctx, leader, lesson, now, intro=intro))
+        limit = min(1, leader.suggestions_per_day) if gentle else leader.suggestions_per_day
+        if limit:
+            suggest_intro = "suggest_intro_gentle" if gentle else "suggest_intro"
+            leader, offer = suggestions.offers(self.ctx, leader, now, news, limit, suggest_intro)
+            replies += [offer] if offer else []
+        return leader, replies
+
+    def next_wake(self, leader: Leader, now: datetime) -> datetime | None:
+        """When `wake` must next run for this leader (None: nothing scheduled)."""
+        if not leader.active:
+            return None
+        return schedule.next_wake(leader, now)

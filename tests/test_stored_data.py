@@ -1,0 +1,114 @@
+"""Data written by earlier releases keeps opening: a data directory written by release 0.1.0 (three leaders with
+history, pauses, reminders, offers, own feeds, interests, and two feed states) opens, and /stats, /remind list,
+/feeds and /export show the same facts as that release did."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.storage import FeedStore, LeaderStore
+from bot.adapters.words import Words
+from bot.core import schedule
+from bot.core.codec import FORMAT_VERSION, leader_from_dict, leader_to_dict, migrate
+from bot.core.events import Command, Who
+from bot.core.history import habit_of
+from bot.core.markup import html_to_text
+from bot.core.router import Coach
+from bot.service import CoachService
+from tests.support.rendered import render
+
+FIXTURE = Path(__file__).parent / "data" / "release-0.1.0"
+FACTS = json.loads((Path(__file__).parent / "data" / "release-0.1.0.facts.json").read_text())
+NOW = datetime.fromisoformat(FACTS["now"])
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    copy = tmp_path / "data"
+    shutil.copytree(FIXTURE, copy)
+    return copy
+
+
+@pytest.fixture
+def service(data_dir: Path, content) -> CoachService:  # noqa: ANN001
+    return CoachService(Coach(content), LeaderStore(data_dir))
+
+
+def said(service: CoachService, user_id: int, command: str) -> str:
+    name, _, args = command.partition(" ")
+    outcome = service.handle(Who(user_id, user_id), Command(name, args), NOW)
+    words = Words(service.coach.content.catalog)
+    shown = render(words, outcome)
+    return "\n".join(html_to_text(reply.text) for reply in shown.replies)
+
+
+@pytest.mark.parametrize("user_id", sorted(FACTS["leaders"]))
+def test_every_leader_of_release_0_1_0_opens_with_the_same_facts(service, user_id):
+    facts = FACTS["leaders"][user_id]
+    leader = service.store.get(int(user_id))
+    assert leader is not None
+    assert leader.language == facts["language"] and leader.timezone == facts["timezone"]
+    assert leader.onboarded == facts["onboarded"]
+    assert sorted(leader.done_ids) == facts["done"] and sorted(leader.finished_ids) == facts["finished"]
+    assert len(leader.posts) == facts["posts"]
+    assert [[sorted(r.days), r.at.strftime("%H:%M"), r.text] for r in leader.reminders] == facts["reminders"]
+    assert [[f.url, f.name] for f in leader.own_feeds] == facts["own_feeds"]
+    assert list(leader.taste.interests) == facts["interests"]
+    assert [[o.ref, o.status] for o in leader.offers] == facts["offers"]
+    assert [[p.start.isoformat(), p.end.isoformat()] for p in leader.pauses] == facts["pauses"]
+    if "habit" in facts:
+        habit = habit_of(leader, schedule.local_today(leader, NOW))
+        assert habit.current_streak == facts["habit"]["current"]
+        assert habit.best_streak == facts["habit"]["best"]
+        assert round(habit.strength * 100) == facts["habit"]["strength"]
+
+
+@pytest.mark.parametrize("user_id", ["101", "202"])
+def test_stats_remind_list_feeds_and_export_say_the_same_facts(service, user_id):
+    facts = FACTS["leaders"][user_id]
+    stats = said(service, int(user_id), "stats")
+    habit = facts["habit"]
+    assert f"{habit['current']}" in stats and f"{habit['best']})" in stats
+    assert f"{habit['strength']}" in stats
+    assert str(len(facts["done"])) in stats
+    reminders = said(service, int(user_id), "remind list")
+    for _days, at, text in facts["reminders"]:
+        assert f"{at} — {text}" in reminders
+    listing = said(service, int(user_id), "feeds")
+    for url, name in facts["own_feeds"]:
+        assert f"{name} — {url}" in listing
+    exported = service.handle(Who(int(user_id), int(user_id)), Command("export"), NOW).replies[0].document
+    data = json.loads(exported.content)["leader"]
+    assert sorted({e["lesson"] for e in data["events"] if e["kind"] == "done"}) == facts["done"]
+    assert [o["status"] for o in data["offers"]] == [status for _ref, status in facts["offers"]]
+    assert data["format"] == FORMAT_VERSION
+
+
+def test_a_leader_of_release_0_1_0_is_stored_in_the_current_format_without_loss(data_dir):
+    raw = json.loads((FIXTURE / "leaders" / "101.json").read_text())["leader"]["1"]
+    assert raw["format"] == 1
+    upgraded = leader_from_dict(raw)
+    again = leader_from_dict(leader_to_dict(upgraded))
+    assert again == upgraded
+    assert leader_to_dict(again)["format"] == FORMAT_VERSION
+    assert migrate(raw)["format"] == FORMAT_VERSION and raw["format"] == 1  # the input is left as it was
+
+
+def test_a_leader_stored_by_a_newer_release_is_refused_rather_than_misread():
+    raw = json.loads((FIXTURE / "leaders" / "101.json").read_text())["leader"]["1"]
+    with pytest.raises(ValueError, match="newer"):
+        leader_from_dict({**raw, "format": FORMAT_VERSION + 1})
+
+
+def test_feed_states_of_release_0_1_0_open(data_dir):
+    states = FeedStore(data_dir).all()
+    assert len(states) == 2
+    good = next(s for s in states.values() if s.items)
+    assert len(good.items) == 8 and good.etag == '"abc"'
+    failing = next(s for s in states.values() if not s.items)
+    assert failing.failures == 3 and failing.last_status == 404
