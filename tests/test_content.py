@@ -28,12 +28,13 @@ def test_the_shipped_content_has_no_problem():
     assert check_content(CONTENT_DIR) == []
 
 
-def test_the_course_has_eight_modules_of_lessons_in_both_languages(content):
+def test_the_course_has_ten_modules_of_lessons_in_both_languages(content):
     for language in ("en", "fr"):
         course = content.courses[language]
-        assert len(course.lessons) >= 32
-        assert sorted({lesson.module for lesson in course.lessons}) == list(range(1, 9))
-        assert all(sum(1 for x in course.lessons if x.module == m) >= 4 for m in range(1, 9))
+        assert len(course.lessons) == 42
+        assert sorted({lesson.module for lesson in course.lessons}) == list(range(1, 11))
+        assert sorted(course.modules) == list(range(1, 11))
+        assert all(sum(1 for x in course.lessons if x.module == m) >= 3 for m in range(1, 11))
     assert [x.id for x in content.courses["en"].lessons] == [x.id for x in content.courses["fr"].lessons]
 
 
@@ -102,7 +103,7 @@ def test_content_check_command_fails_on_a_broken_course(tmp_path):
     ok = subprocess.run([sys.executable, "-m", "bot", "content", "check"], capture_output=True, text=True,
                         env=check_env(CONTENT_DIR), cwd=tmp_path)
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert "32 lessons" in ok.stdout
+    assert "en: 42 lessons in 10 modules" in ok.stdout
     bad = subprocess.run([sys.executable, "-m", "bot", "content", "check"], capture_output=True, text=True,
                          env=check_env(broken), cwd=tmp_path)
     assert bad.returncode == 1

@@ -27,9 +27,10 @@ YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # Room left in a 4,096-character message for the header, labels and status lines around the lesson.
 MAX_LESSON_CHARS = MAX_MESSAGE - 400
 LESSON_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# A lesson never names another by its number (numbers change between editions): it lists the ids of the earlier
-# lessons it relies on in its front matter, `refers: [id, ...]`, and the check makes sure they come before it.
-LESSON_NUMBER = re.compile(r"\b(?:lesson|leçon)s?\s+(?:n°\s*)?\d+", re.IGNORECASE)
+# A lesson never names another lesson or a module by its number (numbers change between editions): it lists the
+# ids of the earlier lessons it relies on in its front matter, `refers: [id, ...]`, and the check makes sure they
+# come before it.
+LESSON_NUMBER = re.compile(r"\b(?:lesson|leçon|module)s?\s+(?:n°\s*)?\d+", re.IGNORECASE)
 NNBSP, NBSP = "\u202f", "\u00a0"
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|https?://\S+")
 
