@@ -192,3 +192,27 @@ def test_content_check_command_fails_on_a_repeated_figure_and_a_forward_referenc
     assert bad.returncode == 1
     assert "which comes later" in bad.stdout
     assert "'12345%' is already given in " + second.name in bad.stdout
+
+
+def table_rows(markdown: str, heading: str) -> list[list[str]]:
+    """The body rows of the first table under a `## heading`, as lists of cells."""
+    section = markdown.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("|")]
+    return [[cell.strip() for cell in row.strip("|").split("|")] for row in rows[2:]]
+
+
+def test_every_seed_idea_in_the_coverage_table_is_carried_by_lessons_of_the_course(content):
+    import re
+
+    readme = (CONTENT_DIR / "README.md").read_text(encoding="utf-8")
+    ids = {lesson.id for lesson in content.courses["en"].lessons}
+    rows = table_rows(readme, "Coverage of the seeds")
+    assert len(rows) >= 40
+    assert {row[0] for row in rows} == {"000", "001", "002", "003", "004"}  # every seed has its ideas
+    for seed, idea, lessons in rows:
+        named = re.findall(r"`([a-z0-9-]+)`", lessons)
+        assert named, f"seed {seed}: {idea!r} names no lesson"
+        assert set(named) <= ids, f"seed {seed}: {idea!r} names {sorted(set(named) - ids)}, not in the course"
+    added = table_rows(readme, "What the second edition adds")
+    assert added and all(set(re.findall(r"`([a-z0-9-]+)`", row[-1])) for row in added)
+    assert all(set(re.findall(r"`([a-z0-9-]+)`", row[-1])) <= ids for row in added)
