@@ -7,13 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import ROOT
+
 
 def chat(lines: list[str], data_dir: Path, *extra: str) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "chat", *extra],
         input="\n".join(lines) + "\n",
         capture_output=True, text=True, timeout=60, cwd=data_dir.parent,
-        env={"COACHBOT_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin"},
+        env={"COACHBOT_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
     )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
@@ -32,7 +34,7 @@ def test_onboarding_lesson_and_done_in_the_terminal_then_again_after_restart(tmp
 
     again = chat(["/start", "/roadmap"], data)
     assert "Welcome back" in again
-    assert "1 of 32 lessons done" in again
+    assert "1 of 42 lessons done" in again
 
 
 def test_bad_input_in_the_terminal_gets_an_answer(tmp_path):

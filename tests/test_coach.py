@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, time, timedelta
 
 import pytest
@@ -354,14 +355,17 @@ def test_an_unknown_command_is_echoed_escaped_and_short(session):
     assert len(text_of(outcome)) < 200
 
 
-def test_roadmap_shows_eight_modules_with_progress(session):
+def test_roadmap_shows_ten_modules_with_progress(session):
     session.onboard()
     session.command("today")
     session.press("done:welcome")
     outcome = session.command("roadmap")
     text = text_of(outcome)
-    assert text.count("/4") == 8
-    assert "1 of 32 lessons done." in text
+    modules = re.findall(r"— (\d+)/(\d+)", text)
+    assert len(modules) == 10
+    assert modules[0] == ("1", "4") and all(done == "0" for done, _ in modules[1:])
+    assert sum(int(total) for _, total in modules) == 42
+    assert "1 of 42 lessons done." in text
 
 
 def test_every_lesson_message_fits_telegram_in_both_languages(coach, content):

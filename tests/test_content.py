@@ -10,7 +10,16 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.content_files import check_content, read_catalog, read_course
-from bot.core.checks import MAX_BODY_WORDS, RawLesson, check_catalog, check_lesson, words
+from bot.core.checks import (
+    MAX_BODY_WORDS,
+    RawLesson,
+    check_catalog,
+    check_course,
+    check_lesson,
+    check_order,
+    french_typography,
+    words,
+)
 from bot.core.content import Catalog
 from tests.conftest import CONTENT_DIR, ROOT
 
@@ -19,12 +28,13 @@ def test_the_shipped_content_has_no_problem():
     assert check_content(CONTENT_DIR) == []
 
 
-def test_the_course_has_eight_modules_of_lessons_in_both_languages(content):
+def test_the_course_has_ten_modules_of_lessons_in_both_languages(content):
     for language in ("en", "fr"):
         course = content.courses[language]
-        assert len(course.lessons) >= 32
-        assert sorted({lesson.module for lesson in course.lessons}) == list(range(1, 9))
-        assert all(sum(1 for x in course.lessons if x.module == m) >= 4 for m in range(1, 9))
+        assert len(course.lessons) == 42
+        assert sorted({lesson.module for lesson in course.lessons}) == list(range(1, 11))
+        assert sorted(course.modules) == list(range(1, 11))
+        assert all(sum(1 for x in course.lessons if x.module == m) >= 3 for m in range(1, 11))
     assert [x.id for x in content.courses["en"].lessons] == [x.id for x in content.courses["fr"].lessons]
 
 
@@ -81,16 +91,21 @@ def test_word_count_ignores_link_targets():
     assert words("Read [this page](https://example.org/a/b/c) now") == 4
 
 
+def check_env(content_dir: Path) -> dict[str, str]:
+    """A bare environment for `coachbot content check` on this content, with this checkout's code."""
+    return {"COACHBOT_CONTENT_DIR": str(content_dir), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+
+
 def test_content_check_command_fails_on_a_broken_course(tmp_path):
     broken = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, broken)
     (broken / "lessons" / "fr" / "02-here-to-stay.md").unlink()
     ok = subprocess.run([sys.executable, "-m", "bot", "content", "check"], capture_output=True, text=True,
-                        env={"COACHBOT_CONTENT_DIR": str(CONTENT_DIR), "PATH": "/usr/bin:/bin"}, cwd=tmp_path)
+                        env=check_env(CONTENT_DIR), cwd=tmp_path)
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert "32 lessons" in ok.stdout
+    assert "en: 42 lessons in 10 modules" in ok.stdout
     bad = subprocess.run([sys.executable, "-m", "bot", "content", "check"], capture_output=True, text=True,
-                         env={"COACHBOT_CONTENT_DIR": str(broken), "PATH": "/usr/bin:/bin"}, cwd=tmp_path)
+                         env=check_env(broken), cwd=tmp_path)
     assert bad.returncode == 1
     assert "differ" in bad.stdout
 
@@ -101,3 +116,103 @@ def test_lessons_have_an_action_and_tags(language):
     for raw in lessons[language]:
         assert raw.meta["action"].strip()
         assert raw.meta["tags"]
+
+
+def named(lesson_id: str, number: int, body: str = "A short body.", **meta) -> RawLesson:
+    base = {"id": lesson_id, "module": 1, "title": "A title", "action": "Do it.", "sources": [], "tags": ["x"]}
+    base.update(meta)
+    return RawLesson(f"{number:02d}-{lesson_id}.md", base, body, "")
+
+
+def test_course_check_fails_on_a_figure_given_in_two_lessons():
+    first = named("one", 1, "Some 82% of people.", sources=["A study (2024)"])
+    again = named("two", 2, "And again 82 % of them.", sources=["A study (2024)"])
+    other = named("two", 2, "But 75% of others.", sources=["A study (2024)"])
+    assert check_order([first, other]) == []
+    problems = check_order([first, again])
+    assert any("already given in 01-one.md" in p for p in problems), problems
+    ratio = named("three", 3, "Employees prefer it, by more than 5 to 1.", sources=["A study (2021)"])
+    assert any("5 to 1" in p for p in check_order([ratio, named("four", 4, "Still 5 to 1.", sources=["B (2021)"])]))
+    french = [named("un", 1, "à plus de 5 contre 1", sources=["A (2021)"]),
+              named("deux", 2, "encore 5 contre 1", sources=["A (2021)"])]
+    assert any("already given" in p for p in check_order(french))
+    course = {"en": [first, again]}
+    assert any("already given" in p for p in check_course(course, {"en": {1: "One"}}))
+
+
+def test_course_check_fails_on_a_reference_to_a_later_lesson():
+    early = named("early", 1)
+    late = named("late", 2)
+    assert check_order([early, named("late", 2, refers=["early"])]) == []
+    problems = check_order([named("early", 1, refers=["late"]), late])
+    assert any("refers to 'late', which comes later" in p for p in problems), problems
+    assert any("not a lesson" in p for p in check_order([named("early", 1, refers=["ghost"])]))
+    assert any("refers to 'early', which comes later" in p for p in check_order([named("early", 1, refers=["early"])]))
+    assert any("by its number" in p for p in check_order([early, named("late", 2, "As lesson 26 said.")]))
+    assert any("by its number" in p for p in check_order([early, named("late", 2, "Comme la leçon 3 l’a montré.")]))
+    both = {"en": [early, named("late", 2, refers=["early"])], "fr": [early, late]}
+    assert any("refers differs" in p for p in check_course(both, {"en": {1: "One"}, "fr": {1: "Un"}}))
+
+
+def test_french_typography_is_checked_in_french_lessons_only():
+    good = "Une question\u202f? Oui\u00a0: «\u00a0trois\u00a0» mots\u202f; l’apostrophe\u202f! Rendez-vous à 8:30."
+    assert french_typography(good) == []
+    assert french_typography("Voir [ce lien](https://example.org/a?b=1:2) aujourd’hui.") == []
+    for broken in ("Une question ?", "Une question?", "Oui : non", "Oui: non", "« trois » mots", "«\u00a0trois»",
+                   "l'apostrophe", "Ah\u00a0!", "un\u00a0; deux"):
+        assert french_typography(broken), broken
+    french = named("un", 1, "Pourquoi pas ?", title="Le titre : bis")
+    problems = check_course({"en": [named("un", 1, "Why not?")], "fr": [french]}, {"en": {1: "One"}, "fr": {1: "Un"}})
+    assert any(p.startswith("fr/01-un.md: body") for p in problems), problems
+    assert any(p.startswith("fr/01-un.md: title") for p in problems), problems
+    assert not any(p.startswith("en/") for p in problems)
+    titles = check_course({"fr": [named("un", 1)]}, {"fr": {1: "Pourquoi maintenant ?"}})
+    assert any("modules.yaml" in p for p in titles), titles
+
+
+def test_retired_ids_must_leave_the_course_and_point_into_it():
+    course = {"en": [named("kept", 1)]}
+    assert check_course(course, {"en": {1: "One"}}, {"gone": "kept"}) == []
+    assert any("still a lesson" in p for p in check_course(course, {"en": {1: "One"}}, {"kept": "kept"}))
+    assert any("not a lesson of the course" in p for p in check_course(course, {"en": {1: "One"}}, {"gone": "x"}))
+
+
+def test_content_check_command_fails_on_a_repeated_figure_and_a_forward_reference(tmp_path):
+    broken = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, broken)
+    lessons = sorted((broken / "lessons" / "en").glob("[0-9][0-9]-*.md"))
+    first, last = lessons[0], lessons[-1]
+    last_id = last.name[3:-3]
+    first.write_text(first.read_text().replace("tags:", f"refers: [{last_id}]\ntags:", 1))
+    second, third = [x for x in lessons if "sources: []" in x.read_text()][1:3]  # lessons without a figure
+    second.write_text(second.read_text() + "\nSome 12345% of leaders.\n")
+    third.write_text(third.read_text() + "\nAgain 12345% of leaders.\n")
+    bad = subprocess.run([sys.executable, "-m", "bot", "content", "check"], capture_output=True, text=True,
+                         env=check_env(broken), cwd=tmp_path)
+    assert bad.returncode == 1
+    assert "which comes later" in bad.stdout
+    assert "'12345%' is already given in " + second.name in bad.stdout
+
+
+def table_rows(markdown: str, heading: str) -> list[list[str]]:
+    """The body rows of the first table under a `## heading`, as lists of cells."""
+    section = markdown.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("|")]
+    return [[cell.strip() for cell in row.strip("|").split("|")] for row in rows[2:]]
+
+
+def test_every_seed_idea_in_the_coverage_table_is_carried_by_lessons_of_the_course(content):
+    import re
+
+    readme = (CONTENT_DIR / "README.md").read_text(encoding="utf-8")
+    ids = {lesson.id for lesson in content.courses["en"].lessons}
+    rows = table_rows(readme, "Coverage of the seeds")
+    assert len(rows) >= 40
+    assert {row[0] for row in rows} == {"000", "001", "002", "003", "004"}  # every seed has its ideas
+    for seed, idea, lessons in rows:
+        named = re.findall(r"`([a-z0-9-]+)`", lessons)
+        assert named, f"seed {seed}: {idea!r} names no lesson"
+        assert set(named) <= ids, f"seed {seed}: {idea!r} names {sorted(set(named) - ids)}, not in the course"
+    added = table_rows(readme, "What the second edition adds")
+    assert added and all(set(re.findall(r"`([a-z0-9-]+)`", row[-1])) for row in added)
+    assert all(set(re.findall(r"`([a-z0-9-]+)`", row[-1])) <= ids for row in added)

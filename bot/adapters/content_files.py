@@ -60,6 +60,16 @@ def read_course(content_dir: Path) -> tuple[dict[str, list[RawLesson]], dict[str
     return lessons, modules
 
 
+def read_retired(content_dir: Path) -> dict[str, str]:
+    """Lessons dropped or merged by a new edition: old id -> the id of the lesson that now carries it
+    (content/lessons/retired.yaml; none when the file is absent)."""
+    path = content_dir / "lessons" / "retired.yaml"
+    data = _yaml(path) if path.exists() else {}
+    if not isinstance(data, dict | None):
+        raise ContentError(f"{path}: must map old lesson ids to the ids that carry them")
+    return {str(k): str(v) for k, v in (data or {}).items()}
+
+
 def read_catalog(content_dir: Path) -> Catalog:
     """The message catalog: content/messages/<lang>.yaml."""
     messages: dict[str, dict[str, Template]] = {}
@@ -131,7 +141,14 @@ def _lesson(raw: RawLesson, position: int) -> Lesson:
 def check_content(content_dir: Path) -> list[str]:
     """Every problem of the course and the catalog (empty when all is well)."""
     lessons, modules = read_course(content_dir)
-    problems = check_course(lessons, modules)
+    try:
+        retired = read_retired(content_dir)
+    except ContentError as error:
+        retired = {}
+        problems = [str(error)]
+    else:
+        problems = []
+    problems.extend(check_course(lessons, modules, retired))
     if not any(lessons.values()):
         problems.append("no lessons found under lessons/<lang>/")
     try:
@@ -148,8 +165,9 @@ def load_content(content_dir: Path, feeds_path: Path) -> Content:
     if problems:
         raise ContentError("the content has problems:\n" + "\n".join(problems[:20]))
     lessons, modules = read_course(content_dir)
+    retired = read_retired(content_dir)
     courses = {
-        lang: Course(tuple(_lesson(raw, i + 1) for i, raw in enumerate(lessons[lang])), modules[lang])
+        lang: Course(tuple(_lesson(raw, i + 1) for i, raw in enumerate(lessons[lang])), modules[lang], retired)
         for lang in LANGUAGES
     }
     return Content(courses=courses, catalog=read_catalog(content_dir), sectors=read_sectors(feeds_path),

@@ -20,13 +20,19 @@ REQUIRED = ("id", "module", "title", "action", "sources", "tags")
 # A figure: a percentage, "3.5 times", "9 in 10", "5 to 1", "1 sur 4", "9 fois" (not a scale "from 1 to 5").
 FIGURE = re.compile(
     r"\d+(?:[.,]\d+)?\s?%|\d+(?:[.,]\d+)?\s+(?:times|fois)\b"
-    r"|(?<!from )(?<!de )\b\d+\s+(?:in|out of|sur|to|contre)\s+\d+\b",
+    r"|(?<!from )\b\d+\s+to\s+\d+\b|\b\d+\s+(?:in|out of|sur|contre)\s+\d+\b",
     re.IGNORECASE,
 )
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # Room left in a 4,096-character message for the header, labels and status lines around the lesson.
 MAX_LESSON_CHARS = MAX_MESSAGE - 400
 LESSON_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A lesson never names another lesson or a module by its number (numbers change between editions): it lists the
+# ids of the earlier lessons it relies on in its front matter, `refers: [id, ...]`, and the check makes sure they
+# come before it.
+LESSON_NUMBER = re.compile(r"\b(?:lesson|leçon|module)s?\s+(?:n°\s*)?\d+", re.IGNORECASE)
+NNBSP, NBSP = "\u202f", "\u00a0"
+_LINK_TARGET = re.compile(r"\]\([^)]*\)|https?://\S+")
 
 
 @dataclass(frozen=True)
@@ -102,13 +108,113 @@ def check_lesson(lesson: RawLesson) -> list[str]:
     return problems
 
 
-def check_course(courses: Mapping[str, Sequence[RawLesson]], modules: Mapping[str, Mapping[int, str]]) -> list[str]:
-    """Problems of the whole course across languages: same ids in the same order, known modules, in order."""
+def figures_of(lesson: RawLesson) -> dict[str, str]:
+    """The figures a lesson gives in its body, more part and action: each as written, by its normalised form
+    (no spaces, a decimal point, lower case), so that "82 %" and "82%" are the same figure."""
+    text = " ".join((lesson.body, lesson.more, str(lesson.meta.get("action") or "")))
+    return {re.sub(r"\s+", "", m.group(0)).replace(",", ".").casefold(): re.sub(r"\s+", " ", m.group(0))
+            for m in FIGURE.finditer(text)}
+
+
+def french_typography(text: str) -> list[str]:
+    """What breaks French typography in a text: the ASCII apostrophe, a missing narrow no-break space before
+    ; ! ?, a missing no-break space before : or inside « guillemets »."""
+    text = _LINK_TARGET.sub(" ", text)
+    problems: list[str] = []
+    if "'" in text:
+        problems.append(f"ASCII apostrophe in {_around(text, text.index(chr(39)))!r} (use ’)")
+    for match in re.finditer(r"[;!?]", text):
+        before = text[match.start() - 1] if match.start() else ""
+        if before not in (NNBSP, "!", "?"):
+            problems.append(f"{match.group(0)!r} without a narrow no-break space before it in "
+                            f"{_around(text, match.start())!r}")
+    for match in re.finditer(r":", text):
+        before = text[match.start() - 1] if match.start() else ""
+        after = text[match.end()] if match.end() < len(text) else ""
+        if before.isdigit() and after.isdigit():
+            continue  # a ratio or a time written with a colon
+        if before != NBSP and before not in ("", "\n"):
+            problems.append(f"':' without a no-break space before it in {_around(text, match.start())!r}")
+    for match in re.finditer(r"«(?!\u00a0)|(?<!\u00a0)»", text):
+        problems.append(f"guillemets without a no-break space inside in {_around(text, match.start())!r}")
+    return problems
+
+
+def _around(text: str, index: int) -> str:
+    return text[max(0, index - 20):index + 3].replace("\n", " ")
+
+
+def check_french(lesson: RawLesson) -> list[str]:
+    """French typography in a French lesson's title, action, body and more part."""
+    meta = lesson.meta
+    problems: list[str] = []
+    for name, text in (("title", meta.get("title")), ("action", meta.get("action")), ("body", lesson.body),
+                       ("more part", lesson.more)):
+        problems.extend(f"{lesson.file_name}: {name}: {p}" for p in french_typography(str(text or "")))
+    return problems
+
+
+def check_order(lessons: Sequence[RawLesson]) -> list[str]:
+    """Problems of one language's lessons taken together: a figure given in two lessons, a lesson that refers to
+    one that is not before it, a lesson named by its number."""
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for lesson in lessons:
+        for figure, written in sorted(figures_of(lesson).items()):
+            if figure in seen:
+                problems.append(f"{lesson.file_name}: the figure {written!r} is already given in {seen[figure]}")
+            else:
+                seen[figure] = lesson.file_name
+    position = {str(lesson.meta.get("id")): i for i, lesson in enumerate(lessons)}
+    for i, lesson in enumerate(lessons):
+        refers = lesson.meta.get("refers", [])
+        if not isinstance(refers, list) or not all(isinstance(r, str) for r in refers):
+            problems.append(f"{lesson.file_name}: refers must be a list of lesson ids")
+            continue
+        for ref in refers:
+            if ref not in position:
+                problems.append(f"{lesson.file_name}: refers to {ref!r}, which is not a lesson")
+            elif position[ref] >= i:
+                problems.append(f"{lesson.file_name}: refers to {ref!r}, which comes later in the course")
+        text = " ".join((lesson.body, lesson.more, str(lesson.meta.get("action") or "")))
+        for match in LESSON_NUMBER.finditer(text):
+            problems.append(f"{lesson.file_name}: names a lesson by its number ({match.group(0)!r}): "
+                            "list its id under refers")
+    return problems
+
+
+def check_retired(retired: Mapping[str, str], ids: Sequence[str]) -> list[str]:
+    """Problems of the retired-lesson map: each old id must be gone from the course, each target still in it."""
+    problems: list[str] = []
+    for old, new in retired.items():
+        if old in ids:
+            problems.append(f"retired.yaml: {old!r} is retired but still a lesson of the course")
+        if new not in ids:
+            problems.append(f"retired.yaml: {old!r} is carried by {new!r}, which is not a lesson of the course")
+    return problems
+
+
+def check_course(
+    courses: Mapping[str, Sequence[RawLesson]],
+    modules: Mapping[str, Mapping[int, str]],
+    retired: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Problems of the whole course across languages: same ids in the same order, known modules, in order, each
+    figure in one lesson only, references only backwards, French typography, retired ids that still resolve."""
     problems: list[str] = []
     languages = sorted(courses)
     for lang in languages:
         for lesson in courses[lang]:
             problems.extend(f"{lang}/{p}" for p in check_lesson(lesson))
+            if lang == "fr":
+                problems.extend(f"{lang}/{p}" for p in check_french(lesson))
+        problems.extend(f"{lang}/{p}" for p in check_order(courses[lang]))
+        if lang == "fr":
+            for number, title in sorted(modules.get(lang, {}).items()):
+                problems.extend(f"{lang}/modules.yaml: {number}: {p}" for p in french_typography(title))
+        if retired:
+            problems.extend(f"{lang}/{p}" for p in check_retired(retired, [str(x.meta.get("id")) for x in
+                                                                          courses[lang]]))
         ids = [str(lesson.meta.get("id")) for lesson in courses[lang]]
         if len(set(ids)) != len(ids):
             problems.append(f"{lang}: a lesson id is used twice")
@@ -123,6 +229,10 @@ def check_course(courses: Mapping[str, Sequence[RawLesson]], modules: Mapping[st
         reference = [(str(x.meta.get("id")), x.meta.get("module")) for x in courses[languages[0]]]
         for lang in languages[1:]:
             other = [(str(x.meta.get("id")), x.meta.get("module")) for x in courses[lang]]
+            refs = {str(x.meta.get("id")): x.meta.get("refers", []) for x in courses[languages[0]]}
+            for x in courses[lang]:
+                if str(x.meta.get("id")) in refs and x.meta.get("refers", []) != refs[str(x.meta.get("id"))]:
+                    problems.append(f"{lang}/{x.file_name}: refers differs from {languages[0]}")
             if other != reference:
                 problems.append(
                     f"{lang}: lesson ids or modules differ from {languages[0]} (same ids, same order wanted)"

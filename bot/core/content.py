@@ -28,18 +28,57 @@ class Lesson:
 
 @dataclass(frozen=True)
 class Course:
-    """The roadmap in one language: lessons in order and module titles."""
+    """The roadmap in one language: lessons in order, module titles, and the ids of retired lessons.
+
+    A leader's progress is a set of lesson ids. When an edition of the course drops or merges a lesson, `retired`
+    maps its old id to the id of the lesson that now carries it, so a leader who had done it keeps the credit.
+    A leader keeps their place: the next lesson comes after the furthest one they finished, and unfinished lessons
+    before it (added or moved by a new edition) are offered, never forced."""
 
     lessons: tuple[Lesson, ...]
     modules: Mapping[int, str]
+    retired: Mapping[str, str] = field(default_factory=dict)
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         """The lesson with this id, if the course has it."""
         return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)
 
+    def credited(self, finished: frozenset[str]) -> frozenset[str]:
+        """The ids a leader has finished, with each retired id also crediting the lesson that now carries it."""
+        credited = set(finished)
+        for lesson_id in finished:
+            seen = {lesson_id}
+            while lesson_id in self.retired and self.retired[lesson_id] not in seen:
+                lesson_id = self.retired[lesson_id]
+                seen.add(lesson_id)
+                credited.add(lesson_id)
+        return frozenset(credited)
+
+    def _furthest(self, credited: frozenset[str]) -> int:
+        """The index of the furthest lesson finished, -1 when none."""
+        return max((i for i, lesson in enumerate(self.lessons) if lesson.id in credited), default=-1)
+
     def current(self, finished: frozenset[str]) -> Lesson | None:
-        """The first lesson neither done nor skipped, or None when the roadmap is complete."""
-        return next((lesson for lesson in self.lessons if lesson.id not in finished), None)
+        """The next lesson: the first one neither done nor skipped after the furthest one finished; when all
+        after it are finished, the first unfinished one before it; None when the roadmap is complete."""
+        credited = self.credited(finished)
+        furthest = self._furthest(credited)
+        ahead = (lesson for lesson in self.lessons[furthest + 1:] if lesson.id not in credited)
+        return next(ahead, None) or next((x for x in self.lessons if x.id not in credited), None)
+
+    def earlier_open(self, finished: frozenset[str]) -> tuple[Lesson, ...]:
+        """Lessons before the leader's place that they never finished (added or moved by a new edition):
+        offered, not forced. The current lesson is never among them."""
+        credited = self.credited(finished)
+        furthest = self._furthest(credited)
+        current = self.current(finished)
+        return tuple(
+            lesson for lesson in self.lessons[:max(furthest, 0)] if lesson.id not in credited and lesson != current
+        )
+
+    def is_finished(self, lesson_id: str, finished: frozenset[str]) -> bool:
+        """Whether a lesson counts as finished, retired ids credited."""
+        return lesson_id in self.credited(finished)
 
 
 @dataclass(frozen=True)
