@@ -68,6 +68,15 @@ class Harness:
         for data in ("lang:en", "tz:Europe/Paris", "time:0800", "days:01234", "sec:technology"):
             await self.press(user_id, data)
 
+    def button(self, chat_id: int, prefix: str) -> str:
+        """The callback data of the newest button to that chat whose data starts with `prefix`."""
+        for message in reversed(self.api.messages(chat_id)):
+            for row in (message.reply_markup or {}).get("inline_keyboard", []):
+                for button in row:
+                    if (button.get("callback_data") or "").startswith(prefix):
+                        return button["callback_data"]
+        raise AssertionError(f"no message to {chat_id} has a button starting with {prefix!r}")
+
     def message_with(self, chat_id: int, data: str) -> SentMessage:
         """The last message to that chat carrying a button with this callback data."""
         for message in reversed(self.api.messages(chat_id)):

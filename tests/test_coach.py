@@ -323,12 +323,22 @@ def test_export_holds_everything_stored(session):
 def test_delete_asks_then_forgets(session):
     session.onboard()
     confirm = session.command("delete")
-    assert {"del:yes", "del:no"} <= set(buttons_of(confirm))
+    yes, no = (next(d for d in buttons_of(confirm) if d.startswith(prefix)) for prefix in ("del:yes:", "del:no:"))
     assert session.leader is not None
-    cancelled = session.press("del:no")
+    cancelled = session.press(no)
     assert session.leader is not None and not cancelled.forget
-    gone = session.press("del:yes")
+    gone = session.press(yes)
     assert gone.forget and session.leader is None
+
+
+def test_a_delete_confirmation_expires_and_the_old_button_confirms_nothing(session):
+    session.onboard()
+    yes = next(d for d in buttons_of(session.command("delete")) if d.startswith("del:yes:"))
+    session.now += timedelta(minutes=16)
+    late = session.press(yes)
+    assert not late.forget and session.leader is not None and "expired" in text_of(late)
+    assert not session.press("del:yes").forget  # a button of release 0.1.0
+    assert session.leader is not None
 
 
 def test_strangers_get_help_without_being_stored(coach):

@@ -191,7 +191,7 @@ def test_export_sends_a_json_file_and_delete_forgets(tmp_path):
             assert json.loads(document[1])["leader"]["user_id"] == ANN
             assert bot.api.token not in document[1].decode()
             await bot.send(ANN, "/delete")
-            await bot.press(ANN, "del:yes")
+            await bot.press(ANN, bot.button(ANN, "del:yes"))
             assert LeaderStore(tmp_path).get(ANN) is None
             assert bot.jobs(ANN) == []
             assert not list((tmp_path / "leaders").glob("*.json"))
@@ -295,5 +295,26 @@ def test_forged_buttons_from_a_leader_change_nothing(tmp_path):
             for data in ("done:../../etc", "tz:Mars/Olympus", "del:maybe", "x" * 64, "sec:nope"):
                 await bot.feed(forged_press(bot.api, ANN, data))
             assert LeaderStore(tmp_path).get(ANN) == before
+
+    run(scenario())
+
+
+def test_a_button_is_valid_only_on_the_message_that_carried_it(tmp_path):
+    async def scenario():
+        async with Harness(tmp_path) as bot:
+            await bot.onboard(ANN)
+            await bot.press(ANN, "go:today")
+            lesson = bot.message_with(ANN, "done:welcome")
+            await bot.send(ANN, "/delete")
+            confirmation = bot.button(ANN, "del:yes")
+            # A hostile client sends the confirmation's data from the lesson message.
+            message = bot.api._message_json(bot.api._chats[ANN].bot_messages[lesson.message_id])
+            forged = {"update_id": next(bot.api._update_ids), "callback_query": {
+                "id": "78", "from": dict(bot.api._chats[ANN].user), "chat_instance": "1", "data": confirmation,
+                "message": message}}
+            await bot.feed(forged)
+            assert LeaderStore(tmp_path).get(ANN) is not None
+            assert "forgotten" not in bot.api.messages(ANN)[-1].text
+            assert bot.message_with(ANN, "done:welcome").text == lesson.text  # the lesson message is intact
 
     run(scenario())

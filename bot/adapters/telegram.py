@@ -50,6 +50,16 @@ def _who(update: Update) -> Who | None:
     return Who(user.id, chat.id, user.language_code)
 
 
+def _buttons_of(message: object) -> frozenset[str] | None:
+    """The callback data of every button of the message a press came from (None: too old to be shown)."""
+    if not isinstance(message, Message):
+        return None
+    markup = message.reply_markup
+    rows = markup.inline_keyboard if markup is not None else ()
+    return frozenset(button.callback_data for row in rows for button in row
+                     if isinstance(button.callback_data, str))
+
+
 class JobQueueScheduler:
     """Keeps one named JobQueue job per leader, at the instant of their next wake-up; a job that fires puts its
     leader in the `due` queue, which the delivery workers take from.
@@ -213,7 +223,7 @@ class TelegramFrontend:
         """An inline button."""
         query = update.callback_query
         if query is not None:
-            await self._handle(update, context, Press(query.data or ""))
+            await self._handle(update, context, Press(query.data or "", _buttons_of(query.message)))
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Files (an OPML list of feeds is imported), stickers, photos, voice notes..."""

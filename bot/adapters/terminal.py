@@ -73,7 +73,10 @@ class TerminalChat:
                 self._print(self.words.plain(msg("terminal_copy"), self._language()))
                 self._print(button.copy)
                 return None
-            return Press(encode(button.action)) if button.action is not None else None
+            if button.action is None:
+                return None
+            shown = frozenset(encode(b.action) for b in self.choices if b.action is not None)
+            return Press(encode(button.action), shown)
         return read_line(line)
 
     def _show(self, outcome: Outcome) -> None:

@@ -76,9 +76,10 @@ class LessonMore:
 
 @dataclass(frozen=True)
 class ConfirmDelete:
-    """Answer the question "forget everything about me?"."""
+    """Answer the question "forget everything about me?", asked at `asked` (minutes since the epoch, UTC)."""
 
     yes: bool
+    asked: int | None = None  # None: a button of release 0.1.0, which no longer confirms anything
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ _VERDICTS = {verb: verdict for verdict, verb in _VERDICT_VERBS.items()}
 _LESSON_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,56}")
 _REF = re.compile(r"[0-9a-f]{8}")
 _ANSWER_VALUE = re.compile(r"[A-Za-z0-9_+/-]{1,58}")
+_MINUTES = re.compile(r"[1-9][0-9]{0,11}")
 
 
 def encode(action: Action) -> str:
@@ -129,8 +131,8 @@ def encode(action: Action) -> str:
             data = "go:today"
         case LessonDone(lesson_id) | LessonLater(lesson_id) | LessonMore(lesson_id):
             data = f"{_LESSON_VERBS[type(action)]}:{lesson_id}"
-        case ConfirmDelete(yes):
-            data = "del:yes" if yes else "del:no"
+        case ConfirmDelete(yes, asked):
+            data = ("del:yes" if yes else "del:no") + (f":{asked}" if asked is not None else "")
         case Judge(verdict, ref):
             data = f"{_VERDICT_VERBS[verdict]}:{ref}"
         case _:
@@ -155,8 +157,12 @@ def decode(data: str) -> Action:
         return _LESSON_TYPES[verb](arg) if _LESSON_ID.fullmatch(arg) else UNKNOWN
     if verb in _VERDICTS:
         return Judge(_VERDICTS[verb], arg) if _REF.fullmatch(arg) else UNKNOWN
+    if verb == "del":
+        answer, colon, asked = arg.partition(":")
+        if answer not in ("yes", "no") or (colon and not _MINUTES.fullmatch(asked)):
+            return UNKNOWN
+        return ConfirmDelete(answer == "yes", int(asked) if colon else None)
     fixed: dict[str, Action] = {
         "rem:on": SwitchLessons(True), "rem:off": SwitchLessons(False), "go:today": OpenToday(),
-        "del:yes": ConfirmDelete(True), "del:no": ConfirmDelete(False),
     }
     return fixed.get(data, UNKNOWN)

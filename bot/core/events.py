@@ -35,9 +35,12 @@ class Text:
 
 @dataclass(frozen=True)
 class Press:
-    """A press on one of the bot's inline buttons: its callback data, read by `bot.core.actions.decode`."""
+    """A press on one of the bot's inline buttons: its callback data (read by `bot.core.actions.decode`), and
+    the callback data of every button of the message it was pressed on, when the front end knows them (None:
+    a message too old for Telegram to show it again)."""
 
     data: str
+    shown: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,11 @@ class Coach:
                 return Outcome(None, toast=msg("start_first"))
             return Outcome(None, (Reply(msg("start_first")),))
         if isinstance(event, Press):
-            return self._press(leader, actions.decode(event.data), now, news)
+            action = actions.decode(event.data)
+            # A button is valid on the message that carried it only: data the message did not show is refused.
+            if event.shown is not None and event.data not in event.shown:
+                action = actions.UNKNOWN
+            return self._press(leader, action, now, news)
         if isinstance(event, FeedList):
             return feeds.import_list(self.ctx, leader, event)
         if isinstance(event, Text):
@@ -138,7 +142,7 @@ class Coach:
             case LessonDone() | LessonLater() | LessonMore():
                 return lessons.press(ctx, leader, action, now)
             case ConfirmDelete():
-                return privacy.confirm(ctx, leader, action)
+                return privacy.confirm(ctx, leader, action, now)
             case Judge():
                 return suggestions.judge(ctx, leader, action, now, news)
         return Outcome(leader, toast=msg("button_expired"))

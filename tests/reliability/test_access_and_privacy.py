@@ -68,7 +68,7 @@ def test_delete_removes_everything_about_the_leader(tmp_path):
             await bot.send(ANN, "/today")
             await bot.press(ANN, "done:welcome")
             await bot.send(ANN, "/delete")
-            await bot.press(ANN, "del:yes")
+            await bot.press(ANN, bot.button(ANN, "del:yes"))
             assert files_mentioning(tmp_path, str(ANN)) == []
             assert files_mentioning(tmp_path, str(BOB)) == [f"{BOB}.json"]
             assert bot.jobs(ANN) == []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.core.actions import ConfirmDelete
 from bot.core.codec import leader_to_dict
@@ -20,15 +20,26 @@ def export(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
     return Outcome(leader, (Reply(msg("export_caption"), document=document),))
 
 
+CONFIRM_WITHIN = timedelta(minutes=15)
+
+
+def _minutes(now: datetime) -> int:
+    return int(now.timestamp() // 60)
+
+
 def delete(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
-    """/delete: ask first."""
-    keyboard = ((Button(msg("button_delete_yes"), ConfirmDelete(True)),
-                 Button(msg("button_delete_no"), ConfirmDelete(False))),)
+    """/delete: ask first; the answer is valid on that question only, and for a quarter of an hour."""
+    asked = _minutes(now)
+    keyboard = ((Button(msg("button_delete_yes"), ConfirmDelete(True, asked)),
+                 Button(msg("button_delete_no"), ConfirmDelete(False, asked))),)
     return Outcome(leader, (Reply(msg("delete_confirm"), keyboard),))
 
 
-def confirm(ctx: Context, leader: Leader, action: ConfirmDelete) -> Outcome:
+def confirm(ctx: Context, leader: Leader, action: ConfirmDelete, now: datetime) -> Outcome:
     """The answer to the confirmation: forget everything, or nothing."""
-    if action.yes:
-        return Outcome(None, (Reply(msg("deleted"), edit=True),), forget=True)
-    return Outcome(leader, (Reply(msg("delete_cancelled"), edit=True),))
+    if not action.yes:
+        return Outcome(leader, (Reply(msg("delete_cancelled"), edit=True),))
+    fresh = action.asked is not None and 0 <= _minutes(now) - action.asked <= CONFIRM_WITHIN.total_seconds() // 60
+    if not fresh:
+        return Outcome(leader, (Reply(msg("delete_expired"), edit=True),))
+    return Outcome(None, (Reply(msg("deleted"), edit=True),), forget=True)
