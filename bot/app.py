@@ -41,7 +41,8 @@ def build_service(settings: Settings, *, feed_workers: int = 1, feed_timeout: fl
     fetcher = FeedFetcher(allow_private=settings.allow_private_feeds, executor=executor, timeout=feed_timeout,
                           concurrency=FEED_CONCURRENCY)
     desk = NewsDesk(content.sectors, FeedStore(settings.data_dir), fetcher, store.all, executor)
-    return CoachService(coach, store, scheduler or NoScheduler(), news=desk.items_for), desk
+    service = CoachService(coach, store, scheduler or NoScheduler(), news=desk.items_for, forget=desk.forget)
+    return service, desk
 
 
 def _file_url(api_url: str) -> str:

@@ -106,6 +106,20 @@ class NewsDesk:
         if self.executor is not None:
             self.executor.shutdown(wait=False, cancel_futures=True)
 
+    def forget(self, leader: Leader) -> None:
+        """A leader was deleted: forget the feeds that only they used (their addresses and items)."""
+        others = {feed.url for other in self.leaders() if other.user_id != leader.user_id
+                  for feed in other.own_feeds}
+        sector_feeds = {feed.url for sector in self.sectors.values() for feed in sector.feeds}
+        for feed in leader.own_feeds:
+            if feed.url in others or feed.url in sector_feeds:
+                continue
+            self.states.pop(feed.url, None)
+            try:
+                self.store.delete(feed.url)
+            except Exception as error:  # the leader is gone all the same; the file is retried at next delete
+                log.error("could not forget a feed: %s", error)
+
     def state_of(self, url: str) -> FeedState | None:
         """What is known of a feed (for /feeds)."""
         return self.states.get(url)

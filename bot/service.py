@@ -54,11 +54,13 @@ class CoachService:
     """
 
     def __init__(self, coach: Coach, store: LeaderRepository, scheduler: WakeScheduler | None = None,
-                 news: Callable[[Leader | None], Sequence[Item] | Pool] | None = None) -> None:
+                 news: Callable[[Leader | None], Sequence[Item] | Pool] | None = None,
+                 forget: Callable[[Leader], None] | None = None) -> None:
         self.coach = coach
         self.store = store
         self.scheduler: WakeScheduler = scheduler or NoScheduler()
         self.news: Callable[[Leader | None], Sequence[Item] | Pool] = news or (lambda leader: ())
+        self.forget: Callable[[Leader], None] = forget or (lambda leader: None)  # what else holds the leader
         self._locks: dict[int, threading.Lock] = {}
         self._locks_lock = threading.Lock()
 
@@ -117,6 +119,8 @@ class CoachService:
         if outcome.forget:
             self.store.delete(user_id)
             self.scheduler.schedule(user_id, None)
+            if before is not None:
+                self.forget(before)
             return
         after = outcome.leader
         if after is None:

@@ -62,3 +62,13 @@ def test_stats_in_the_terminal_writes_the_picture_to_a_file(tmp_path):
     assert "Habit strength" in out
     line = next(x for x in out.splitlines() if x.strip().endswith(".png]"))
     assert Path(line.strip()[1:-1]).read_bytes().startswith(b"\x89PNG")
+
+
+def test_delete_in_the_terminal_removes_the_files_written_for_the_leader(tmp_path):
+    data = tmp_path / "data"
+    chat(["/start", "1", "Europe/Paris", "2", "1", "1", "/export", "/stats"], data)
+    assert len(list((data / "files").iterdir())) == 2
+    out = chat(["/delete", "1"], data)
+    assert "forgotten everything" in out
+    assert list((data / "files").iterdir()) == []
+    assert not (data / "leaders" / "1.json").exists()

@@ -210,6 +210,14 @@ class FeedStore:
         except OSError as error:
             raise StorageError(f"cannot write feed data: {error.strerror or error}") from None
 
+    def delete(self, url: str) -> None:
+        """Forget a feed: its state and items."""
+        try:
+            self._path(url).unlink(missing_ok=True)
+            _fsync_dir(self.folder)
+        except OSError as error:
+            raise StorageError(f"cannot delete feed data: {error.strerror or error}") from None
+
     def all(self) -> dict[str, FeedState]:
         """Every stored feed state, by address (unreadable files are skipped and logged)."""
         states: dict[str, FeedState] = {}

@@ -81,6 +81,9 @@ class TerminalChat:
 
     def _show(self, outcome: Outcome) -> None:
         language = outcome.language
+        if outcome.forget and self.files_dir.is_dir():  # the files written for the leader go with them
+            for path in self.files_dir.iterdir():
+                path.unlink(missing_ok=True)
         if outcome.toast:
             self._print(f"  ({self.words.plain(outcome.toast, language)})")
         if outcome.replies:

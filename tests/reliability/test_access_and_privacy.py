@@ -84,3 +84,34 @@ def test_data_files_are_readable_by_the_owner_only(tmp_path):
     for path in (tmp_path / "data").rglob("*"):
         mode = stat.S_IMODE(path.stat().st_mode)
         assert mode & 0o077 == 0, f"{path.name} is {oct(mode)}"
+
+
+def test_delete_forgets_the_leaders_own_feeds_items_reminders_and_interests(tmp_path):
+    from bot.adapters.storage import FeedStore
+    from bot.core.feedstate import FeedState
+    from bot.core.news import Item
+
+    mine, shared = "https://ann-only.example.org/feed.xml", "https://both.example.org/rss"
+
+    async def scenario():
+        async with Harness(tmp_path) as bot:
+            await bot.onboard(ANN)
+            await bot.onboard(BOB)
+            for line in (f"/feeds add {mine}", f"/feeds add {shared}", "/remind fri 17:00 Call the Zanzibar board",
+                         "/interests add quokka logistics"):
+                await bot.send(ANN, line)
+            await bot.send(BOB, f"/feeds add {shared}")
+            store = FeedStore(tmp_path)
+            for url in (mine, shared):  # as a refresh would have stored them
+                item = Item(f"Secret plans of {url}", url + "/1", "Private blog", summary="Marmalade strategy.")
+                state = FeedState(url=url, items=(item,))
+                store.put(state)
+                bot.desk.states[url] = state
+            await bot.send(ANN, "/delete")
+            await bot.press(ANN, bot.button(ANN, "del:yes"))
+            for trace in (str(ANN), mine, "ann-only", "Zanzibar", "quokka"):
+                assert files_mentioning(tmp_path, trace) == [], trace
+            assert files_mentioning(tmp_path, shared)  # Bob still reads the feed they share
+            assert mine not in bot.desk.states
+
+    run(scenario())
