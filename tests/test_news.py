@@ -244,3 +244,22 @@ def test_percent_encoding_keeps_what_it_is_told_to():
 def test_fold_ignores_case_accents_and_punctuation():
     assert fold("Cybersécurité : l'IA, ÉNERGIE & co.") == "cybersecurite l ia energie co"
     assert fold("Straße") == "strasse"
+
+
+def test_a_long_html_text_is_split_between_lines_that_close_their_tags():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from bot.core.markup import html_problems, split_message, telegram_length
+
+    @given(st.lists(st.text(alphabet="ab <>&é😀", min_size=0, max_size=120), min_size=1, max_size=120),
+           st.integers(min_value=200, max_value=4096))
+    def check(lines, limit):
+        from bot.core.markup import escape
+
+        text = "\n".join(f"<b>{escape(line)}</b>" if n % 3 else f"<blockquote>{escape(line)}\nmore</blockquote>"
+                         for n, line in enumerate(lines))
+        parts = split_message(text, limit)
+        assert all(telegram_length(part) <= limit and html_problems(part) == [] for part in parts)
+
+    check()

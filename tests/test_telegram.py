@@ -318,3 +318,23 @@ def test_a_button_is_valid_only_on_the_message_that_carried_it(tmp_path):
             assert bot.message_with(ANN, "done:welcome").text == lesson.text  # the lesson message is intact
 
     run(scenario())
+
+
+def test_a_list_longer_than_a_message_is_sent_in_parts_that_fit(tmp_path):
+    label = "a" * 60
+    async def scenario():
+        async with Harness(tmp_path) as bot:
+            await bot.onboard(ANN)
+            for n in range(20):
+                host = f"{label}{n:02d}.{label}.{label}.example.org"
+                await bot.send(ANN, f"/feeds add https://{host}/{'p' * 100}")
+            before = len(bot.api.messages(ANN))
+            await bot.send(ANN, "/feeds")
+            parts = bot.api.messages(ANN)[before:]
+            assert len(parts) >= 2
+            assert all(call.ok for call in bot.api.calls_to("sendMessage"))
+            shown = "\n".join(part.text for part in parts)
+            assert all(f"{label}{n:02d}" in shown for n in range(20))
+            assert "/feeds add" in parts[-1].text  # the usage comes last, once
+
+    run(scenario())

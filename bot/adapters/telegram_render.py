@@ -13,6 +13,7 @@ from telegram.error import BadRequest
 from telegram.ext import ExtBot
 
 from bot.adapters.words import Words
+from bot.core.markup import MAX_MESSAGE, split_message, telegram_length
 from bot.core.actions import encode
 from bot.core.replies import Keyboard, Reply
 
@@ -60,6 +61,17 @@ class TelegramRenderer:
         """Send a reply (or edit the message it answers in place)."""
         text = self.words.html(reply.text, language)
         markup = self.markup(reply.buttons, language)
+        if telegram_length(text) > MAX_MESSAGE and reply.chart is None and reply.document is None:
+            # A list longer than a message (many feeds, long names): sent in parts, the buttons with the last;
+            # an edit keeps the part that fits.
+            parts = split_message(text)
+            if reply.edit and source is not None:
+                parts = parts[:1]
+            else:
+                for part in parts[:-1]:
+                    await bot.send_message(chat_id, part, parse_mode=ParseMode.HTML, rate_limit_args=priority)
+                parts = parts[-1:]
+            text = parts[0]
         if reply.chart is not None:
             from bot.adapters.heatmap import render_heatmap  # matplotlib loads on the first /stats, not at start
 

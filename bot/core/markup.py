@@ -121,3 +121,56 @@ def shorten(text: str, limit: int) -> str:
         return text
     cut = text[: max(limit - 1, 0)].rsplit(" ", 1)[0] or text[: max(limit - 1, 0)]
     return cut + "…"
+
+
+def telegram_length(text: str) -> int:
+    """A Telegram HTML text's length as Telegram counts it: its visible text, in UTF-16 code units."""
+    return len(html_to_text(text).encode("utf-16-le", "surrogatepass")) // 2
+
+
+_TAG = re.compile(r"<(/?)([a-zA-Z-]+)[^>]*>")
+
+
+def _open_tags_after(line: str, stack: list[str]) -> list[str]:
+    for match in _TAG.finditer(line):
+        closing, name = match.group(1), match.group(2).lower()
+        if closing:
+            if name in stack:
+                del stack[len(stack) - 1 - stack[::-1].index(name)]
+        else:
+            stack.append(name)
+    return stack
+
+
+def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """A Telegram HTML text cut into messages of at most `limit` characters each, between lines that close every
+    tag they open (a list is split between its items, never inside a link or a quote). A single line longer than
+    the limit is shortened to fit."""
+    if telegram_length(text) <= limit:
+        return [text]
+    chunks: list[str] = []
+    current: list[str] = []
+    block: list[str] = []  # lines that belong together (an open tag spans them)
+    stack: list[str] = []
+
+    def flush_block() -> None:
+        nonlocal current
+        joined = "\n".join(block)
+        if telegram_length(joined) > limit:  # one block too long on its own: keep its start, as plain text
+            joined = escape(shorten(html_to_text(joined), limit))
+        if current and telegram_length("\n".join([*current, joined])) > limit:
+            chunks.append("\n".join(current).strip("\n"))
+            current = []
+        current.append(joined)
+        block.clear()
+
+    for line in text.split("\n"):
+        block.append(line)
+        stack = _open_tags_after(line, stack)
+        if not stack:
+            flush_block()
+    if block:
+        flush_block()
+    if current:
+        chunks.append("\n".join(current).strip("\n"))
+    return [chunk for chunk in chunks if chunk.strip()]
