@@ -13,8 +13,8 @@ from telegram.error import BadRequest
 from telegram.ext import ExtBot
 
 from bot.adapters.words import Words
-from bot.core.markup import MAX_MESSAGE, split_message, telegram_length
 from bot.core.actions import encode
+from bot.core.markup import MAX_MESSAGE, split_message, telegram_length
 from bot.core.replies import Keyboard, Reply
 
 MAX_COPY_TEXT = 256  # Telegram's limit for a copy-text button
