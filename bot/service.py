@@ -97,6 +97,16 @@ class CoachService:
             self._apply(user_id, leader, outcome, now, reschedule=True)
         return outcome
 
+    def news_ready(self, user_id: int, now: datetime) -> Outcome:
+        """The leader's feeds were just read: their first suggestions, recorded before they are sent."""
+        with self._lock(user_id):
+            leader = self.store.get(user_id)
+            if leader is None:
+                return Outcome(None)
+            outcome = self.coach.news_ready(leader, now, self.news(leader))
+            self._apply(user_id, leader, outcome, now)
+        return outcome
+
     def mark_blocked(self, user_id: int, now: datetime) -> None:
         """The leader blocked the bot: stop sending until they come back with /start."""
         with self._lock(user_id):

@@ -54,6 +54,11 @@ class OpenToday:
 
 
 @dataclass(frozen=True)
+class OpenSuggestions:
+    """Show posts worth sharing now."""
+
+
+@dataclass(frozen=True)
 class LessonDone:
     """Mark a lesson done."""
 
@@ -97,8 +102,8 @@ class Unknown:
 
 UNKNOWN = Unknown()
 
-Action = (Answer | Ask | SwitchLessons | OpenToday | LessonDone | LessonLater | LessonMore | ConfirmDelete | Judge
-          | Unknown)
+Action = (Answer | Ask | SwitchLessons | OpenToday | OpenSuggestions | LessonDone | LessonLater | LessonMore
+          | ConfirmDelete | Judge | Unknown)
 
 # The wire format: a short verb, a colon, an argument. These verbs are those of release 0.1.0.
 _ANSWER_VERBS: dict[Step, str] = {
@@ -129,6 +134,8 @@ def encode(action: Action) -> str:
             data = "rem:on" if on else "rem:off"
         case OpenToday():
             data = "go:today"
+        case OpenSuggestions():
+            data = "go:suggest"
         case LessonDone(lesson_id) | LessonLater(lesson_id) | LessonMore(lesson_id):
             data = f"{_LESSON_VERBS[type(action)]}:{lesson_id}"
         case ConfirmDelete(yes, asked):
@@ -163,6 +170,7 @@ def decode(data: str) -> Action:
             return UNKNOWN
         return ConfirmDelete(answer == "yes", int(asked) if colon else None)
     fixed: dict[str, Action] = {
-        "rem:on": SwitchLessons(True), "rem:off": SwitchLessons(False), "go:today": OpenToday(),
+        "rem:on": SwitchLessons(True), "rem:off": SwitchLessons(False),
+        "go:today": OpenToday(), "go:suggest": OpenSuggestions(),
     }
     return fixed.get(data, UNKNOWN)

@@ -61,13 +61,22 @@ class FeedList:
 
 
 @dataclass(frozen=True)
+class FeedProbed:
+    """A feed the leader asked to add, once read: its name, or why it cannot be used (a message key)."""
+
+    url: str
+    name: str = ""
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
 class Other:
     """Anything else: a sticker, a photo, a voice note..."""
 
     kind: str
 
 
-Event = Command | Text | Press | Upload | FeedList | Other
+Event = Command | Text | Press | Upload | FeedList | FeedProbed | Other
 
 
 def read_line(line: str) -> Command | Text:

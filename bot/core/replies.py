@@ -103,6 +103,21 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class ReadNews:
+    """Make sure the leader's feeds have been read (read them now if not), then offer the first suggestions."""
+
+
+@dataclass(frozen=True)
+class ProbeFeed:
+    """Read a feed the leader wants to add, and come back with `FeedProbed`."""
+
+    url: str
+
+
+Effect = ReadNews | ProbeFeed
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What to store and what to say, in which language."""
 
@@ -111,3 +126,4 @@ class Outcome:
     toast: Text | None = None
     forget: bool = False
     language: str = "en"
+    effects: tuple[Effect, ...] = ()  # what the front end does next, outside the core

@@ -21,11 +21,12 @@ from bot.core.actions import (
     LessonDone,
     LessonLater,
     LessonMore,
+    OpenSuggestions,
     OpenToday,
     SwitchLessons,
 )
 from bot.core.content import Content
-from bot.core.events import Command, Event, FeedList, Press, Text, Who
+from bot.core.events import Command, Event, FeedList, FeedProbed, Press, Text, Who
 from bot.core.features import (
     answers,
     feeds,
@@ -107,6 +108,8 @@ class Coach:
             return self._press(leader, action, now, news)
         if isinstance(event, FeedList):
             return feeds.import_list(self.ctx, leader, event)
+        if isinstance(event, FeedProbed):
+            return feeds.probed(self.ctx, leader, event)
         if isinstance(event, Text):
             if leader.awaiting:
                 return answers.answer(self.ctx, leader, leader.awaiting, event.text, now, typed=True)
@@ -139,6 +142,8 @@ class Coach:
                 return settings.switch_lessons(ctx, leader, on, now)
             case OpenToday():
                 return lessons.today(ctx, leader, "", now)
+            case OpenSuggestions():
+                return suggestions.suggest(ctx, leader, now, news)
             case LessonDone() | LessonLater() | LessonMore():
                 return lessons.press(ctx, leader, action, now)
             case ConfirmDelete():
@@ -190,6 +195,14 @@ class Coach:
             leader, offer = suggestions.offers(self.ctx, leader, now, news, limit, suggest_intro)
             replies += [offer] if offer else []
         return leader, replies
+
+    def news_ready(self, leader: Leader, now: datetime, news: News) -> Outcome:
+        """The leader's feeds have just been read for the first time: their first suggestions (or nothing)."""
+        if not leader.onboarded or not leader.active or not leader.suggestions_per_day:
+            return Outcome(leader, language=leader.language)
+        changed, reply = suggestions.offers(self.ctx, leader, now, news, leader.suggestions_per_day,
+                                            "suggest_intro_first")
+        return Outcome(changed, (reply,) if reply else (), language=leader.language)
 
     def next_wake(self, leader: Leader, now: datetime) -> datetime | None:
         """When `wake` must next run for this leader (None: nothing scheduled)."""

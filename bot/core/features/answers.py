@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core import schedule
-from bot.core.actions import OpenToday
+from bot.core.actions import OpenSuggestions, OpenToday
 from bot.core.features.common import Context, local, settle, summary
 from bot.core.features.questions import apply_answer, ask
 from bot.core.model import ONBOARDING_STEPS, Leader, Step
 from bot.core.parse import InputError
-from bot.core.replies import Button, Days, Outcome, Reply, msg
+from bot.core.replies import Button, Days, Outcome, ReadNews, Reply, msg
 
 
 def answer(ctx: Context, leader: Leader, step: Step, value: str, now: datetime, *, typed: bool,
@@ -36,8 +36,9 @@ def answer(ctx: Context, leader: Leader, step: Step, value: str, now: datetime, 
         return Outcome(changed.with_(awaiting=following), (ask(ctx, changed, following),))
     done = settle(changed.with_(onboarded=True, awaiting=None), now)
     text = msg("onboarding_done", summary=summary(done, now), sector=ctx.sector_name(done))
-    keyboard = ((Button(msg("button_first_lesson"), OpenToday()),),)
-    return Outcome(done, (Reply(text, keyboard),))
+    keyboard = ((Button(msg("button_first_lesson"), OpenToday()),
+                 Button(msg("button_first_suggestions"), OpenSuggestions())),)
+    return Outcome(done, (Reply(text, keyboard),), effects=(ReadNews(),))
 
 
 def saved(ctx: Context, leader: Leader, step: Step, now: datetime) -> Outcome:
@@ -54,4 +55,5 @@ def saved(ctx: Context, leader: Leader, step: Step, now: datetime) -> Outcome:
         Step.GOAL: msg("saved_goal", count=changed.weekly_goal or 0),
         Step.SUGGEST: msg("saved_suggest", count=changed.suggestions_per_day),
     }
-    return Outcome(changed, (Reply(lines[step]),), toast=msg("saved"))
+    effects = (ReadNews(),) if step is Step.SECTOR else ()
+    return Outcome(changed, (Reply(lines[step]),), toast=msg("saved"), effects=effects)

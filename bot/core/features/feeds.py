@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from bot.core.events import FeedList
+from bot.core.events import FeedList, FeedProbed
 from bot.core.features.common import Context, invalid, say
 from bot.core.features.interests import ADD, REMOVE
 from bot.core.feedurl import feed_url_problem
@@ -14,7 +14,7 @@ from bot.core.markup import shorten
 from bot.core.model import Leader, OwnFeed
 from bot.core.opml import write_opml
 from bot.core.parse import InputError
-from bot.core.replies import Document, Lines, Msg, Outcome, Reply, msg
+from bot.core.replies import Document, Lines, Msg, Outcome, ProbeFeed, ReadNews, Reply, msg
 
 MAX_OWN_FEEDS = 20
 SHOWN_URL = 80
@@ -45,16 +45,41 @@ def feeds(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
     return say(leader, listing(ctx, leader))
 
 
-def _add(ctx: Context, leader: Leader, url: str) -> Outcome:
+def _refusal(ctx: Context, leader: Leader, url: str) -> Outcome | None:
+    """Why a feed cannot be added, before reading it (None: it may be)."""
     problem = feed_url_problem(url, allow_private=ctx.allow_private_feeds)
     if problem:
         return invalid(leader, InputError(problem))
     if any(f.url == url for f in leader.own_feeds):
         return say(leader, msg("feed_already"))
+    sector = ctx.content.sector(leader.sector)
+    if sector is not None and any(f.url == url for f in sector.feeds):
+        return say(leader, msg("feed_in_sector", sector=ctx.sector_name(leader)))
     if len(leader.own_feeds) >= MAX_OWN_FEEDS:
         return invalid(leader, InputError("error_feeds_count"))
-    feed = OwnFeed(url, urlsplit(url).hostname or url)
-    return say(leader.with_(own_feeds=(*leader.own_feeds, feed)), msg("feed_added", name=feed.name))
+    return None
+
+
+def _add(ctx: Context, leader: Leader, url: str) -> Outcome:
+    """`/feeds add URL`: the feed is read before it is accepted."""
+    refusal = _refusal(ctx, leader, url)
+    if refusal is not None:
+        return refusal
+    return Outcome(leader, (Reply(msg("feed_reading", host=urlsplit(url).hostname or url)),),
+                   effects=(ProbeFeed(url),))
+
+
+def probed(ctx: Context, leader: Leader, result: FeedProbed) -> Outcome:
+    """The feed to add was read: add it, or say why not."""
+    refusal = _refusal(ctx, leader, result.url)
+    if refusal is not None:
+        return refusal
+    if result.problem is not None:
+        return say(leader, msg("feed_not_added", reason=msg(result.problem)))
+    name = shorten(" ".join(result.name.split()), 60) or urlsplit(result.url).hostname or result.url
+    feed = OwnFeed(result.url, name)
+    changed = leader.with_(own_feeds=(*leader.own_feeds, feed))
+    return Outcome(changed, (Reply(msg("feed_added", name=feed.name)),))
 
 
 def listing(ctx: Context, leader: Leader) -> Lines:
@@ -94,4 +119,5 @@ def import_list(ctx: Context, leader: Leader, upload: FeedList) -> Outcome:
         known.add(url)
     changed = leader.with_(own_feeds=(*leader.own_feeds, *added))
     said = msg("opml_added", count=len(added))
-    return say(changed, Lines((said, msg("opml_refused", count=refused)), " ") if refused else said)
+    text = Lines((said, msg("opml_refused", count=refused)), " ") if refused else said
+    return Outcome(changed, (Reply(text),), effects=(ReadNews(),) if added else ())
