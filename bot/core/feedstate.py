@@ -4,6 +4,9 @@ A feed that answers is fetched at every refresh. A feed that fails waits before 
 after each consecutive failure (5 minutes, 10, 20, ... at most 12 hours), and is switched off after
 MAX_FAILURES failures in a row. One success resets the count. The last items parsed stay with the state, so a
 "not modified" answer keeps them.
+
+An item the feed gave no date is dated by when it was first seen: when the feed is read again, the item with
+the same link keeps the time it had, also after a restart, since the items are stored with the state.
 """
 
 from __future__ import annotations
@@ -67,7 +70,21 @@ def after_success(
         last_error=None,
         last_status=status,
         checked_at=now,
-        items=tuple(items),
+        items=keep_first_seen(state.items, items),
+    )
+
+
+def keep_first_seen(before: tuple[Item, ...], items: tuple[Item, ...]) -> tuple[Item, ...]:
+    """The new items, each undated one keeping the earlier time at which the same link was first seen."""
+    seen: dict[str, datetime] = {}
+    for item in before:
+        if item.published is not None:
+            seen[item.link] = min(item.published, seen.get(item.link, item.published))
+    return tuple(
+        replace(item, published=seen[item.link])
+        if item.undated and item.link in seen and (item.published is None or seen[item.link] < item.published)
+        else item
+        for item in items
     )
 
 
@@ -93,6 +110,57 @@ def after_failure(state: FeedState, now: datetime, error: str, status: int | Non
     )
 
 
+# How recent a feed's news is: a feed that answers but has published nothing for a month is stale.
+
+STALE_AFTER = timedelta(days=30)
+_UNITS = (  # (unit, its length, used while the age is below this)
+    ("minute", timedelta(minutes=1), timedelta(hours=1)),
+    ("hour", timedelta(hours=1), timedelta(hours=48)),
+    ("day", timedelta(days=1), timedelta(days=14)),
+    ("week", timedelta(weeks=1), timedelta(days=60)),
+    ("month", timedelta(days=30), timedelta(days=365)),
+    ("year", timedelta(days=365), timedelta.max),
+)
+
+
+@dataclass(frozen=True)
+class Age:
+    """How long ago, in whole units: `Age(3, "day")`. `stale` when it is STALE_AFTER or more."""
+
+    count: int
+    unit: str  # "minute", "hour", "day", "week", "month" or "year"
+    stale: bool
+
+
+def newest_item(state: FeedState) -> datetime | None:
+    """When the feed's most recent item was published (or first seen, for items without a date)."""
+    return max((item.published for item in state.items if item.published is not None), default=None)
+
+
+def age(moment: datetime, now: datetime) -> Age:
+    """How long before `now` a moment was, in the largest unit that reads naturally (90 minutes is 1 hour,
+    36 hours is 36 hours, 10 days is 10 days, 7 weeks is 7 weeks, 200 days is 6 months)."""
+    elapsed = max(now - moment, timedelta(0))
+    unit, length = next((unit, length) for unit, length, below in _UNITS if elapsed < below)
+    return Age(elapsed // length, unit, elapsed >= STALE_AFTER)
+
+
+def newest_age(state: FeedState, now: datetime) -> Age | None:
+    """How old the feed's most recent item is; None when it holds no dated item."""
+    newest = newest_item(state)
+    return None if newest is None else age(newest, now)
+
+
+def describe_age(found: Age | None) -> str:
+    """In English, for the command line: "newest item 3 days ago", "nothing for 7 months", "no items"."""
+    if found is None:
+        return "no items"
+    amount = f"{found.count} {found.unit}{'' if found.count == 1 else 's'}"
+    if found.stale:
+        return f"nothing for {amount}"
+    return "newest item just now" if found.unit == "minute" and found.count == 0 else f"newest item {amount} ago"
+
+
 def _dt(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -110,6 +178,7 @@ def _item_to_dict(item: Item) -> dict[str, Any]:
         "published": _dt(item.published),
         "language": item.language,
         "feed_url": item.feed_url,
+        "undated": item.undated,
     }
 
 
@@ -122,6 +191,7 @@ def _item_from_dict(data: dict[str, Any]) -> Item:
         published=_parse_dt(data.get("published")),
         language=data.get("language"),
         feed_url=data.get("feed_url", ""),
+        undated=bool(data.get("undated", False)),
     )
 
 
