@@ -118,22 +118,73 @@ class _Progress:
             print(line, file=sys.stderr, flush=True)
 
 
+PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
+
+
+def _proxy_variable() -> str | None:
+    """The name of the proxy variable that httpx will use, if one is set (its value may hold a password)."""
+    import os
+
+    return next((name for name in PROXY_VARIABLES if os.environ.get(name)), None)
+
+
+def _names_resolve(urls: list[str]) -> bool:
+    """Whether any of the feeds' host names resolves (a few of them, a few seconds at most)."""
+    import socket
+    from concurrent.futures import ThreadPoolExecutor, wait
+    from urllib.parse import urlsplit
+
+    hosts = list(dict.fromkeys(urlsplit(url).hostname or "" for url in urls))[:3]
+
+    def resolves(host: str) -> bool:
+        try:
+            return bool(socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM))
+        except (OSError, UnicodeError):
+            return False
+
+    pool = ThreadPoolExecutor(len(hosts) or 1)
+    done, _ = wait([pool.submit(resolves, host) for host in hosts if host], timeout=5)
+    pool.shutdown(wait=False)
+    return any(future.result() for future in done)
+
+
 def _feeds_check(settings: Settings, as_json: bool) -> int:
+    """Read every configured feed now and print its status and how recent its news is; 1 if any failed."""
     import json
+    from datetime import UTC, datetime
+
+    from bot.core.feedstate import describe_age, likely_cause, newest_age, newest_item
 
     _, sources = _sources(settings, None)
-    _, reports = _refresh(settings, sources, _Progress(len(sources)))
-    rows = [{"name": r.name, "url": r.url, "status": r.status, "items": r.items, "seconds": round(r.seconds, 3),
-             "error": r.error} for r in reports]
+    states, reports = _refresh(settings, sources, _Progress(len(sources)))
+    now = datetime.now(UTC)
+    rows = []
+    for r in reports:
+        state = states.get(r.url)
+        newest = newest_item(state) if state is not None else None
+        found = newest_age(state, now) if state is not None else None
+        rows.append({"name": r.name, "url": r.url, "status": r.status, "items": r.items,
+                     "seconds": round(r.seconds, 3), "error": r.error,
+                     "newest": newest.isoformat() if newest else None, "age": describe_age(found),
+                     "stale": bool(found and found.stale)})
+    failing = [row for row in rows if row["status"] == "error"]
+    cause = None
+    if rows and len(failing) == len(rows):
+        errors = [row["error"] or "" for row in failing]
+        cause = likely_cause(errors, proxy=_proxy_variable(), names_resolve=_names_resolve([r["url"] for r in rows]))
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         for row in rows:
             error = f"  {row['error']}" if row["error"] else ""
-            print(f"{row['status']:<13} {row['items']:>4} items {row['seconds']:>6.2f}s  {row['name']}{error}")
-        failing = sum(1 for r in rows if r["status"] == "error")
-        print(f"{len(rows)} feeds, {failing} failing")
-    return 0
+            age = f"  ({row['age']})" if row["newest"] else ""
+            print(f"{row['status']:<13} {row['items']:>4} items {row['seconds']:>6.2f}s  {row['name']}{age}{error}")
+        stale = sum(1 for row in rows if row["stale"])
+        quiet = f", {stale} with nothing new for a month or more" if stale else ""
+        print(f"{len(rows)} feeds, {len(failing)} failing{quiet}")
+    if cause:
+        print(f"every feed failed; {cause}", file=sys.stderr if as_json else sys.stdout)
+    return 1 if failing else 0
 
 
 def _suggest(settings: Settings, sector_id: str, language: str, limit: int, as_json: bool) -> int:

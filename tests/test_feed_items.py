@@ -16,6 +16,7 @@ from bot.core.feedstate import (
     after_success,
     age,
     describe_age,
+    likely_cause,
     newest_age,
     state_from_dict,
     state_to_dict,
@@ -189,3 +190,23 @@ def test_a_feed_newest_age_comes_from_its_most_recent_item():
     assert newest_age(state, T0) == Age(3, "day", False)
     assert newest_age(FeedState(url="u"), T0) is None
     assert describe_age(None) == "no items"
+
+
+# When every feed fails
+
+
+@pytest.mark.parametrize(
+    ("errors", "proxy", "names_resolve", "words"),
+    [
+        (["network error (ConnectError)"] * 2, None, False, "host names do not resolve"),
+        (["network error (ConnectError)", "timeout"], None, True, "no network connection"),
+        (["timeout", "timeout"], None, True, "nothing answers in time"),
+        (["network error (ProxyError)", "timeout"], "HTTPS_PROXY", True, "the proxy set in HTTPS_PROXY"),
+        (["HTTP 403", "HTTP 429"], None, True, "every site refused the request"),
+        (["HTTP 403", "not a feed"], None, None, "unclear"),
+        ([], None, None, "unclear"),
+    ],
+)
+def test_the_likely_cause_of_every_feed_failing(errors, proxy, names_resolve, words):
+    cause = likely_cause(errors, proxy=proxy, names_resolve=names_resolve)
+    assert cause.startswith("likely cause: ") and words in cause and "\n" not in cause

@@ -161,6 +161,26 @@ def describe_age(found: Age | None) -> str:
     return "newest item just now" if found.unit == "minute" and found.count == 0 else f"newest item {amount} ago"
 
 
+def likely_cause(errors: list[str], *, proxy: str | None = None, names_resolve: bool | None = None) -> str:
+    """When every feed failed, in one English line, what most likely stands between the bot and the web.
+
+    `errors` are the feeds' short errors; `proxy` names the proxy variable that is set (never its value, which
+    may hold a password); `names_resolve` says whether the feeds' host names resolved (None: not tried)."""
+    if names_resolve is False:
+        return "likely cause: host names do not resolve (no network, or no DNS server answering)"
+    network = [e for e in errors if "network error" in e or "host not found" in e or "proxy" in e.lower()]
+    timeouts = [e for e in errors if "timeout" in e]
+    if proxy and (network or timeouts):
+        return f"likely cause: the proxy set in {proxy} refuses or cannot reach the feeds"
+    if errors and len(timeouts) == len(errors):
+        return "likely cause: nothing answers in time (a firewall, or a proxy needed: set HTTPS_PROXY)"
+    if errors and len(network) + len(timeouts) == len(errors):
+        return "likely cause: no network connection (or a firewall; if a proxy is needed, set HTTPS_PROXY)"
+    if errors and all(e.startswith("HTTP ") for e in errors):
+        return "likely cause: every site refused the request (this machine's address may be blocked)"
+    return "likely cause: unclear; the reasons above say what each feed answered"
+
+
 def _dt(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
