@@ -210,3 +210,27 @@ def test_a_feed_newest_age_comes_from_its_most_recent_item():
 def test_the_likely_cause_of_every_feed_failing(errors, proxy, names_resolve, words):
     cause = likely_cause(errors, proxy=proxy, names_resolve=names_resolve)
     assert cause.startswith("likely cause: ") and words in cause and "\n" not in cause
+
+
+def test_items_sharing_one_link_are_told_apart_by_their_title():
+    def page(*titles: str) -> bytes:
+        return rss(*(f"<item><title>{t}</title><link>https://x.example/news</link></item>" for t in titles))
+
+    state = read(FeedState(url=SOURCE.url), page("Opening", "Hiring"), T0)
+    later = T0 + timedelta(hours=6)
+    again = read(state, page("Results", "Opening", "Hiring"), later)
+    assert [(item.title, item.published) for item in again.items] == [
+        ("Results", later), ("Opening", T0), ("Hiring", T0)]
+    # When the page is down to one item again, it keeps the time it was first seen.
+    alone = read(again, page("Results"), later + timedelta(hours=1))
+    assert [item.published for item in alone.items] == [later]
+
+
+def test_a_new_item_on_a_page_that_had_one_is_new():
+    def page(*titles: str) -> bytes:
+        return rss(*(f"<item><title>{t}</title><link>https://x.example/news</link></item>" for t in titles))
+
+    state = read(FeedState(url=SOURCE.url), page("Opening"), T0)
+    later = T0 + timedelta(hours=6)
+    again = read(state, page("Results", "Opening"), later)
+    assert [(item.title, item.published) for item in again.items] == [("Results", later), ("Opening", T0)]

@@ -11,6 +11,7 @@ the same link keeps the time it had, also after a restart, since the items are s
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -74,18 +75,27 @@ def after_success(
     )
 
 
+def _identities(items: tuple[Item, ...]) -> list[tuple[str, str]]:
+    """What tells each item from the others: its link, or its link and title when several items share a link
+    (feeds whose every item points to the same page)."""
+    counts = Counter(item.link for item in items)
+    return [(item.link, item.title if counts[item.link] > 1 else "") for item in items]
+
+
 def keep_first_seen(before: tuple[Item, ...], items: tuple[Item, ...]) -> tuple[Item, ...]:
-    """The new items, each undated one keeping the earlier time at which the same link was first seen."""
-    seen: dict[str, datetime] = {}
-    for item in before:
+    """The new items, each undated one keeping the earlier time at which the same item was first seen."""
+    seen: dict[tuple[str, str], datetime] = {}
+    for identity, item in zip(_identities(before), before, strict=True):
         if item.published is not None:
-            seen[item.link] = min(item.published, seen.get(item.link, item.published))
-    return tuple(
-        replace(item, published=seen[item.link])
-        if item.undated and item.link in seen and (item.published is None or seen[item.link] < item.published)
-        else item
-        for item in items
-    )
+            for key in {identity, (item.link, item.title)}:
+                seen[key] = min(item.published, seen.get(key, item.published))
+    kept = []
+    for identity, item in zip(_identities(items), items, strict=True):
+        first = seen.get(identity) or seen.get((item.link, item.title))
+        if item.undated and first is not None and (item.published is None or first < item.published):
+            item = replace(item, published=first)
+        kept.append(item)
+    return tuple(kept)
 
 
 def after_not_modified(state: FeedState, now: datetime, *, status: int = 304) -> FeedState:
