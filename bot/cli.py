@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 
 from bot import __version__
 from bot.adapters.content_files import ContentError, check_content, read_course
@@ -128,24 +129,33 @@ def _proxy_variable() -> str | None:
     return next((name for name in PROXY_VARIABLES if os.environ.get(name)), None)
 
 
-def _names_resolve(urls: list[str]) -> bool:
-    """Whether any of the feeds' host names resolves (a few of them, a few seconds at most)."""
+def _names_resolve(urls: list[str], wait: float = 5.0) -> bool:
+    """Whether any of the feeds' host names resolves (three of them at most, `wait` seconds at most; the
+    look-ups run in daemon threads, so one that hangs never holds the command's exit)."""
     import socket
-    from concurrent.futures import ThreadPoolExecutor, wait
+    import threading
     from urllib.parse import urlsplit
 
-    hosts = list(dict.fromkeys(urlsplit(url).hostname or "" for url in urls))[:3]
+    hosts = [host for host in dict.fromkeys(urlsplit(url).hostname or "" for url in urls) if host][:3]
+    resolved = threading.Event()
+    finished = threading.Semaphore(0)
 
-    def resolves(host: str) -> bool:
+    def look_up(host: str) -> None:
         try:
-            return bool(socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM))
+            if socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM):
+                resolved.set()
         except (OSError, UnicodeError):
-            return False
+            pass
+        finally:
+            finished.release()
 
-    pool = ThreadPoolExecutor(len(hosts) or 1)
-    done, _ = wait([pool.submit(resolves, host) for host in hosts if host], timeout=5)
-    pool.shutdown(wait=False)
-    return any(future.result() for future in done)
+    for host in hosts:
+        threading.Thread(target=look_up, args=(host,), daemon=True).start()
+    deadline = time.monotonic() + wait
+    for _ in hosts:
+        if resolved.is_set() or not finished.acquire(timeout=max(deadline - time.monotonic(), 0)):
+            break
+    return resolved.is_set()
 
 
 def _feeds_check(settings: Settings, as_json: bool) -> int:
