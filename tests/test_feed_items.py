@@ -7,6 +7,8 @@ import json
 from datetime import timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.adapters.feeds import MADE_TITLE_LIMIT, FeedError, FeedSource, parse_feed
 from bot.core.feedstate import (
@@ -234,3 +236,15 @@ def test_a_new_item_on_a_page_that_had_one_is_new():
     later = T0 + timedelta(hours=6)
     again = read(state, page("Results", "Opening"), later)
     assert [(item.title, item.published) for item in again.items] == [("Results", later), ("Opening", T0)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sets(st.sampled_from("abcdef"), min_size=1), min_size=1, max_size=6))
+def test_an_undated_item_is_dated_by_the_start_of_its_current_stay_in_the_feed(reads: list[set[str]]):
+    state, since = FeedState(url=SOURCE.url), {}
+    for hour, present in enumerate(reads):
+        now = T0 + timedelta(hours=hour)
+        since = {name: since.get(name, now) for name in present}  # an item that left and came back is new
+        content = rss(*(f"<item><title>{n}</title><link>https://x.example/{n}</link></item>" for n in sorted(present)))
+        state = read(state, content, now)
+        assert {item.title: item.published for item in state.items} == since

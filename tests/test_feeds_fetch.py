@@ -35,7 +35,7 @@ from bot.core.feedstate import (
     state_from_dict,
     state_to_dict,
 )
-from bot.core.news import SUMMARY_LIMIT, TITLE_LIMIT, Item
+from bot.core.news import SUMMARY_LIMIT, TITLE_LIMIT, Item, without_tracking
 from tests.conftest import utc
 from tests.support.feed_server import DATA_DIR, FeedServer
 
@@ -196,6 +196,7 @@ def test_whatever_the_fields_hold_items_stay_bounded_and_linkable(title: str, li
     for item in items:
         assert 0 < len(item.title) <= TITLE_LIMIT and len(item.summary) <= SUMMARY_LIMIT
         assert item.link.startswith(("http://", "https://"))
+        assert without_tracking(item.link) == item.link and item.published is not None
 
 
 # Addresses a leader may add
