@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 
 from bot import __version__
 from bot.adapters.content_files import ContentError, check_content, read_course
@@ -120,22 +121,82 @@ class _Progress:
             print(line, file=sys.stderr, flush=True)
 
 
+PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
+
+
+def _proxy_variable() -> str | None:
+    """The name of the proxy variable that httpx will use, if one is set (its value may hold a password)."""
+    import os
+
+    return next((name for name in PROXY_VARIABLES if os.environ.get(name)), None)
+
+
+def _names_resolve(urls: list[str], wait: float = 5.0) -> bool:
+    """Whether any of the feeds' host names resolves (three of them at most, `wait` seconds at most; the
+    look-ups run in daemon threads, so one that hangs never holds the command's exit)."""
+    import socket
+    import threading
+    from urllib.parse import urlsplit
+
+    hosts = [host for host in dict.fromkeys(urlsplit(url).hostname or "" for url in urls) if host][:3]
+    resolved = threading.Event()
+    finished = threading.Semaphore(0)
+
+    def look_up(host: str) -> None:
+        try:
+            if socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM):
+                resolved.set()
+        except (OSError, UnicodeError):
+            pass
+        finally:
+            finished.release()
+
+    for host in hosts:
+        threading.Thread(target=look_up, args=(host,), daemon=True).start()
+    deadline = time.monotonic() + wait
+    for _ in hosts:
+        if resolved.is_set() or not finished.acquire(timeout=max(deadline - time.monotonic(), 0)):
+            break
+    return resolved.is_set()
+
+
 def _feeds_check(settings: Settings, as_json: bool) -> int:
+    """Read every configured feed now and print its status and how recent its news is; 1 if any failed."""
     import json
+    from datetime import UTC, datetime
+
+    from bot.core.feedstate import describe_age, likely_cause, newest_age, newest_item
 
     _, sources = _sources(settings, None)
-    _, reports = _refresh(settings, sources, _Progress(len(sources)))
-    rows = [{"name": r.name, "url": r.url, "status": r.status, "items": r.items, "seconds": round(r.seconds, 3),
-             "error": r.error} for r in reports]
+    states, reports = _refresh(settings, sources, _Progress(len(sources)))
+    now = datetime.now(UTC)
+    rows = []
+    for r in reports:
+        state = states.get(r.url)
+        newest = newest_item(state) if state is not None else None
+        found = newest_age(state, now) if state is not None else None
+        rows.append({"name": r.name, "url": r.url, "status": r.status, "items": r.items,
+                     "seconds": round(r.seconds, 3), "error": r.error,
+                     "newest": newest.isoformat() if newest else None, "age": describe_age(found),
+                     "stale": bool(found and found.stale)})
+    failing = [row for row in rows if row["status"] == "error"]
+    cause = None
+    if rows and len(failing) == len(rows):
+        errors = [row["error"] or "" for row in failing]
+        cause = likely_cause(errors, proxy=_proxy_variable(), names_resolve=_names_resolve([r["url"] for r in rows]))
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         for row in rows:
             error = f"  {row['error']}" if row["error"] else ""
-            print(f"{row['status']:<13} {row['items']:>4} items {row['seconds']:>6.2f}s  {row['name']}{error}")
-        failing = sum(1 for r in rows if r["status"] == "error")
-        print(f"{len(rows)} feeds, {failing} failing")
-    return 0
+            age = f"  ({row['age']})" if row["newest"] else ""
+            print(f"{row['status']:<13} {row['items']:>4} items {row['seconds']:>6.2f}s  {row['name']}{age}{error}")
+        stale = sum(1 for row in rows if row["stale"])
+        quiet = f", {stale} with nothing new for a month or more" if stale else ""
+        print(f"{len(rows)} feeds, {len(failing)} failing{quiet}")
+    if cause:
+        print(f"every feed failed; {cause}", file=sys.stderr if as_json else sys.stdout)
+    return 1 if failing else 0
 
 
 def _suggest(settings: Settings, sector_id: str, language: str, limit: int, as_json: bool) -> int:

@@ -10,6 +10,7 @@ import pickle
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
@@ -34,7 +35,7 @@ from bot.core.feedstate import (
     state_from_dict,
     state_to_dict,
 )
-from bot.core.news import SUMMARY_LIMIT, TITLE_LIMIT, Item
+from bot.core.news import SUMMARY_LIMIT, TITLE_LIMIT, Item, without_tracking
 from tests.conftest import utc
 from tests.support.feed_server import DATA_DIR, FeedServer
 
@@ -55,7 +56,9 @@ def source_of(expected: dict) -> FeedSource:
 
 
 def test_every_golden_feed_has_its_expected_file_and_the_data_stays_small():
-    assert {p.stem for p in GOLDEN} >= {"rss2", "atom", "french", "hostile", "malformed", "bomb", "quadratic"}
+    assert {p.stem for p in GOLDEN} >= {"rss2", "atom", "french", "hostile", "malformed", "bomb", "quadratic",
+                                        "rss090", "portuguese", "italian", "microblog", "feedburner", "relative",
+                                        "escaped-code", "atom-blog", "html-moved", "empty", "noitems"}
     assert all(p.with_suffix(".expected.json").is_file() for p in GOLDEN)
     assert sum(p.stat().st_size for p in DATA_DIR.iterdir()) < 200_000
 
@@ -64,20 +67,36 @@ def test_every_golden_feed_has_its_expected_file_and_the_data_stays_small():
 def test_parse_feed_gives_the_expected_items(path: Path):
     expected = expected_of(path)
     source = source_of(expected)
+    base_url = expected.get("base_url")
     if expected["error"] is not None:
         with pytest.raises(FeedError) as raised:
-            parse_feed(path.read_bytes(), source, NOW)
+            parse_feed(path.read_bytes(), source, NOW, base_url=base_url)
         assert raised.value.message == expected["error"]
         return
-    items = parse_feed(path.read_bytes(), source, NOW)
+    items = parse_feed(path.read_bytes(), source, NOW, base_url=base_url)
     assert [item.link for item in items] == [e["link"] for e in expected["items"]]
     for item, wanted in zip(items, expected["items"], strict=True):
         assert item.title == wanted["title"]
         assert item.source == wanted["source"] == source.name
         assert item.summary.startswith(wanted["summary"])
         assert item.published == (None if wanted["published"] is None else datetime_of(wanted["published"]))
+        assert item.undated == wanted.get("undated", False)
         assert item.language == wanted["language"]
         assert item.feed_url == source.url
+
+
+@pytest.mark.parametrize("path", [p for p in GOLDEN if expected_of(p)["error"] is None], ids=lambda p: p.stem)
+def test_every_golden_item_is_dated_titled_and_links_to_the_publisher_without_tracking(path: Path):
+    expected = expected_of(path)
+    items = parse_feed(path.read_bytes(), source_of(expected), NOW, base_url=expected.get("base_url"))
+    assert items
+    for item in items:
+        assert item.title and item.published is not None and item.published <= NOW
+        parts = urlsplit(item.link)
+        assert parts.scheme in ("http", "https") and parts.hostname
+        assert parts.hostname not in ("feedproxy.google.com", "feeds.feedburner.com")
+        names = [name.lower() for name, _ in parse_qsl(parts.query) + parse_qsl(parts.fragment)]
+        assert not [name for name in names if name.startswith("utm_") or name in ("fbclid", "gclid", "xtor")]
 
 
 def datetime_of(text: str) -> datetime:
@@ -177,6 +196,7 @@ def test_whatever_the_fields_hold_items_stay_bounded_and_linkable(title: str, li
     for item in items:
         assert 0 < len(item.title) <= TITLE_LIMIT and len(item.summary) <= SUMMARY_LIMIT
         assert item.link.startswith(("http://", "https://"))
+        assert without_tracking(item.link) == item.link and item.published is not None
 
 
 # Addresses a leader may add

@@ -20,6 +20,7 @@ from bot.core.news import (
     percent_encode,
     plain_text,
     safe_link,
+    without_tracking,
 )
 
 # --- plain text ---------------------------------------------------------------------------------------------
@@ -39,6 +40,10 @@ from bot.core.news import (
         ("&lt;p&gt;Escaped &lt;i&gt;markup&lt;/i&gt;&lt;/p&gt;", "Escaped markup"),
         ("&amp;lt;p&amp;gt;Twice escaped markup", "Twice escaped markup"),
         ("x<y and 3 < 4", "x<y and 3 < 4"),
+        ("#import &lt;objc/runtime.h&gt; Objective-C", "#import <objc/runtime.h> Objective-C"),  # escaped code
+        ("&lt;p&gt;Use &amp;lt;vector&amp;gt; or List&amp;lt;T&amp;gt;&lt;/p&gt;", "Use <vector> or List<T>"),
+        ("&lt;p&gt;Write to &lt;ceo@example.com&gt;&lt;/p&gt;", "Write to <ceo@example.com>"),
+        ("&lt;script&gt;alert(1)&lt;/script&gt;&lt;objc&gt; kept", "<objc> kept"),
         ("  many\n\n spaces\t\tand\r\nlines  ", "many spaces and lines"),
         ("Pourquoi\u00a0? Parce que\u00a0!", "Pourquoi\u00a0? Parce que\u00a0!"),
         ("bell\x07 null\x00 bidi\u202eevil\u202c zero\u200bwidth bom\ufeff &#0;",
@@ -205,6 +210,24 @@ def test_the_same_story_gets_the_same_url_whatever_the_tracking():
     assert normalise_url(variants[0]) != normalise_url("https://www.example.com/2026/11/other-story.html")
 
 
+@pytest.mark.parametrize(
+    ("link", "expected"),
+    [
+        ("https://example.com/a?utm_source=rss&utm_medium=feed", "https://example.com/a"),
+        ("https://example.com/a?id=3&UTM_Campaign=x&Page=2&fbclid=Iw#top", "https://example.com/a?id=3&Page=2#top"),
+        ("https://www.example.fr/eco/article.html#xtor=RSS-3208", "https://www.example.fr/eco/article.html"),
+        ("https://example.com/a?gclid=1&mc_cid=2&mc_eid=3&igshid=4&ref_src=twsrc#utm_source=x&section",
+         "https://example.com/a#section"),
+        ("https://Example.com:8443/A/?b=2&a=1", "https://Example.com:8443/A/?b=2&a=1"),  # left as written
+        ("https://example.com/a?", "https://example.com/a"),
+        ("https://example.com/#!/page?x=1", "https://example.com/#!/page?x=1"),
+        ("not a url?utm_source=x", "not a url?utm_source=x"),
+    ],
+)
+def test_without_tracking_keeps_the_link_but_its_tracking(link, expected):
+    assert without_tracking(link) == expected
+
+
 _SEGMENT = st.text(alphabet="abcXYZ019-._~%é", min_size=0, max_size=6)
 _NAME = st.sampled_from(["id", "page", "utm_source", "fbclid", "ref", "Q", "x"])
 _PARAMETER = st.tuples(_NAME, _SEGMENT).map("=".join)
@@ -226,6 +249,9 @@ def test_normalising_twice_changes_nothing_and_keeps_a_safe_link(scheme, host, p
     assert normalise_url(once) == once
     assert safe_link(once) == once
     assert "utm_" not in once and "fbclid" not in once and "#" not in once
+    clean = without_tracking(url)
+    assert without_tracking(clean) == clean and normalise_url(clean) == once
+    assert "utm_" not in clean and "fbclid" not in clean and safe_link(clean) == clean
 
 
 @given(st.text(max_size=50))

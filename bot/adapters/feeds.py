@@ -35,8 +35,9 @@ import feedparser
 import httpx
 from feedparser.encodings import convert_to_utf8
 
+from bot.core.feeddates import parse_date
 from bot.core.feedstate import FeedState, after_failure, after_not_modified, after_success, is_due
-from bot.core.news import SUMMARY_LIMIT, TITLE_LIMIT, Item, plain_text, safe_link
+from bot.core.news import SUMMARY_LIMIT, TITLE_LIMIT, Item, clip, plain_text, safe_link, without_tracking
 
 log = logging.getLogger(__name__)
 
@@ -82,17 +83,42 @@ class FeedError(Exception):
 
 # Reading a document
 
+# Hosts of FeedBurner's redirecting links; the publisher's own address is in the item's origLink.
+FEEDBURNER_HOSTS = frozenset({"feedproxy.google.com", "feeds.feedburner.com", "feeds2.feedburner.com"})
+MADE_TITLE_LIMIT = 90  # a title made from the start of a summary, for items that have none
+OLDEST_DATE = datetime(1995, 1, 1, tzinfo=UTC)  # before the web had feeds: a placeholder, not a date
+HTML_START = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--[^>]*>\s*)*<(?:!doctype\s+html|html|head|body|meta|title)[\s>]", re.I | re.S
+)
 
-def parse_feed(content: bytes, source: FeedSource, now: datetime) -> tuple[Item, ...]:
-    """The items of a feed document, cleaned, at most MAX_ITEMS; FeedError if it cannot be read safely."""
+
+def parse_feed(
+    content: bytes, source: FeedSource, now: datetime, *, base_url: str | None = None
+) -> tuple[Item, ...]:
+    """The items of a feed document, cleaned, at most MAX_ITEMS; FeedError if it cannot be read safely.
+
+    Relative links are resolved against `base_url`, the address that finally answered (after redirects), by
+    default the feed's own. An item without a usable date is dated `now`, when it was first seen (see
+    `Item.undated`); one without a title gets the start of its summary.
+    """
+    if not content.strip():
+        raise FeedError("empty document")
     # In a stream: feedparser would take bytes naming a local file ("/dev/zero") for that file.
-    document = io.BytesIO(_utf8_without_entities(content))
-    parsed = feedparser.parse(document, sanitize_html=False, resolve_relative_uris=False)
-    if not parsed.entries and (parsed.bozo or not parsed.version):
+    data = _utf8_without_entities(content)
+    parsed = feedparser.parse(io.BytesIO(data), sanitize_html=False, resolve_relative_uris=False)
+    if not parsed.entries:
+        if HTML_START.match(data[:4096].lstrip(b"\xef\xbb\xbf")):
+            raise FeedError("not a feed: a web page")
+        if parsed.version and not parsed.bozo:
+            raise FeedError("no items")
         raise FeedError("not a feed")
     language = source.language or _language(parsed.feed.get("language"))
-    items = (_item(entry, source, language, now) for entry in parsed.entries)
-    return tuple(itertools.islice((item for item in items if item is not None), MAX_ITEMS))
+    base = base_url or source.url
+    items = (_item(entry, source, language, now, base) for entry in parsed.entries)
+    kept = tuple(itertools.islice((item for item in items if item is not None), MAX_ITEMS))
+    if not kept:
+        raise FeedError("no usable items (each lacks a link or a text)")
+    return kept
 
 
 def _utf8_without_entities(content: bytes) -> bytes:
@@ -104,44 +130,86 @@ def _utf8_without_entities(content: bytes) -> bytes:
     return data
 
 
-def _item(entry: Any, source: FeedSource, language: str | None, now: datetime) -> Item | None:
-    title = plain_text(entry.get("title") or "", TITLE_LIMIT)
-    link = _link(source.url, entry.get("link"))
-    if not title or link is None:
+def _item(entry: Any, source: FeedSource, language: str | None, now: datetime, base: str) -> Item | None:
+    link = _link(base, _publisher_link(entry))
+    if link is None:
         return None
+    summary = plain_text(_summary_of(entry), SUMMARY_LIMIT)
+    title = plain_text(entry.get("title") or "", TITLE_LIMIT) or clip(summary, MADE_TITLE_LIMIT)
+    if not title:
+        return None
+    published = _published(entry, now)
     return Item(
         title=title,
         link=link,
         source=source.name,
-        summary=plain_text(entry.get("summary") or "", SUMMARY_LIMIT),
-        published=_published(entry, now),
+        summary=summary,
+        published=published or now,
         language=language,
         feed_url=source.url,
+        undated=published is None,
     )
 
 
-def _link(feed_url: str, raw: object) -> str | None:
-    """The item's link if it is safe to show, a relative one resolved against the feed's address."""
+def _summary_of(entry: Any) -> str:
+    """The entry's summary, else the text of its content (Atom feeds may give only <content>)."""
+    summary = entry.get("summary")
+    if isinstance(summary, str) and summary.strip():
+        return summary
+    for content in entry.get("content") or ():
+        value = content.get("value") if isinstance(content, dict) else None
+        if isinstance(value, str) and value.strip():
+            return value
+    return ""
+
+
+def _publisher_link(entry: Any) -> object:
+    """The item's link, or the publisher's own address when the link goes through FeedBurner's redirector:
+    the origLink it gives (feedburner:origLink and the like), or else a guid that is a link."""
+    for key in entry:
+        if isinstance(key, str) and key.lower().endswith("origlink"):
+            original = entry[key]
+            if isinstance(original, str) and safe_link(original.strip()):
+                return original
+    link = entry.get("link")
+    if isinstance(link, str) and (urlsplit(link.strip()).hostname or "") in FEEDBURNER_HOSTS:
+        guid = entry.get("id")
+        if isinstance(guid, str) and safe_link(guid.strip()):
+            if (urlsplit(guid.strip()).hostname or "") not in FEEDBURNER_HOSTS:
+                return guid
+    return link
+
+
+def _link(base_url: str, raw: object) -> str | None:
+    """The item's link if it is safe to show, without tracking parameters; a relative one is resolved against
+    the address that answered."""
     if not isinstance(raw, str) or not raw.strip():
         return None
     try:
         # Without its credentials and query: those of the feed's address must never reach a leader.
-        parts = urlsplit(feed_url)
+        parts = urlsplit(base_url)
         base = urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], parts.path, "", ""))
-        return safe_link(urljoin(base, raw.strip()))
+        link = safe_link(urljoin(base, raw.strip()))
     except ValueError:  # a malformed address, such as an unclosed IPv6 bracket
         return None
+    return safe_link(without_tracking(link)) if link else None
 
 
 def _published(entry: Any, now: datetime) -> datetime | None:
-    """When the item was published (UTC); a date in the future counts as now."""
-    for key in ("published_parsed", "updated_parsed"):
-        parsed = entry[key] if key in entry else None  # `in` avoids feedparser's deprecated fallback
+    """When the item was published (UTC), read by feedparser or, in other languages than English, by the
+    core's `parse_date`; a date in the future counts as now; None when there is no usable date."""
+    for key in ("published", "updated", "created"):
+        parsed = entry[f"{key}_parsed"] if f"{key}_parsed" in entry else None  # `in` avoids a deprecated fallback
+        moment = None
         if parsed:
             try:
-                return min(datetime(*parsed[:6], tzinfo=UTC), now)
+                moment = datetime(*parsed[:6], tzinfo=UTC)
             except (TypeError, ValueError):
-                continue
+                moment = None
+        if moment is None:
+            moment = parse_date(entry[key] if key in entry else None)
+        if moment is not None and moment >= OLDEST_DATE:
+            return min(moment, now)
     return None
 
 

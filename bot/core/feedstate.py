@@ -4,10 +4,14 @@ A feed that answers is fetched at every refresh. A feed that fails waits before 
 after each consecutive failure (5 minutes, 10, 20, ... at most 12 hours), and is switched off after
 MAX_FAILURES failures in a row. One success resets the count. The last items parsed stay with the state, so a
 "not modified" answer keeps them.
+
+An item the feed gave no date is dated by when it was first seen: when the feed is read again, the item with
+the same link keeps the time it had, also after a restart, since the items are stored with the state.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -67,8 +71,31 @@ def after_success(
         last_error=None,
         last_status=status,
         checked_at=now,
-        items=tuple(items),
+        items=keep_first_seen(state.items, items),
     )
+
+
+def _identities(items: tuple[Item, ...]) -> list[tuple[str, str]]:
+    """What tells each item from the others: its link, or its link and title when several items share a link
+    (feeds whose every item points to the same page)."""
+    counts = Counter(item.link for item in items)
+    return [(item.link, item.title if counts[item.link] > 1 else "") for item in items]
+
+
+def keep_first_seen(before: tuple[Item, ...], items: tuple[Item, ...]) -> tuple[Item, ...]:
+    """The new items, each undated one keeping the earlier time at which the same item was first seen."""
+    seen: dict[tuple[str, str], datetime] = {}
+    for identity, item in zip(_identities(before), before, strict=True):
+        if item.published is not None:
+            for key in {identity, (item.link, item.title)}:
+                seen[key] = min(item.published, seen.get(key, item.published))
+    kept = []
+    for identity, item in zip(_identities(items), items, strict=True):
+        first = seen.get(identity) or seen.get((item.link, item.title))
+        if item.undated and first is not None and (item.published is None or first < item.published):
+            item = replace(item, published=first)
+        kept.append(item)
+    return tuple(kept)
 
 
 def after_not_modified(state: FeedState, now: datetime, *, status: int = 304) -> FeedState:
@@ -93,6 +120,77 @@ def after_failure(state: FeedState, now: datetime, error: str, status: int | Non
     )
 
 
+# How recent a feed's news is: a feed that answers but has published nothing for a month is stale.
+
+STALE_AFTER = timedelta(days=30)
+_UNITS = (  # (unit, its length, used while the age is below this)
+    ("minute", timedelta(minutes=1), timedelta(hours=1)),
+    ("hour", timedelta(hours=1), timedelta(hours=48)),
+    ("day", timedelta(days=1), timedelta(days=14)),
+    ("week", timedelta(weeks=1), timedelta(days=60)),
+    ("month", timedelta(days=30), timedelta(days=365)),
+    ("year", timedelta(days=365), timedelta.max),
+)
+
+
+@dataclass(frozen=True)
+class Age:
+    """How long ago, in whole units: `Age(3, "day")`. `stale` when it is STALE_AFTER or more."""
+
+    count: int
+    unit: str  # "minute", "hour", "day", "week", "month" or "year"
+    stale: bool
+
+
+def newest_item(state: FeedState) -> datetime | None:
+    """When the feed's most recent item was published (or first seen, for items without a date)."""
+    return max((item.published for item in state.items if item.published is not None), default=None)
+
+
+def age(moment: datetime, now: datetime) -> Age:
+    """How long before `now` a moment was, in the largest unit that reads naturally (90 minutes is 1 hour,
+    36 hours is 36 hours, 10 days is 10 days, 7 weeks is 7 weeks, 200 days is 6 months)."""
+    elapsed = max(now - moment, timedelta(0))
+    unit, length = next((unit, length) for unit, length, below in _UNITS if elapsed < below)
+    return Age(elapsed // length, unit, elapsed >= STALE_AFTER)
+
+
+def newest_age(state: FeedState, now: datetime) -> Age | None:
+    """How old the feed's most recent item is; None when it holds no dated item."""
+    newest = newest_item(state)
+    return None if newest is None else age(newest, now)
+
+
+def describe_age(found: Age | None) -> str:
+    """In English, for the command line: "newest item 3 days ago", "nothing for 7 months", "no items"."""
+    if found is None:
+        return "no items"
+    amount = f"{found.count} {found.unit}{'' if found.count == 1 else 's'}"
+    if found.stale:
+        return f"nothing for {amount}"
+    return "newest item just now" if found.unit == "minute" and found.count == 0 else f"newest item {amount} ago"
+
+
+def likely_cause(errors: list[str], *, proxy: str | None = None, names_resolve: bool | None = None) -> str:
+    """When every feed failed, in one English line, what most likely stands between the bot and the web.
+
+    `errors` are the feeds' short errors; `proxy` names the proxy variable that is set (never its value, which
+    may hold a password); `names_resolve` says whether the feeds' host names resolved (None: not tried)."""
+    if names_resolve is False:
+        return "likely cause: host names do not resolve (no network, or no DNS server answering)"
+    network = [e for e in errors if "network error" in e or "host not found" in e or "proxy" in e.lower()]
+    timeouts = [e for e in errors if "timeout" in e]
+    if proxy and (network or timeouts):
+        return f"likely cause: the proxy set in {proxy} refuses or cannot reach the feeds"
+    if errors and len(timeouts) == len(errors):
+        return "likely cause: nothing answers in time (a firewall, or a proxy needed: set HTTPS_PROXY)"
+    if errors and len(network) + len(timeouts) == len(errors):
+        return "likely cause: no network connection (or a firewall; if a proxy is needed, set HTTPS_PROXY)"
+    if errors and all(e.startswith("HTTP ") for e in errors):
+        return "likely cause: every site refused the request (this machine's address may be blocked)"
+    return "likely cause: unclear; the reasons above say what each feed answered"
+
+
 def _dt(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -110,6 +208,7 @@ def _item_to_dict(item: Item) -> dict[str, Any]:
         "published": _dt(item.published),
         "language": item.language,
         "feed_url": item.feed_url,
+        "undated": item.undated,
     }
 
 
@@ -122,6 +221,7 @@ def _item_from_dict(data: dict[str, Any]) -> Item:
         published=_parse_dt(data.get("published")),
         language=data.get("language"),
         feed_url=data.get("feed_url", ""),
+        undated=bool(data.get("undated", False)),
     )
 
 

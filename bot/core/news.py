@@ -33,6 +33,7 @@ class Item:
     published: datetime | None = None  # aware, UTC
     language: str | None = None  # "fr", "en" or None
     feed_url: str = ""
+    undated: bool = False  # the feed gave no usable date: `published` is when the item was first seen
 
 
 # --- plain text ---------------------------------------------------------------------------------------------
@@ -44,6 +45,18 @@ _BLOCK_TAGS = frozenset(
      "table", "td", "th", "tr", "ul"}
 )
 _HIDDEN_TAGS = ("script", "style")
+# Every element name of HTML, old and new. In text escaped twice, only these are taken for markup: the rest
+# ("&lt;objc/runtime.h&gt;", "&lt;T&gt;", "&lt;email@example.com&gt;") is text that the feed escaped on purpose.
+_HTML_TAGS = _BLOCK_TAGS | frozenset(
+    {"a", "abbr", "acronym", "area", "audio", "b", "base", "basefont", "bdi", "bdo", "big", "blink", "body",
+     "button", "canvas", "caption", "center", "cite", "code", "col", "colgroup", "data", "datalist", "del",
+     "details", "dfn", "dialog", "dir", "em", "embed", "fieldset", "font", "form", "frame", "frameset", "head",
+     "html", "i", "iframe", "input", "ins", "kbd", "label", "legend", "link", "main", "map", "mark", "marquee",
+     "menu", "meta", "meter", "nav", "nobr", "noscript", "object", "optgroup", "option", "output", "param",
+     "picture", "progress", "q", "rp", "rt", "ruby", "s", "samp", "script", "select", "small", "source", "span",
+     "strike", "strong", "style", "sub", "summary", "sup", "svg", "tbody", "template", "textarea", "tfoot",
+     "thead", "time", "title", "track", "tt", "u", "var", "video", "wbr"}
+)
 # A tag runs from "<" to the next ">", unless another "<" comes first: each character is read at most twice.
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^<>]*>")
 _DECLARATION = re.compile(r"<[!?][^<>]*>")
@@ -61,9 +74,10 @@ _NO_BREAK_SPACES = ("\u00a0", "\u202f")
 _TRAILING = " ,;:-–—(«“\"'\u00a0\u202f"
 
 
-def _strip_tags(raw: str, budget: int) -> tuple[str, bool]:
+def _strip_tags(raw: str, budget: int, *, html_only: bool = False) -> tuple[str, bool]:
     """The text between the tags, without comments, CDATA markers and <script>/<style> contents, read until
-    `budget` characters of text are found; and whether all of `raw` was read."""
+    `budget` characters of text are found; and whether all of `raw` was read. With `html_only`, only HTML's
+    own elements are tags: "<objc/runtime.h>" stays as text."""
     parts: list[str] = []
     found, position, end = 0, 0, len(raw)
     while position < end and found < budget:
@@ -83,7 +97,7 @@ def _strip_tags(raw: str, budget: int) -> tuple[str, bool]:
             parts.append(raw[opening + 9 : end if closing < 0 else closing])
             found += len(parts[-1])
             position = end if closing < 0 else closing + 3
-        elif tag := _TAG.match(raw, opening):
+        elif (tag := _TAG.match(raw, opening)) and not (html_only and tag.group(2).lower() not in _HTML_TAGS):
             name = tag.group(2).lower()
             position = tag.end()
             if name in _BLOCK_TAGS:
@@ -124,7 +138,7 @@ def _text_of(raw: str, budget: int) -> tuple[str, bool]:
     stripped, complete = _strip_tags(raw, budget)
     text = html.unescape(stripped)
     if _MARKUP_LEFT.search(text):  # escaped twice: "&amp;eacute;", "&lt;p&gt;" or "&amp;lt;p&amp;gt;"
-        text = _strip_tags(html.unescape(text), len(text))[0]
+        text = _strip_tags(html.unescape(text), len(text), html_only=True)[0]
     return _fold_spaces(_INVISIBLE.sub("", text)), complete
 
 
@@ -188,6 +202,23 @@ def safe_link(raw: str | None) -> str | None:
 def _tracking(parameter: str) -> bool:
     name = parameter.split("=", 1)[0].lower()
     return name in TRACKING_PARAMETERS or name.startswith(TRACKING_PREFIXES)
+
+
+def without_tracking(link: str) -> str:
+    """The same link without its tracking parameters (utm_*, fbclid, xtor...), in the query or in a fragment
+    made of parameters ("#xtor=RSS-3208"); everything else, order and case included, is kept."""
+    match = _URL.fullmatch(link)
+    if not match:
+        return link
+    head = link[: match.start("query") - 1] if match.group("query") is not None else None
+    if head is None:
+        head = link[: match.start("fragment") - 1] if match.group("fragment") is not None else link
+    query = [p for p in (match.group("query") or "").split("&") if p and not _tracking(p)]
+    fragment = match.group("fragment")
+    if fragment and "=" in fragment:
+        kept = [p for p in fragment.split("&") if p and not _tracking(p)]
+        fragment = "&".join(kept) if kept else None
+    return head + (f"?{'&'.join(query)}" if query else "") + (f"#{fragment}" if fragment else "")
 
 
 def _canonical_escape(match: re.Match[str]) -> str:
