@@ -39,8 +39,8 @@ def _chat(settings: Settings, language: str | None) -> int:
     from bot.clock import utc_now
 
     logs.configure("WARNING", settings.secrets)
-    service, _ = build_service(settings, feed_workers=0)  # suggestions from the feeds last read and stored
-    chat = TerminalChat(service, Words(service.coach.content.catalog), utc_now, sys.stdout,
+    service, desk = build_service(settings, feed_workers=0)  # suggestions from the feeds last read and stored
+    chat = TerminalChat(service, desk, Words(service.coach.content.catalog), utc_now, sys.stdout,
                         files_dir=settings.data_dir / "files", language_code=language)
     return chat.run(sys.stdin, prompt=sys.stdin.isatty())
 

@@ -40,6 +40,7 @@ class NewsDesk:
         self.refreshed = asyncio.Event()
         # Each sector's items, prepared once per refresh and shared by all its leaders (ranking ~1 ms each).
         self.pools: dict[str, Pool] = {}
+        self._reading: dict[str, asyncio.Task[None]] = {}  # feeds being read now, out of schedule
 
     def sources(self, leaders: Iterable[Leader]) -> list[FeedSource]:
         """The feeds to read: those of the sectors in use, then the leaders' own (untrusted)."""
@@ -106,6 +107,53 @@ class NewsDesk:
         if self.executor is not None:
             self.executor.shutdown(wait=False, cancel_futures=True)
 
+    def unread(self, leader: Leader) -> list[FeedSource]:
+        """The leader's feeds (their sector's and their own) that have never been read."""
+        return [source for source in self.sources([leader])
+                if (state := self.states.get(source.url)) is None or state.checked_at is None]
+
+    async def read_now(self, sources: Sequence[FeedSource], now: datetime) -> None:
+        """Read these feeds at once, whatever the schedule (a sector just chosen, a feed just added).
+
+        A feed already being read is not read twice: many leaders choosing the same sector at once cause one
+        read, and each of them waits for it.
+        """
+        waits: list[asyncio.Task[None]] = []
+        for source in sources:
+            task = self._reading.get(source.url)
+            if task is None:
+                task = asyncio.create_task(self._read_one(source, now), name=f"read {source.name}")
+                self._reading[source.url] = task
+                task.add_done_callback(self._read_done)
+            waits.append(task)
+        await asyncio.gather(*waits, return_exceptions=True)
+
+    def _read_done(self, task: asyncio.Task[None]) -> None:
+        for url, running in list(self._reading.items()):
+            if running is task:
+                del self._reading[url]
+
+    async def _read_one(self, source: FeedSource, now: datetime) -> None:
+        state, _ = await self.fetcher.fetch(source, self.states.get(source.url) or FeedState(url=source.url), now)
+        self.states = {**self.states, source.url: state}
+        for sector in self.sectors.values():
+            if any(feed.url == source.url for feed in sector.feeds):
+                self.pools[sector.id] = prepare(self._items(f.url for f in sector.feeds),
+                                                keywords=sector.all_keywords(), now=now)
+        await asyncio.to_thread(self._save, [state])
+
+    async def probe(self, url: str, name: str, now: datetime) -> str | None:
+        """Read a feed a leader wants to add; why it cannot be used (a message key), or None when it can.
+
+        What it held is kept, so that its items count in the leader's suggestions at once.
+        """
+        source = FeedSource(url, name, None, trusted=False)
+        await self.read_now([source], now)
+        state = self.states.get(url)
+        if state is not None and state.last_error is None and state.items:
+            return None
+        return _problem(state.last_error if state is not None else None)
+
     def forget(self, leader: Leader) -> None:
         """A leader was deleted: forget the feeds that only they used (their addresses and items)."""
         others = {feed.url for other in self.leaders() if other.user_id != leader.user_id
@@ -123,3 +171,15 @@ class NewsDesk:
     def state_of(self, url: str) -> FeedState | None:
         """What is known of a feed (for /feeds)."""
         return self.states.get(url)
+
+
+def _problem(error: str | None) -> str:
+    """The message key that explains why a feed cannot be used, from the fetcher's short error."""
+    text = (error or "").lower()
+    if "not a feed" in text:
+        return "feed_problem_not_a_feed"
+    if "empty" in text or "no items" in text or "no usable" in text:
+        return "feed_problem_empty"
+    if "private" in text or "not allowed" in text or "refused" in text or "public" in text:
+        return "feed_problem_refused"
+    return "feed_problem_unreachable"

@@ -26,11 +26,12 @@ class Harness:
 
     def __init__(self, data_dir: Path, *, api: FakeBotApi | None = None, now: datetime | None = None,
                  allowed_users: frozenset[int] = frozenset(), feeds_path: Path = FEEDS, feed_workers: int = 0,
-                 feed_timeout: float = 15.0) -> None:
+                 feed_timeout: float = 15.0, read_feeds: bool = False, allow_private_feeds: bool = False) -> None:
+        self.read_feeds = read_feeds  # False: no feed is ever read (the configured ones are on the internet)
         self.api = api or FakeBotApi()
         self.now = now or utc(2026, 11, 23, 6, 0)  # Monday 07:00 in Paris
         settings = Settings(token=self.api.token, data_dir=data_dir, feeds_path=feeds_path, content_dir=CONTENT_DIR,
-                            allowed_users=allowed_users)
+                            allowed_users=allowed_users, allow_private_feeds=allow_private_feeds)
         # Telegram's pacing is tested on its own; here it would only slow the conversation down.
         self.app: Application = build_application(settings, request=RecordingRequest(self.api),
                                                   clock=lambda: self.now, overall_per_second=10_000,
@@ -40,8 +41,11 @@ class Harness:
     async def __aenter__(self) -> Harness:
         await self.app.initialize()
         await self.app.post_init(self.app)  # type: ignore[misc]
-        # No feed is fetched in these tests (the scheduler is not started): the desk holds what a test puts in.
+        # No feed is fetched on schedule in these tests (the scheduler is not started), nor at once unless asked
+        # for: the desk holds what a test puts in.
         self.desk.refreshed.set()
+        if not self.read_feeds:
+            self.desk.unread = lambda leader: []
         return self
 
     @property
@@ -51,6 +55,19 @@ class Harness:
     async def __aexit__(self, *exc: object) -> None:
         await self.app.post_shutdown(self.app)  # type: ignore[misc]
         await self.app.shutdown()
+
+    def feeds_answer(self) -> None:
+        """Every feed a leader adds answers as a good feed would (no network here)."""
+        async def probe(url: str, name: str, now: datetime) -> None:
+            return None
+
+        self.desk.probe = probe
+
+    async def settle(self) -> None:
+        """Wait until what follows the last answers (feeds read at once, first suggestions) is done."""
+        frontend = self.app.bot_data["frontend"]
+        while frontend._background:
+            await asyncio.gather(*list(frontend._background), return_exceptions=True)
 
     async def feed(self, update: dict) -> None:
         await self.app.process_update(Update.de_json(update, self.app.bot))

@@ -11,10 +11,11 @@ import pytest
 import yaml
 
 from bot.adapters.storage import LeaderStore
-from bot.core.events import Command, Press, Upload, Who
+from bot.core.events import Command, FeedProbed, Press, Upload, Who
 from bot.core.markup import MAX_MESSAGE, html_problems, html_to_text
 from bot.core.news import Item
 from bot.core.opml import write_opml
+from bot.core.replies import ProbeFeed
 from tests.conftest import utc
 from tests.support.feed_server import FeedServer
 from tests.support.rendered import RenderedCoach as Coach
@@ -154,7 +155,10 @@ def test_own_feeds_that_point_inside_are_refused(coach, url, key):
 
 
 def test_own_feeds_are_added_listed_removed_exported_and_imported(coach):
-    leader = coach.handle(onboarded(coach), WHO, Command("feeds", "add https://blog.example.org/feed"), NOW).leader
+    asked = coach.handle(onboarded(coach), WHO, Command("feeds", "add https://blog.example.org/feed"), NOW)
+    assert asked.leader.own_feeds == () and asked.raw.effects == (ProbeFeed("https://blog.example.org/feed"),)
+    assert "Reading blog.example.org" in html_to_text(asked.replies[0].text)
+    leader = coach.handle(asked.leader, WHO, FeedProbed("https://blog.example.org/feed"), NOW).leader
     assert [f.url for f in leader.own_feeds] == ["https://blog.example.org/feed"]
     listing = html_to_text(coach.handle(leader, WHO, Command("feeds"), NOW).replies[0].text)
     assert "1. blog.example.org" in listing and "TechCrunch" in listing

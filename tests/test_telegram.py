@@ -325,9 +325,11 @@ def test_a_list_longer_than_a_message_is_sent_in_parts_that_fit(tmp_path):
     async def scenario():
         async with Harness(tmp_path) as bot:
             await bot.onboard(ANN)
+            bot.feeds_answer()
             for n in range(20):
                 host = f"{label}{n:02d}.{label}.{label}.example.org"
                 await bot.send(ANN, f"/feeds add https://{host}/{'p' * 100}")
+                await bot.settle()
             before = len(bot.api.messages(ANN))
             await bot.send(ANN, "/feeds")
             parts = bot.api.messages(ANN)[before:]

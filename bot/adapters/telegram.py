@@ -32,6 +32,7 @@ from bot.adapters.telegram_render import TelegramRenderer
 from bot.clock import Clock, utc_now
 from bot.core.events import Event, Other, Press, Upload, Who, read_line
 from bot.core.replies import Outcome, msg
+from bot.effects import follow
 from bot.newsdesk import NewsDesk
 from bot.service import CoachService
 
@@ -130,6 +131,7 @@ class TelegramFrontend:
         self.desk = desk
         self.refresh_every = refresh_every
         self._workers: list[asyncio.Task[None]] = []
+        self._background: set[asyncio.Task[None]] = set()
         self.allowed_users = allowed_users
         self.clock = clock
 
@@ -178,9 +180,9 @@ class TelegramFrontend:
 
     async def stop(self, application: Application) -> None:
         """At shutdown: stop the delivery workers (what they had not claimed is rebuilt at the next start)."""
-        for worker in self._workers:
-            worker.cancel()
-        await asyncio.gather(*self._workers, return_exceptions=True)
+        for task in (*self._workers, *self._background):
+            task.cancel()
+        await asyncio.gather(*self._workers, *self._background, return_exceptions=True)
         self._workers = []
         await self.desk.close()
 
@@ -267,6 +269,18 @@ class TelegramFrontend:
                 log.info("could not answer a button press: %s", error)
         source = query.message if query is not None and isinstance(query.message, Message) else None
         await self.render(context, who.user_id, who.chat_id, outcome, source)
+        if outcome.effects:  # reading feeds takes seconds: in the background, the chat stays free
+            task = asyncio.create_task(self._follow(context, who, outcome), name=f"effects {who.user_id}")
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+
+    async def _follow(self, context: CallbackContext, who: Who, outcome: Outcome) -> None:
+        """Carry out an outcome's effects (read a feed, the news) and say what follows."""
+        try:
+            async for following in follow(self.service, self.desk, who, outcome, self.clock):
+                await self.render(context, who.user_id, who.chat_id, following, None)
+        except Exception:  # the leader already has their answer; what follows is a bonus
+            log.exception("what follows an answer to leader %s failed", who.user_id)
 
     # --- jobs -------------------------------------------------------------------------------------------------
 

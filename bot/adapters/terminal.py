@@ -7,6 +7,7 @@ last buttons shown: an action is pressed, a link is printed, a text to copy is p
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import TextIO
 
@@ -15,6 +16,8 @@ from bot.clock import Clock
 from bot.core.actions import encode
 from bot.core.events import Event, Press, Who, read_line
 from bot.core.replies import Button, Outcome, Reply, msg
+from bot.effects import follow
+from bot.newsdesk import NewsDesk
 from bot.service import CoachService
 
 TERMINAL_USER_ID = 1
@@ -23,9 +26,11 @@ TERMINAL_USER_ID = 1
 class TerminalChat:
     """One leader talking to the coach on standard input and output."""
 
-    def __init__(self, service: CoachService, words: Words, clock: Clock, out: TextIO, *, files_dir: Path,
-                 language_code: str | None = None, user_id: int = TERMINAL_USER_ID) -> None:
+    def __init__(self, service: CoachService, desk: NewsDesk, words: Words, clock: Clock, out: TextIO, *,
+                 files_dir: Path, language_code: str | None = None, user_id: int = TERMINAL_USER_ID) -> None:
         self.service = service
+        self.desk = desk
+        self.loop = asyncio.new_event_loop()  # one loop for the chat's reading of feeds (connections live in it)
         self.words = words
         self.clock = clock
         self.out = out
@@ -52,9 +57,18 @@ class TerminalChat:
             event = self._event(line)
             if event is None:
                 continue
-            self._show(self.service.handle(self.who, event, self.clock()))
+            outcome = self.service.handle(self.who, event, self.clock())
+            self._show(outcome)
+            if outcome.effects:
+                self.loop.run_until_complete(self._follow(outcome))
             self._show(self.service.wake(self.who.user_id, self.clock()))
+        self.loop.run_until_complete(self.desk.close())
+        self.loop.close()
         return 0
+
+    async def _follow(self, outcome: Outcome) -> None:
+        async for following in follow(self.service, self.desk, self.who, outcome, self.clock, read_news=False):
+            self._show(following)
 
     def _language(self) -> str:
         return self.service.language(self.who.user_id, self.who.language_code)

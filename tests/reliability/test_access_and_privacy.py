@@ -97,10 +97,12 @@ def test_delete_forgets_the_leaders_own_feeds_items_reminders_and_interests(tmp_
         async with Harness(tmp_path) as bot:
             await bot.onboard(ANN)
             await bot.onboard(BOB)
+            bot.feeds_answer()
             for line in (f"/feeds add {mine}", f"/feeds add {shared}", "/remind fri 17:00 Call the Zanzibar board",
                          "/interests add quokka logistics"):
                 await bot.send(ANN, line)
             await bot.send(BOB, f"/feeds add {shared}")
+            await bot.settle()
             store = FeedStore(tmp_path)
             for url in (mine, shared):  # as a refresh would have stored them
                 item = Item(f"Secret plans of {url}", url + "/1", "Private blog", summary="Marmalade strategy.")

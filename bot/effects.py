@@ -1,0 +1,38 @@
+"""What the coach asks the front ends to do next, outside the core: read a feed before adding it, read the
+news of a sector just chosen. Both front ends follow an outcome's effects through here and render what comes
+back, in order."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from urllib.parse import urlsplit
+
+from bot.clock import Clock
+from bot.core.events import FeedProbed, Who
+from bot.core.replies import Outcome, ProbeFeed, ReadNews, Reply, msg
+from bot.newsdesk import NewsDesk
+from bot.service import CoachService
+
+
+async def follow(service: CoachService, desk: NewsDesk, who: Who, outcome: Outcome, clock: Clock, *,
+                 read_news: bool = True) -> AsyncIterator[Outcome]:
+    """The outcomes that follow from an outcome's effects (and from theirs), to render as they come.
+
+    Without `read_news` (the terminal chat, whose news comes from `coachbot feeds check`), a sector's news is
+    not read at once; a feed the leader adds still is.
+    """
+    for effect in outcome.effects:
+        if isinstance(effect, ProbeFeed):
+            problem = await desk.probe(effect.url, urlsplit(effect.url).hostname or effect.url, clock())
+            probed = service.handle(who, FeedProbed(effect.url, problem=problem), clock())
+            yield probed
+            async for more in follow(service, desk, who, probed, clock, read_news=read_news):
+                yield more
+        elif isinstance(effect, ReadNews) and read_news:
+            leader = service.store.get(who.user_id)
+            unread = desk.unread(leader) if leader is not None else []
+            if not unread:
+                continue
+            yield Outcome(leader, (Reply(msg("news_reading")),), language=outcome.language)
+            await desk.read_now(unread, clock())
+            yield service.news_ready(who.user_id, clock())
