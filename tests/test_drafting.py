@@ -184,7 +184,7 @@ def test_a_long_item_is_shortened_on_word_boundaries(templates, language):
     cut = 0
     for offset in range(10):
         text = draft(sample, templates=templates, day=MONDAY + timedelta(offset), theme=THEMES[language])
-        assert "…" in text or sample.item.title in text
+        assert "…" in text or sample.item.title.strip() in text
         cut += "…" in text
         whole_words = set(sample.item.title.split()) | set(sample.item.summary.replace(",", "").split())
         for word in re.findall(r"\w+(?=…)", text):
