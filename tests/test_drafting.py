@@ -11,6 +11,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.adapters.content_files import read_drafts
 from bot.core.drafting import (
     FIELDS,
     MAX_HASHTAGS,
@@ -24,7 +25,6 @@ from bot.core.drafting import (
     x_intent_url,
     x_weight,
 )
-from bot.adapters.content_files import read_drafts
 from bot.core.news import Item
 from bot.core.suggest import Suggestion, story_key
 from tests.conftest import CONTENT_DIR, utc
@@ -140,13 +140,13 @@ def test_every_draft_fits_on_x_with_its_link_and_at_most_two_whole_hashtags(temp
 
 
 def test_no_draft_names_the_course_theme(templates, language):
-    for _, theme, text in all_drafts(templates, language):
+    for _, _theme, text in all_drafts(templates, language):
         assert THEMES[language] not in text and "“" + THEMES[language] not in text
 
 
 def test_an_english_article_is_said_to_be_in_english_in_a_french_draft():
     french = read_drafts(CONTENT_DIR)["fr"]
-    for sample, _, text in all_drafts(french, "fr", days=3):
+    for _sample, _, text in all_drafts(french, "fr", days=3):
         assert "Article en anglais" in text, text
         assert not re.search(r"#\S+", text), text  # the topics are English words: no hashtag
 

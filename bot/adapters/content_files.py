@@ -11,9 +11,9 @@ import yaml
 
 from bot.core.checks import RawLesson, check_catalog, check_course, check_drafts, check_prompts
 from bot.core.content import Catalog, Content, Course, FeedInfo, Lesson, Sector
-from bot.core.posts import DraftTemplates, Prompts
 from bot.core.markup import escape, markdown_to_html
 from bot.core.model import LANGUAGES
+from bot.core.posts import DraftTemplates, Prompts
 
 MORE_MARK = re.compile(r"^\s*<!--\s*more\s*-->\s*$", re.MULTILINE)
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.DOTALL)

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.content import Catalog
-from bot.core.posts import FIELDS, PROMPT_FIELDS, REQUIRED_PROMPT_FIELDS, DraftTemplates, Prompts, template_fields
 from bot.core.markup import MAX_MESSAGE, html_problems, html_to_text, markdown_to_html
+from bot.core.posts import FIELDS, PROMPT_FIELDS, REQUIRED_PROMPT_FIELDS, DraftTemplates, Prompts, template_fields
 
 MAX_BODY_WORDS = 120
 MAX_MORE_WORDS = 200

@@ -7,8 +7,8 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bot.core.posts import DraftTemplates, Prompts
 from bot.core.markup import Html, escape
+from bot.core.posts import DraftTemplates, Prompts
 
 
 @dataclass(frozen=True)

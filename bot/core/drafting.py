@@ -56,6 +56,6 @@ def draft(suggestion: Suggestion, *, templates: DraftTemplates, day: date, theme
     item = suggestion.item
     same_language = item.language in (None, templates.language)
     request = PostRequest(title=item.title, link=item.link, source=item.source, summary=item.summary,
-                          item_language=item.language, language=templates.language, topics=suggestion.topics if same_language else (),
-                          variant=day.toordinal())
+                          item_language=item.language, language=templates.language,
+                          topics=suggestion.topics if same_language else (), variant=day.toordinal())
     return compose(request, templates).x_body

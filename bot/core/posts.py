@@ -35,6 +35,7 @@ LINKEDIN_HARD_LIMIT = 3000
 # The Bot API documents no length for a button's URL; 2,048 characters is what browsers and Telegram's
 # clients have long handled, and what we keep every button's address within.
 BUTTON_URL_LIMIT = 2048
+X_ROOM_FOR_ARTICLE = 90  # on X, what a long take leaves for the article's title and source
 TAKE_LIMIT = 600  # one or two sentences: more is refused by the caller before composing
 MAX_HASHTAGS = 2
 HASHTAG_LIMIT = 30
@@ -328,10 +329,12 @@ def compose(request: PostRequest, templates: DraftTemplates) -> Post:
         linkedin = _render(_pick(linkedin_options, request, "linkedin"),
                            {**values, "summary": "", "question": "", "hashtags": ""})
     x_values = {**values, "question": ""}
-    if take and not x_fits(_render("{take}", x_values)):
-        x_values["take"] = _clip_words(take, lambda text: x_fits(_render("{take}", {**x_values, "take": text})))
+    if take and x_weight(f"{take}\n{link}") > X_LIMIT - X_ROOM_FOR_ARTICLE:  # room left for the title
+        x_values["take"] = _clip_words(take, lambda text: x_weight(f"{text}\n{link}") <= X_LIMIT - X_ROOM_FOR_ARTICLE)
     body = _first_fitting(_rotated(x_options, request, "x"), x_values, tags, x_fits)
-    if body is None:
+    if body is None and take:  # the take alone, as much of it as fits
+        body = _clip_words(take, x_fits) if not x_fits(take) else take
+    if not body:
         raise PostError("the X templates are too long for a post on X")
     return Post(linkedin=linkedin, x=f"{body}\n{link}", language=request.language, link=link)
 
