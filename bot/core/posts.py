@@ -387,7 +387,8 @@ def has_markup(text: str) -> bool:
 
 def check_post(post: Post, request: PostRequest, detect: Callable[[str], str | None] | None = None) -> str | None:
     """Why a post is not acceptable for this request, or None: the link missing, markup, over the limits, the
-    take missing or altered, or a language other than the leader's when `detect` says so."""
+    take missing or altered, or a language other than the leader's when `detect` says so of the post's own
+    words (the article's title and summary, quoted in their language, are left out)."""
     limit = LINKEDIN_SHORT_LIMIT if request.shorter else LINKEDIN_LIMIT
     if not post.linkedin.strip() or not post.x.strip():
         return "empty post"
@@ -401,15 +402,17 @@ def check_post(post: Post, request: PostRequest, detect: Callable[[str], str | N
         return f"the LinkedIn post is {len(post.linkedin)} characters (at most {limit})"
     if x_weight(post.x) > X_LIMIT:
         return f"the X post weighs {x_weight(post.x)} (at most {X_LIMIT})"
-    if request.take and not holds_take(post.linkedin, request.take):
-        return "the take is missing or altered"
     if post.language != request.language:
         return f"the post is in {post.language}, not {request.language}"
     if detect is not None:
-        without_link = post.linkedin.replace(request.link, " ")
-        found = detect(without_link)
+        own = post.linkedin  # what the post says in its own words: without the link and the article's words
+        for quoted in (request.link, request.title, first_sentence(request.summary), request.summary):
+            own = own.replace(quoted, " ") if quoted else own
+        found = detect(own)
         if found is not None and found != request.language:
             return f"the post reads as {found}, not {request.language}"
+    if request.take and not holds_take(post.linkedin, request.take):
+        return "the take is missing or altered"
     return None
 
 
