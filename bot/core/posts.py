@@ -61,6 +61,7 @@ _SENTENCE_END = re.compile(r"(?<!\S)(?P<word>\S*?)[.!?…]+[\"'»”’)]*(?=\s|
 _ELISION = re.compile(r"\b(?:[cdjlmnst]|qu)['’](?=\w)", re.IGNORECASE)
 _NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
 _SPACE_RUN = re.compile(r"[ \t]{2,}")
+_ORDINARY_SPACES = re.compile(r"[ \t\r\n\f\v]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _FIELD = re.compile(r"{(\w+)}")
 # Markup a post must not hold: HTML tags or entities, Markdown emphasis, links, headings, code, list bullets
@@ -189,7 +190,7 @@ def topics_for(topics: Iterable[str], keywords: Iterable[str], interests: Iterab
 
 def first_sentence(summary: str, title: str = "") -> str:
     """The first sentence of a summary; empty when there is none or it only repeats the title."""
-    summary = " ".join(summary.split())
+    summary = _spaces(summary)
     sentence = summary
     for end in _SENTENCE_END.finditer(summary):
         word = end.group("word")
@@ -202,6 +203,11 @@ def first_sentence(summary: str, title: str = "") -> str:
     if title and _same_words(words_of(sentence), words_of(title)):
         return ""
     return sentence
+
+
+def _spaces(text: str) -> str:
+    """The text on one line, runs of ordinary spaces folded: no-break spaces (French typography) stay."""
+    return _ORDINARY_SPACES.sub(" ", text).strip()
 
 
 def _title_words(text: str) -> frozenset[str]:
@@ -296,13 +302,13 @@ def language_note(request: PostRequest, templates: DraftTemplates) -> str:
 def compose(request: PostRequest, templates: DraftTemplates) -> Post:
     """The post for a request, made of the templates of the leader's language: with a take, the take first,
     word for word; without, one of the sober frames. Raises PostError if the templates cannot fit."""
-    take = " ".join((request.take or "").split(" ")).strip() or None
-    title = " ".join(request.title.split())
+    take = (request.take or "").strip() or None  # the leader's words as typed, no-break spaces included
+    title = _spaces(request.title)
     summary = clip(first_sentence(request.summary, title), SUMMARY_LIMIT)
     values = {
         "take": take or "",
         "title": title,
-        "source": clip(" ".join(request.source.split()), SOURCE_LIMIT),
+        "source": clip(_spaces(request.source), SOURCE_LIMIT),
         "summary": "" if request.shorter else summary,
         "question": "",
         "note": language_note(request, templates),
