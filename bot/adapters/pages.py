@@ -1,6 +1,8 @@
-"""An article's page read for `coachbot draft URL` (httpx and html.parser): its title, summary and site name.
+"""An article's page read for `coachbot draft URL` (the standard library's urllib and html.parser): its title,
+summary and site name. (httpx stays in bot/adapters/feeds.py alone, as tests/test_architecture.py requires.)
 
-Only http(s) addresses; one GET bounded in time (10 s) and size (2 MB), at most 5 redirects; the title is the
+Only http(s) addresses, redirects included; one GET bounded in time (10 s) and size (2 MB), at most 5
+redirects; the title is the
 page's og:title, else its <title>; the summary its og:description, else its meta description; the source its
 og:site_name, else the host name. Only the page's head is parsed (html.parser takes quadratic time on some
 malformed input), and the texts go through the same hygiene as feed items (plain text, bounded length).
@@ -8,10 +10,10 @@ malformed input), and the texts go through the same hygiene as feed items (plain
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
-
-import httpx
 
 from bot.core.news import Item, plain_text
 
@@ -76,33 +78,40 @@ def read_page(html: str, url: str) -> Item:
                 language=language if language in ("en", "fr") else None)
 
 
-def fetch_page(url: str) -> Item:
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    """Redirects followed within http(s) only, at most MAX_REDIRECTS."""
+
+    max_redirections = MAX_REDIRECTS
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        if urlsplit(newurl).scheme.lower() not in ("http", "https"):
+            raise PageError("the page redirected outside http(s)")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def fetch_page(url: str, timeout: float = TIMEOUT) -> Item:
     """Fetch an article's page and read it (raises PageError with a clear reason)."""
     if urlsplit(url).scheme.lower() not in ("http", "https") or not urlsplit(url).hostname:
         raise PageError("only http(s) addresses can be read")
+    opener = urllib.request.build_opener(_Redirects())
+    request = urllib.request.Request(url, headers={"User-Agent": "coachbot (+draft)"})
     try:
-        with httpx.Client(timeout=TIMEOUT, follow_redirects=True, max_redirects=MAX_REDIRECTS,
-                          headers={"user-agent": "coachbot (+draft)"}) as client:
-            with client.stream("GET", url) as response:
-                if response.status_code != 200:
-                    raise PageError(f"the page answered {response.status_code}")
-                final = str(response.url)
-                if urlsplit(final).scheme not in ("http", "https"):
-                    raise PageError("the page redirected outside http(s)")
-                body = bytearray()
-                for chunk in response.iter_bytes():
-                    body += chunk
-                    if len(body) > MAX_BYTES:
-                        raise PageError("the page is larger than 2 MB")
-                encoding = response.encoding or "utf-8"
-    except httpx.TooManyRedirects:
-        raise PageError("too many redirects") from None
-    except httpx.TimeoutException:
-        raise PageError(f"no answer within {TIMEOUT:g} s") from None
-    except httpx.HTTPError as error:
-        raise PageError(f"cannot read the page ({type(error).__name__})") from None
+        with opener.open(request, timeout=timeout) as response:
+            if response.status != 200:
+                raise PageError(f"the page answered {response.status}")
+            body = response.read(MAX_BYTES + 1)
+            charset = response.headers.get_content_charset() or "utf-8"
+    except urllib.error.HTTPError as error:
+        raise PageError(f"the page answered {error.code}") from None
+    except TimeoutError:
+        raise PageError(f"no answer within {timeout:g} s") from None
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        reason = getattr(error, "reason", error)
+        raise PageError(f"cannot read the page ({type(reason).__name__})") from None
+    if len(body) > MAX_BYTES:
+        raise PageError("the page is larger than 2 MB")
     try:
-        text = bytes(body).decode(encoding, errors="replace")
+        text = body.decode(charset, errors="replace")
     except LookupError:
-        text = bytes(body).decode("utf-8", errors="replace")
+        text = body.decode("utf-8", errors="replace")
     return read_page(text, url)
