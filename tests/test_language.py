@@ -43,3 +43,19 @@ def test_an_item_in_another_language_comes_below_one_a_day_older_in_the_leaders_
     assert top([english, french], "en") == ["Cloud budgets rise", "Les budgets cloud montent"]
     unknown = item("Cloud budgets rise again", None, hours=1, source="C")
     assert top([unknown, french], "fr")[0] == "Les budgets cloud montent"  # unknown counts as not the leader's
+
+
+def test_lingua_and_openai_are_each_reached_from_one_adapter_module():
+    import ast
+    from pathlib import Path
+
+    owners: dict[str, set[str]] = {"lingua": set(), "openai": set()}
+    root = Path(__file__).resolve().parent.parent
+    for path in (root / "bot").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            for name in names:
+                if name.split(".")[0] in owners:
+                    owners[name.split(".")[0]].add(path.relative_to(root).as_posix())
+    assert owners == {"lingua": {"bot/adapters/language.py"}, "openai": {"bot/adapters/llm.py"}}
