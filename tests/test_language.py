@@ -59,3 +59,9 @@ def test_lingua_and_openai_are_each_reached_from_one_adapter_module():
                 if name.split(".")[0] in owners:
                     owners[name.split(".")[0]].add(path.relative_to(root).as_posix())
     assert owners == {"lingua": {"bot/adapters/language.py"}, "openai": {"bot/adapters/llm.py"}}
+
+
+def test_short_texts_are_unknown_rather_than_wrong():
+    assert detect("Le CAC 40 recule") is None
+    assert detect("Q3 results & outlook") is None
+    assert detect("Cloud costs under review. Finance teams are cutting unused instances.") == "en"

