@@ -279,3 +279,16 @@ def test_hashtags_are_letters_and_digits_only_and_at_most_limit(topics, limit):
     assert len({tag.casefold() for tag in tags}) == len(tags)
     for tag in tags:
         assert re.fullmatch(r"#[^\W_]+", tag) and any(char.isalpha() for char in tag)
+
+
+def test_request_for_keeps_hashtags_in_the_leaders_language():
+    from bot.core.drafting import request_for
+    from bot.core.posts import compose
+
+    item = SAMPLES[4].item  # French words, declared English by the test feed
+    asked = request_for(item, language="fr", topics=("cybersécurité", "santé publique", "hospital"),
+                        keywords=("cybersécurité",), interests=("Santé publique",), take="Mon avis.", variant=3)
+    assert asked.topics == ("cybersécurité", "santé publique") and asked.take == "Mon avis."
+    assert (asked.item_language, asked.language, asked.variant) == ("en", "fr", 3)
+    post = compose(asked, read_drafts(CONTENT_DIR)["fr"])
+    assert post.linkedin.startswith("Mon avis.") and "#Cybersécurité" in post.linkedin

@@ -9,6 +9,7 @@ call `posts.linkedin_compose_url(post.linkedin)`; instead of `x_intent_url(draft
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from bot.core.news import Item, percent_encode
@@ -24,12 +25,25 @@ from bot.core.posts import (
     fits_x,
     hashtags,
     template_fields,
+    topics_for,
     x_weight,
 )
 from bot.core.suggest import Suggestion
 
 __all__ = ["FIELDS", "MAX_HASHTAGS", "X_LIMIT", "X_URL_WEIGHT", "DraftTemplates", "draft", "fits_x", "hashtags",
-           "linkedin_share_url", "summary_sentence", "template_fields", "x_intent_url", "x_weight"]
+           "linkedin_share_url", "request_for", "summary_sentence", "template_fields", "x_intent_url", "x_weight"]
+
+
+def request_for(item: Item, *, language: str, topics: Sequence[str] = (), keywords: Sequence[str] = (),
+                interests: Sequence[str] = (), take: str | None = None, variant: int = 0,
+                shorter: bool = False) -> PostRequest:
+    """The request for a post about an item, for a leader who reads `language`: hashtags only from the
+    `topics` the item matched that are among the sector's `keywords` in that language (`sector.keywords[lang]`)
+    or the leader's `interests`. The morning's drafts pass the day's ordinal as `variant` (the wording changes
+    daily); "another angle" adds one to it; the take is the leader's text as typed."""
+    return PostRequest(title=item.title, link=item.link, source=item.source, summary=item.summary,
+                       item_language=item.language, language=language, take=take,
+                       topics=topics_for(topics, keywords, interests), variant=variant, shorter=shorter)
 
 
 def linkedin_share_url(link: str) -> str:
