@@ -46,9 +46,9 @@ sys.path.insert(0, str(ROOT))
 from bench.bench_record import fsync_skipped, machine  # noqa: E402
 from bot.adapters.content_files import load_content  # noqa: E402
 from bot.adapters.storage import LeaderStore  # noqa: E402
-from bot.core.events import Command, Press, Who
-from bot.core.router import Coach  # noqa: E402
+from bot.core.events import Command, Press, Who  # noqa: E402
 from bot.core.model import Leader  # noqa: E402
+from bot.core.router import Coach  # noqa: E402
 from tests.support.fake_bot_api import FakeBotApi, FakeBotApiServer  # noqa: E402
 
 LEADERS = 10_000

@@ -199,35 +199,107 @@ def _feeds_check(settings: Settings, as_json: bool) -> int:
     return 1 if failing else 0
 
 
+def _writer(settings: Settings):  # type: ignore[no-untyped-def]
+    """The writer of posts for the command line: the model when configured, else the composer."""
+    from bot.adapters.content_files import read_drafts, read_prompts
+    from bot.core.content import Catalog, Content
+    from bot.writing import Writer
+
+    content = Content(courses={}, catalog=Catalog({}), sectors=(), drafts=read_drafts(settings.content_dir),
+                      prompts=read_prompts(settings.content_dir))
+    return Writer.from_settings(settings, content)
+
+
+def _post_row(post, item_language: str | None) -> dict:  # type: ignore[no-untyped-def]
+    from bot.core.posts import linkedin_compose_url, x_post_url
+
+    return {"linkedin": post.linkedin, "x": post.x, "language": post.language, "item_language": item_language,
+            "writer": post.writer, "linkedin_url": linkedin_compose_url(post.linkedin), "x_url": x_post_url(post)}
+
+
 def _suggest(settings: Settings, sector_id: str, language: str, limit: int, as_json: bool) -> int:
+    import asyncio
     import json
     from datetime import UTC, datetime
 
-    from bot.adapters.content_files import read_drafts
-    from bot.core.drafting import draft
+    from bot.adapters.language import with_language
+    from bot.core.posts import PostRequest, topics_for
     from bot.core.suggest import Taste, rank
 
     (sector,), sources = _sources(settings, sector_id)
     states, _ = _refresh(settings, sources, _Progress(len(sources)))
     items = [item for source in sources if source.url in states for item in states[source.url].items]
+    items = with_language(items)  # those whose feed declares no language: told by their words
     now = datetime.now(UTC)
     picks = rank(items, keywords=sector.all_keywords(), taste=Taste(), now=now, language=language, limit=limit)
-    templates = read_drafts(settings.content_dir)[language]
+    writer = _writer(settings)
+    requests = [
+        PostRequest(title=p.item.title, link=p.item.link, source=p.item.source, summary=p.item.summary,
+                    item_language=p.item.language, language=language, variant=now.date().toordinal(),
+                    topics=topics_for(p.topics, sector.keywords.get(language, ())))
+        for p in picks
+    ]
+
+    async def write_all():  # type: ignore[no-untyped-def]
+        return await asyncio.gather(*(writer.write(request) for request in requests))
+
+    posts = asyncio.run(write_all()) if requests else []
     rows = [
         {"title": p.item.title, "link": p.item.link, "source": p.item.source,
          "published": p.item.published.isoformat() if p.item.published else None, "score": round(p.score, 3),
-         "draft": draft(p, templates=templates, day=now.date())}
-        for p in picks
+         "draft": _post_row(post, p.item.language)}
+        for p, post in zip(picks, posts, strict=True)
     ]
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     elif not rows:
         print(f"no recent item to suggest for {sector.label(language)} (read {len(items)} items)")
     else:
-        for number, row in enumerate(rows, 1):
+        for number, (row, post) in enumerate(zip(rows, posts, strict=True), 1):
             print(f"{number}. {row['title']}\n   {row['source']} · {row['published'] or '?'} · score {row['score']}")
             print(f"   {row['link']}\n")
-            print("   " + row["draft"].replace("\n", "\n   ") + "\n")
+            print("   " + post.linkedin.replace("\n", "\n   ") + "\n")
+    return 0
+
+
+def _draft(settings: Settings, url: str, take: str | None, language: str, as_json: bool) -> int:
+    """A post from an article (stored feed items first, else its page) and the leader's take."""
+    import asyncio
+    import json
+
+    from bot.adapters.pages import PageError, fetch_page
+    from bot.adapters.storage import FeedStore
+    from bot.core.news import normalise_url, safe_link
+    from bot.core.posts import TAKE_LIMIT, PostRequest
+
+    link = safe_link(url)
+    if link is None:
+        return _fail("the address must be an http(s) link, such as https://example.com/article")
+    take = " ".join((take or "").split()) or None
+    if take is not None and len(take) > TAKE_LIMIT:
+        return _fail(f"the take is {len(take)} characters: one or two sentences, at most {TAKE_LIMIT}, please")
+    wanted = normalise_url(link)
+    stored = (item for state in FeedStore(settings.data_dir).all().values() for item in state.items)
+    item = next((item for item in stored if normalise_url(item.link) == wanted), None)
+    if item is None:
+        try:
+            item = fetch_page(link)
+        except PageError as error:
+            return _fail(f"cannot read {link}: {error}")
+    item_language = item.language
+    if item_language is None:
+        from bot.adapters.language import detect
+
+        item_language = detect(f"{item.title}. {item.summary}")
+    request = PostRequest(title=item.title, link=item.link, source=item.source, summary=item.summary,
+                          item_language=item_language, language=language, take=take)
+    post = asyncio.run(_writer(settings).write(request))
+    if as_json:
+        print(json.dumps({"title": item.title, "link": item.link, "source": item.source,
+                          **_post_row(post, item_language)}, ensure_ascii=False, indent=2))
+    else:
+        print(post.linkedin)
+        print("\n--- X ---\n" + post.x)
     return 0
 
 
@@ -244,6 +316,11 @@ def parser() -> argparse.ArgumentParser:
     suggest.add_argument("--lang", choices=("fr", "en"), default="en", help="the language of the drafts")
     suggest.add_argument("--limit", type=int, default=3, choices=range(1, 11), metavar="N", help="1 to 10")
     suggest.add_argument("--json", action="store_true", help="print JSON objects instead of a list")
+    draft = commands.add_parser("draft", help="compose a post from an article and your take")
+    draft.add_argument("url", help="the article's address (looked up in the stored feed items, else fetched)")
+    draft.add_argument("--take", help="your own view, one or two sentences, kept word for word")
+    draft.add_argument("--lang", choices=("fr", "en"), default="en", help="the language of the post")
+    draft.add_argument("--json", action="store_true", help="print a JSON object")
     feeds = commands.add_parser("feeds", help="work with the configured feeds")
     feeds_commands = feeds.add_subparsers(dest="feeds_command", required=True, metavar="ACTION")
     check = feeds_commands.add_parser("check", help="fetch every configured feed and print its status")
@@ -271,6 +348,11 @@ def main(argv: list[str] | None = None) -> int:
 
             logs.configure("WARNING", settings.secrets)
             return _suggest(settings, args.sector, args.lang, args.limit, args.json)
+        if args.command == "draft":
+            from bot import logs
+
+            logs.configure("WARNING", settings.secrets)
+            return _draft(settings, args.url, args.take, args.lang, args.json)
         if args.command == "feeds":
             from bot import logs
 

@@ -52,8 +52,8 @@ class NewsDesk:
             sector = self.sectors.get(leader.sector or "")
             for feed in sector.feeds if sector else ():
                 used.setdefault(feed.url, FeedSource(feed.url, feed.name, feed.language, trusted=True))
-            for feed in leader.own_feeds:
-                own.setdefault(feed.url, FeedSource(feed.url, feed.name, None, trusted=False))
+            for mine in leader.own_feeds:
+                own.setdefault(mine.url, FeedSource(mine.url, mine.name, None, trusted=False))
         return [*used.values(), *(source for url, source in own.items() if url not in used)]
 
     async def refresh(self, now: datetime) -> list[FetchReport]:

@@ -37,6 +37,9 @@ class Settings:
     log_level: str = "INFO"
     allow_private_feeds: bool = False
     feed_refresh_minutes: int = 30
+    llm_url: str = ""  # an OpenAI-compatible API base ("http://localhost:11434/v1"); empty: no model is used
+    llm_model: str = ""
+    llm_key: str = field(default="", repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
@@ -67,6 +70,9 @@ class Settings:
         minutes = get("COACHBOT_FEED_REFRESH_MINUTES", "30")
         if not minutes.isdigit() or not 1 <= int(minutes) <= 24 * 60:
             raise SettingsError("COACHBOT_FEED_REFRESH_MINUTES must be a number of minutes from 1 to 1440")
+        llm_url = get("COACHBOT_LLM_URL", "")
+        if llm_url and not llm_url.lower().startswith(("http://", "https://")):
+            raise SettingsError("COACHBOT_LLM_URL must be an http(s) address, such as http://localhost:11434/v1")
         return cls(
             token=get("TELEGRAM_BOT_TOKEN", ""),
             api_url=get("TELEGRAM_API_URL", DEFAULT_API_URL),
@@ -77,9 +83,17 @@ class Settings:
             log_level=level,
             allow_private_feeds=private in ("1", "true", "yes", "on"),
             feed_refresh_minutes=int(minutes),
+            llm_url=llm_url,
+            llm_model=get("COACHBOT_LLM_MODEL", ""),
+            llm_key=get("COACHBOT_LLM_KEY", ""),
         )
+
+    @property
+    def llm_configured(self) -> bool:
+        """Whether a language model writes posts: only when both its address and its model are set."""
+        return bool(self.llm_url and self.llm_model)
 
     @property
     def secrets(self) -> tuple[str, ...]:
         """Values that must never be written anywhere."""
-        return (self.token,) if self.token else ()
+        return tuple(secret for secret in (self.token, self.llm_key) if secret)

@@ -9,11 +9,11 @@ from typing import Any
 
 import yaml
 
-from bot.core.checks import RawLesson, check_catalog, check_course, check_drafts
+from bot.core.checks import RawLesson, check_catalog, check_course, check_drafts, check_prompts
 from bot.core.content import Catalog, Content, Course, FeedInfo, Lesson, Sector, Template
-from bot.core.drafting import DraftTemplates
 from bot.core.markup import escape, markdown_to_html
 from bot.core.model import LANGUAGES
+from bot.core.posts import DraftTemplates, Prompts
 
 MORE_MARK = re.compile(r"^\s*<!--\s*more\s*-->\s*$", re.MULTILINE)
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.DOTALL)
@@ -111,16 +111,32 @@ def read_sectors(feeds_path: Path) -> tuple[Sector, ...]:
 
 
 def read_drafts(content_dir: Path) -> dict[str, DraftTemplates]:
-    """The draft-post templates by language: content/drafts/<lang>.yaml."""
+    """The post templates by language: content/drafts/<lang>.yaml."""
     drafts = {}
     for lang in LANGUAGES:
         data = _yaml(content_dir / "drafts" / f"{lang}.yaml")
         if not isinstance(data, dict):
             raise ContentError(f"drafts/{lang}.yaml is not a mapping")
-        drafts[lang] = DraftTemplates(**{
-            angle: tuple(str(t) for t in data.get(angle) or ()) for angle in ("takeaway", "question", "lesson")
-        })
+        notes = data.get("language_notes") or {}
+        if not isinstance(notes, dict):
+            raise ContentError(f"drafts/{lang}.yaml: language_notes is not a mapping")
+        drafts[lang] = DraftTemplates(
+            **{angle: tuple(str(t) for t in data.get(angle) or ()) for angle in DraftTemplates.ANGLES},
+            language_notes={str(k): str(v) for k, v in notes.items()},
+            language=lang,
+        )
     return drafts
+
+
+def read_prompts(content_dir: Path) -> dict[str, Prompts]:
+    """What a language model is told, by language: content/prompts/<lang>.yaml (`system` and `user`)."""
+    prompts = {}
+    for lang in LANGUAGES:
+        data = _yaml(content_dir / "prompts" / f"{lang}.yaml")
+        if not isinstance(data, dict):
+            raise ContentError(f"prompts/{lang}.yaml is not a mapping")
+        prompts[lang] = Prompts(system=str(data.get("system") or "").strip(), user=str(data.get("user") or "").strip())
+    return prompts
 
 
 def _lesson(raw: RawLesson, position: int) -> Lesson:
@@ -154,6 +170,7 @@ def check_content(content_dir: Path) -> list[str]:
     try:
         problems.extend(check_catalog(read_catalog(content_dir)))
         problems.extend(check_drafts(read_drafts(content_dir)))
+        problems.extend(check_prompts(read_prompts(content_dir)))
     except ContentError as error:
         problems.append(str(error))
     return problems
@@ -171,7 +188,7 @@ def load_content(content_dir: Path, feeds_path: Path) -> Content:
         for lang in LANGUAGES
     }
     return Content(courses=courses, catalog=read_catalog(content_dir), sectors=read_sectors(feeds_path),
-                   drafts=read_drafts(content_dir))
+                   drafts=read_drafts(content_dir), prompts=read_prompts(content_dir))
 
 
 __all__ = ["ContentError", "check_content", "escape", "load_content", "read_sectors"]

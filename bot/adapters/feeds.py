@@ -203,7 +203,8 @@ def _published(entry: Any, now: datetime) -> datetime | None:
         moment = None
         if parsed:
             try:
-                moment = datetime(*parsed[:6], tzinfo=UTC)
+                year, month, day, hour, minute, second = parsed[:6]
+                moment = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
             except (TypeError, ValueError):
                 moment = None
         if moment is None:

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.content import PLURAL_FORMS, Catalog
-from bot.core.drafting import FIELDS, DraftTemplates, template_fields
 from bot.core.markup import MAX_MESSAGE, html_problems, html_to_text, markdown_to_html
+from bot.core.posts import FIELDS, PROMPT_FIELDS, REQUIRED_PROMPT_FIELDS, DraftTemplates, Prompts, template_fields
 
 MAX_BODY_WORDS = 120
 MAX_MORE_WORDS = 200
@@ -278,20 +278,88 @@ def _template_problems(where: str, template: object) -> list[str]:
     return problems
 
 
+# Words a public post must not hold: course vocabulary, the calque "in the words of", plurals in brackets.
+FORBIDDEN_IN_POSTS = {
+    "en": ("in the words of", "this week i am working on", "lesson", "roadmap", "(s)", "streak"),
+    "fr": ("dans les mots de", "je travaille sur", "leçon", "parcours", "(s)", "série"),
+}
+# In French, a source's name may start with an article ("Les Echos", "Le Monde"): no "de/du/dans" before it.
+_FRENCH_BEFORE_SOURCE = re.compile(r"(?:\b(?:de|du|des|dans|le|la|les)|\bd’|\bd')\s*\{source\}", re.IGNORECASE)
+_FRENCH_SPACE_BEFORE = re.compile(r"[^\u00a0\u202f\n{](?=[:;!?»])|«(?=[^\u00a0])")
+_FRENCH_WRONG_SPACE = re.compile(r"\u00a0(?=[;!?])|\u202f(?=[:»])")
+
+
 def check_drafts(drafts: Mapping[str, DraftTemplates]) -> list[str]:
-    """Problems of the draft templates: each angle filled in each language, only known placeholders."""
+    """Problems of the post templates: every part filled with variety in each language, known placeholders,
+    the link in every LinkedIn template, the take first, the language note where a frame is, no course
+    vocabulary, French grammar and typography."""
     problems: list[str] = []
     for lang, templates in sorted(drafts.items()):
-        for angle in ("takeaway", "question", "lesson"):
-            items = getattr(templates, angle)
+        for angle in DraftTemplates.ANGLES:
+            items: tuple[str, ...] = getattr(templates, angle)
             if len(items) < 2:
-                problems.append(f"drafts/{lang}: '{angle}' needs at least two templates (the wording varies)")
+                problems.append(f"drafts/{lang}: '{angle}' needs at least two entries (the wording varies)")
             for template in items:
-                unknown = template_fields(template) - set(FIELDS)
-                if unknown:
-                    problems.append(f"drafts/{lang}: unknown placeholder(s) {sorted(unknown)} in {angle}")
-                if "{title}" not in template and "{source}" not in template:
-                    problems.append(f"drafts/{lang}: a {angle} template names neither the title nor the source")
-    if sorted(drafts) != sorted(set(drafts)) or len(drafts) < 2:
+                problems.extend(_draft_problems(lang, angle, template))
+        for other in drafts:
+            if other != lang and not templates.language_notes.get(other):
+                problems.append(f"drafts/{lang}: language_notes needs a note for articles in '{other}'")
+    if len(drafts) < 2:
         problems.append("drafts: both languages are needed")
+    return problems
+
+
+def _draft_problems(lang: str, angle: str, template: str) -> list[str]:
+    problems: list[str] = []
+    used = template_fields(template)
+    if angle == "questions":
+        if used:
+            problems.append(f"drafts/{lang}: a question has placeholders {sorted(used)}")
+    else:
+        unknown = used - set(FIELDS)
+        if unknown:
+            problems.append(f"drafts/{lang}: unknown placeholder(s) {sorted(unknown)} in {angle}")
+        if "title" not in used:
+            problems.append(f"drafts/{lang}: a {angle} template lacks {{title}}")
+        if "note" not in used:
+            problems.append(f"drafts/{lang}: a {angle} template lacks {{note}} (the article's language)")
+        if angle.startswith("take_") != template.lstrip().startswith("{take}"):
+            problems.append(f"drafts/{lang}: {{take}} comes first in take_ templates only, in {angle}")
+        if angle in ("linkedin", "take_linkedin") and "link" not in used:
+            problems.append(f"drafts/{lang}: a {angle} template lacks {{link}}")
+        if angle in ("x", "take_x") and "link" in used:
+            problems.append(f"drafts/{lang}: an {angle} template has {{link}} (it is added after the text)")
+    folded = template.casefold()
+    for words in FORBIDDEN_IN_POSTS.get(lang, ()):
+        if words in folded:
+            problems.append(f"drafts/{lang}: {angle} holds {words!r}")
+    if lang == "fr":
+        if _FRENCH_BEFORE_SOURCE.search(template):
+            problems.append(f"drafts/fr: {angle} puts an article or « de » before {{source}}")
+        plain = re.sub(r"\{\w+\}", "x", template)
+        if _FRENCH_SPACE_BEFORE.search(plain) or _FRENCH_WRONG_SPACE.search(plain):
+            problems.append(f"drafts/fr: {angle} needs a (narrow) no-break space before : ; ! ? » and after «")
+        if "'" in template:
+            problems.append(f"drafts/fr: {angle} has a straight apostrophe (’ is the one)")
+    return problems
+
+
+def check_prompts(prompts: Mapping[str, Prompts]) -> list[str]:
+    """Problems of the model prompts: both languages, a system and a user prompt, the user prompt with the
+    article, the take and the limit, and no other placeholder."""
+    problems: list[str] = []
+    for lang, prompt in sorted(prompts.items()):
+        if not prompt.system:
+            problems.append(f"prompts/{lang}: the system prompt is empty")
+        if template_fields(prompt.system):
+            problems.append(f"prompts/{lang}: the system prompt has placeholders (the article goes in the user one)")
+        used = template_fields(prompt.user)
+        missing = set(REQUIRED_PROMPT_FIELDS) - used
+        unknown = used - set(PROMPT_FIELDS)
+        if missing:
+            problems.append(f"prompts/{lang}: the user prompt lacks {sorted(missing)}")
+        if unknown:
+            problems.append(f"prompts/{lang}: unknown placeholder(s) {sorted(unknown)} in the user prompt")
+    if len(prompts) < 2:
+        problems.append("prompts: both languages are needed")
     return problems

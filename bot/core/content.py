@@ -7,8 +7,8 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bot.core.drafting import DraftTemplates
 from bot.core.markup import Html, escape
+from bot.core.posts import DraftTemplates, Prompts
 
 
 @dataclass(frozen=True)
@@ -171,6 +171,7 @@ class Content:
     catalog: Catalog
     sectors: tuple[Sector, ...]
     drafts: Mapping[str, DraftTemplates] = field(default_factory=dict)
+    prompts: Mapping[str, Prompts] = field(default_factory=dict)
 
     def sector(self, sector_id: str | None) -> Sector | None:
         """The sector with this id, if it is configured."""

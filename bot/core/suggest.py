@@ -1,8 +1,9 @@
 """The morning's suggested posts: which few items of the sector's feeds a leader would most like to share.
 
 `rank` scores every recent item on the sector's keywords and the leader's interests, freshness, what the
-leader taught the bot (`learn`) and language; drops what was already suggested (`remember`) and second copies
-of a story; and picks a diverse few. The same inputs always give the same suggestions, whatever their order.
+leader taught the bot (`learn`) and language (items in another language come lower); drops what was already
+suggested (`remember`) and second copies of a story; and picks a diverse few. The same inputs always give the
+same suggestions, whatever their order.
 
 All the leaders of a sector share the morning's items and the sector's keywords, so what an item's score owes
 to them alone (its freshness and the keywords it matches) is computed once: `prepare` groups the items by
@@ -45,7 +46,10 @@ WEIGHT_BOUND = 3.0
 LEARNING_STEP = 1.0
 SOURCE_FACTOR = 0.5
 TOPIC_FACTOR = 0.5
-LANGUAGE_BONUS = 0.5
+# Given to an item in the leader's language, so that items in another language come lower: a headline that
+# needs "article in English" in a French post must be worth it (a keyword more in its title, or more than a
+# day fresher).
+LANGUAGE_BONUS = 1.5
 # Added to every item that matches a keyword or an interest: more than freshness, language and learned weights
 # can ever make up, so an item matching nothing always comes below one that matches something.
 MATCHED_BONUS = FRESHNESS_WEIGHT + LANGUAGE_BONUS + (2 * SOURCE_FACTOR + TOPIC_FACTOR) * WEIGHT_BOUND

@@ -1,0 +1,131 @@
+"""A language model writes the post, through any OpenAI-compatible endpoint (the official `openai` client).
+
+What is sent, and only when `COACHBOT_LLM_URL` and `COACHBOT_LLM_MODEL` are set: one chat-completions request
+with the system prompt of the leader's language (content/prompts/<lang>.yaml) and a user message holding the
+article's title, source, summary (its first 500 characters at most, as the feeds give them), link and
+language as JSON data, the leader's take, the length limit, the allowed hashtags and the variant number.
+Nothing about the leader (no name, no id, no Telegram data) and nothing else.
+
+The answer must be one JSON object `{"linkedin": ..., "x": ...}` that passes `posts.check_post` (the link,
+no markup, the limits, the take kept, the leader's language). Anything else (a timeout, a 429, an error
+status, a malformed answer, a failed check) gives None and one log line saying why; the caller then composes
+the post itself. The whole exchange, one retry included, is bounded by `timeout` seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import openai
+
+from bot.core.posts import (
+    LINKEDIN_LIMIT,
+    LINKEDIN_SHORT_LIMIT,
+    Post,
+    PostRequest,
+    Prompts,
+    check_post,
+    hashtags,
+)
+
+log = logging.getLogger(__name__)
+
+TIMEOUT = 20.0  # seconds, for the whole exchange
+MAX_ANSWER = 20_000  # characters of an answer worth reading
+_FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
+
+
+def user_message(prompts: Prompts, request: PostRequest) -> str:
+    """The user prompt filled in: the article as JSON data, the take as a JSON string (or null)."""
+    article = {
+        "title": request.title,
+        "source": request.source,
+        "summary": request.summary,
+        "link": request.link,
+        "language": request.item_language,
+    }
+    return prompts.user.format(
+        article=json.dumps(article, ensure_ascii=False, indent=1),
+        take=json.dumps(request.take, ensure_ascii=False),
+        limit=LINKEDIN_SHORT_LIMIT if request.shorter else LINKEDIN_LIMIT,
+        hashtags=json.dumps(list(hashtags(request.topics)), ensure_ascii=False),
+        variant=request.variant,
+    )
+
+
+def parse_answer(content: str | None, request: PostRequest) -> Post | None:
+    """The post in a model's answer, or None when it is not one JSON object with two texts."""
+    if not content or len(content) > MAX_ANSWER:
+        return None
+    try:
+        data = json.loads(_FENCE.sub("", content.strip()))
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    linkedin, x = data.get("linkedin"), data.get("x")
+    if not isinstance(linkedin, str) or not isinstance(x, str):
+        return None
+    return Post(linkedin=linkedin.strip(), x=x.strip(), language=request.language, link=request.link,
+                writer="model")
+
+
+class ModelWriter:
+    """Writes posts with a model behind an OpenAI-compatible endpoint; None when it cannot be trusted."""
+
+    def __init__(self, *, url: str, model: str, key: str, prompts: Mapping[str, Prompts],
+                 detect: Callable[[str], str | None] | None = None, timeout: float = TIMEOUT) -> None:
+        self.model = model
+        self.prompts = prompts
+        self.detect = detect
+        self.timeout = timeout
+        self.client = openai.AsyncOpenAI(base_url=url, api_key=key or "none", timeout=timeout, max_retries=1)
+
+    async def write(self, request: PostRequest) -> Post | None:
+        """The model's post for the request, checked; or None, with one log line saying why."""
+        prompts = self.prompts.get(request.language)
+        if prompts is None:
+            log.warning("model writer: no prompts in %r; the composer writes the post", request.language)
+            return None
+        messages: list[Any] = [
+            {"role": "system", "content": prompts.system},
+            {"role": "user", "content": user_message(prompts, request)},
+        ]
+        try:
+            async with asyncio.timeout(self.timeout):
+                response = await self.client.chat.completions.create(model=self.model, messages=messages)
+        except (TimeoutError, openai.APITimeoutError):
+            return self._refused(f"no answer within {self.timeout:g} s")
+        except openai.RateLimitError:
+            return self._refused("rate limited (429)")
+        except openai.APIStatusError as error:
+            return self._refused(f"error status {error.status_code}")
+        except openai.APIConnectionError:
+            return self._refused("cannot reach the endpoint")
+        except (openai.OpenAIError, ValueError) as error:  # an answer the client cannot read
+            return self._refused(f"malformed answer ({type(error).__name__})")
+        try:
+            content = response.choices[0].message.content
+        except (AttributeError, IndexError, TypeError):
+            return self._refused("malformed answer (no message)")
+        post = parse_answer(content, request)
+        if post is None:
+            return self._refused("malformed answer (not a JSON object with linkedin and x)")
+        reason = check_post(post, request, self.detect)
+        if reason is not None:
+            return self._refused(f"the post failed the check: {reason}")
+        return post
+
+    @staticmethod
+    def _refused(reason: str) -> None:
+        log.warning("model writer: %s; the composer writes the post", reason)
+        return None
+
+    async def close(self) -> None:
+        """Release the client's connections."""
+        await self.client.close()

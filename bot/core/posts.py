@@ -1,0 +1,467 @@
+"""A post a leader would publish: the leader's take first, then what the article says, and its link.
+
+`compose(request, templates)` is the deterministic writer: offline, no third party, the same request always
+gives the same post. It places only what the request holds: the leader's take word for word (never rewritten,
+never cut on LinkedIn), the article's title, the first sentence of its summary, the source's name, a question
+to the network from the templates, the link and at most two hashtags. Without a take it frames the article
+with one of several sober templates a leader could post with one edit. The LinkedIn text is a few short
+paragraphs with the link; the X text fits X's 280 characters (as X counts them) with the link at its end.
+
+When the article is in another language than the leader's, the post says so plainly ("Article in French.")
+and hashtags come only from the topics the caller gives, which are in the leader's language (`topics_for`).
+
+`check_post(post, request)` tells why a post written by someone else (a language model) is not acceptable.
+The share links (`linkedin_compose_url`, `x_post_url`, `copy_text`) keep the text on the way.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+import zlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from bot.core.news import clip, fold, percent_encode
+
+X_LIMIT = 280
+X_URL_WEIGHT = 23
+COPY_LIMIT = 256  # Telegram's copy-text button
+# LinkedIn accepts 3,000 characters; a post the leader reads in one glance is far shorter.
+LINKEDIN_LIMIT = 1300
+LINKEDIN_SHORT_LIMIT = 700
+LINKEDIN_HARD_LIMIT = 3000
+# The Bot API documents no length for a button's URL; 2,048 characters is what browsers and Telegram's
+# clients have long handled, and what we keep every button's address within.
+BUTTON_URL_LIMIT = 2048
+X_ROOM_FOR_ARTICLE = 90  # on X, what a long take leaves for the article's title and source
+TAKE_LIMIT = 600  # one or two sentences: more is refused by the caller before composing
+MAX_HASHTAGS = 2
+HASHTAG_LIMIT = 30
+SOURCE_LIMIT = 60
+SUMMARY_LIMIT = 300
+LANGUAGES = ("en", "fr")
+FIELDS = ("take", "title", "source", "summary", "question", "note", "link", "hashtags")
+# Shortened in turn when a text is too long: the summary first, then the title, then the source.
+SHORTENED_IN_TURN = ("summary", "title", "source")
+FLOORS: Mapping[str, int] = {"summary": 60, "title": 60}
+NO_FLOORS: Mapping[str, int] = {name: 1 for name in SHORTENED_IN_TURN}
+ABBREVIATIONS = frozenset({"m", "mm", "mme", "mmes", "mlle", "mr", "mrs", "ms", "dr", "pr", "st", "jr", "sr",
+                           "inc", "ltd", "corp", "vs", "cf"})
+
+_HEAVY = re.compile(r"[^\x00-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]")
+_ADDRESS_END = r"[^\s<>\"'.,;:!?)\]}»…’”]"
+_WEB_ADDRESS = re.compile(
+    rf"(?P<scheme>https?://)[^\s<>\"]*{_ADDRESS_END}"
+    rf"|(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{{2,63}}\b(?:/[^\s<>\"]*{_ADDRESS_END})?",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<!\S)(?P<word>\S*?)[.!?…]+[\"'»”’)]*(?=\s|$)")
+_ELISION = re.compile(r"\b(?:[cdjlmnst]|qu)['’](?=\w)", re.IGNORECASE)
+_NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
+_SPACE_RUN = re.compile(r"[ \t]{2,}")
+_ORDINARY_SPACES = re.compile(r"[ \t\r\n\f\v]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_FIELD = re.compile(r"{(\w+)}")
+# Markup a post must not hold: HTML tags or entities, Markdown emphasis, links, headings, code, list bullets
+# written as "* ".
+_MARKUP = re.compile(
+    r"<[a-zA-Z/!?][^<>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);|\*\*|__|`|\[[^\]]*\]\([^)]*\)|^\s*#{1,6}\s|^\s*[*]\s",
+    re.MULTILINE,
+)
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class DraftTemplates:
+    """The templates of one language (content/drafts/<lang>.yaml).
+
+    `linkedin` and `x` frame an article without a take; `take_linkedin` and `take_x` place the leader's take
+    first. `questions` end a post to the network; `language_notes` say, in this language, in which language
+    the article is ("Article in French."), by the article's language."""
+
+    linkedin: tuple[str, ...]
+    x: tuple[str, ...]
+    take_linkedin: tuple[str, ...]
+    take_x: tuple[str, ...]
+    questions: tuple[str, ...]
+    language_notes: Mapping[str, str] = field(default_factory=dict)
+    language: str = "en"  # the language these templates are written in
+
+    ANGLES = ("linkedin", "x", "take_linkedin", "take_x", "questions")
+
+
+@dataclass(frozen=True)
+class Prompts:
+    """What a language model is told, in one language (content/prompts/<lang>.yaml): the system prompt, and
+    the user prompt with PROMPT_FIELDS to fill. The article goes in as JSON data, never as instructions."""
+
+    system: str
+    user: str
+
+
+PROMPT_FIELDS = ("article", "take", "limit", "hashtags", "variant")
+REQUIRED_PROMPT_FIELDS = ("article", "take", "limit")
+
+
+@dataclass(frozen=True)
+class PostRequest:
+    """What a post is written from: the article, the leader's language and, if they gave one, their take."""
+
+    title: str
+    link: str
+    source: str
+    summary: str = ""
+    item_language: str | None = None  # the article's language, declared by its feed or detected; None: unknown
+    language: str = "en"  # the leader's language, the post's
+    take: str | None = None  # the leader's own words, kept word for word
+    topics: tuple[str, ...] = ()  # for hashtags, in the leader's language (see `topics_for`)
+    variant: int = 0  # another number, another wording ("another angle"; the day for the morning's drafts)
+    shorter: bool = False
+
+
+@dataclass(frozen=True)
+class Post:
+    """A post ready to share: the LinkedIn text and the X text both hold the link (X's at its end)."""
+
+    linkedin: str
+    x: str
+    language: str
+    link: str
+    writer: str = "composer"  # or "model"
+
+    @property
+    def x_body(self) -> str:
+        """The X text without the link at its end."""
+        return self.x[: -len(self.link)].rstrip() if self.x.endswith(self.link) else self.x
+
+
+class PostError(ValueError):
+    """The templates cannot make a post of this request (a content problem, never the leader's)."""
+
+
+# --- counting as X does -------------------------------------------------------------------------------------
+
+
+def _plain_weight(text: str) -> int:
+    return len(text) + len(_HEAVY.findall(text))
+
+
+def x_weight(text: str) -> int:
+    """X's character count: a URL counts 23, code points outside X's weight-1 ranges count 2."""
+    text = unicodedata.normalize("NFC", text)
+    weight = 0
+    for address in _WEB_ADDRESS.finditer(text):
+        own = _plain_weight(address.group())
+        weight += X_URL_WEIGHT if address.group("scheme") else max(X_URL_WEIGHT, own)
+    return weight + _plain_weight(_WEB_ADDRESS.sub("", text))
+
+
+def fits_x(draft: str, link: str) -> bool:
+    """Whether the draft, a space and the link make a post within X's 280, as X counts them."""
+    return x_weight(f"{draft} {link}") <= X_LIMIT
+
+
+# --- the pieces ---------------------------------------------------------------------------------------------
+
+
+def hashtags(topics: Sequence[str], limit: int = MAX_HASHTAGS) -> tuple[str, ...]:
+    """At most `limit` hashtags made of topics: "supply chain" is #SupplyChain, "cybersécurité" is
+    #Cybersécurité; letters and digits only, elisions dropped ("chaîne d'approvisionnement" is
+    #ChaîneApprovisionnement)."""
+    tags: dict[str, str] = {}
+    for topic in topics:
+        if len(tags) >= limit:
+            break
+        parts = _NOT_LETTER_OR_DIGIT.split(_ELISION.sub(" ", unicodedata.normalize("NFC", topic)))
+        tag = "".join(part[:1].upper() + part[1:] for part in parts)
+        if any(char.isalpha() for char in tag) and len(tag) <= HASHTAG_LIMIT:
+            tags.setdefault(tag.casefold(), f"#{tag}")
+    return tuple(tags.values())
+
+
+def topics_for(topics: Iterable[str], keywords: Iterable[str], interests: Iterable[str] = ()) -> tuple[str, ...]:
+    """The topics an item matched that are words of the leader's language: those among the sector's keywords
+    in that language or the leader's own interests (compared folded). Hashtags are made of these only."""
+    known = {fold(word) for word in (*keywords, *interests)}
+    return tuple(topic for topic in topics if fold(topic) in known)
+
+
+def first_sentence(summary: str, title: str = "") -> str:
+    """The first sentence of a summary; empty when there is none or it only repeats the title."""
+    summary = _spaces(summary)
+    sentence = summary
+    for end in _SENTENCE_END.finditer(summary):
+        word = end.group("word")
+        abbreviated = len(word) <= 1 or "." in word or word.casefold() in ABBREVIATIONS
+        if abbreviated and end.group()[len(word)] == ".":
+            continue
+        sentence = summary[: end.end()]
+        break
+    words_of = _title_words
+    if title and _same_words(words_of(sentence), words_of(title)):
+        return ""
+    return sentence
+
+
+def _spaces(text: str) -> str:
+    """The text on one line, runs of ordinary spaces folded: no-break spaces (French typography) stay."""
+    return _ORDINARY_SPACES.sub(" ", text).strip()
+
+
+def _title_words(text: str) -> frozenset[str]:
+    return frozenset(fold(text).split())
+
+
+def _same_words(words: frozenset[str], other: frozenset[str]) -> bool:
+    if not words or not other:
+        return False
+    return len(words & other) >= 0.85 * len(words | other)
+
+
+def template_fields(template: str) -> set[str]:
+    """The `{names}` a template uses."""
+    return set(_FIELD.findall(template))
+
+
+def _render(template: str, values: Mapping[str, str]) -> str:
+    """The template filled in, without the blank space or blank lines an empty field leaves."""
+    lines = []
+    for line in template.split("\n"):
+        filled = _SPACE_RUN.sub(" ", line.format_map(values)).strip()
+        if filled or not line.strip():  # a line that only held empty fields goes
+            lines.append(filled)
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _floor_length(text: str, floor: int | None) -> int:
+    weight = _plain_weight(text)
+    if floor is None or weight <= floor:
+        return len(text)
+    return max(1, len(text) * floor // weight)
+
+
+def _fit(template: str, values: Mapping[str, str], tags: Sequence[str], fits: Callable[[str], bool],
+         floors: Mapping[str, int]) -> str | None:
+    """The template filled in and made short enough for `fits` (fewer hashtags, then shorter fields)."""
+    for count in range(len(tags), -1, -1):
+        text = _render(template, {**values, "hashtags": " ".join(tags[:count])})
+        if fits(text):
+            return text
+    shortened = {**values, "hashtags": ""}
+    for name in (name for name in SHORTENED_IN_TURN if name in template_fields(template) and shortened[name]):
+        full = shortened[name]
+        low = _floor_length(full, floors.get(name))
+
+        def rendered(limit: int, name: str = name, full: str = full) -> str:
+            return _render(template, {**shortened, name: clip(full, limit)})
+
+        if fits(rendered(low)):
+            high = len(full)
+            while low < high:
+                middle = (low + high + 1) // 2
+                if fits(rendered(middle)):
+                    low = middle
+                else:
+                    high = middle - 1
+            return rendered(low)
+        shortened[name] = clip(full, low)
+    return None
+
+
+def _clip_words(text: str, fits: Callable[[str], bool]) -> str:
+    """The longest beginning of `text`, cut after a word and ended by "…", that fits (empty if none)."""
+    words = text.split(" ")
+    low, high = 0, len(words)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(" ".join(words[:middle]).rstrip(",;:") + "…"):
+            low = middle
+        else:
+            high = middle - 1
+    return " ".join(words[:low]).rstrip(",;:") + "…" if low else ""
+
+
+def _pick(options: Sequence[str], request: PostRequest, salt: str) -> str:
+    """One of the options, chosen from the link and the variant: another variant, the next option."""
+    start = zlib.crc32(f"{salt}|{request.link}".encode("utf-8", "surrogatepass"))
+    return options[(start + request.variant) % len(options)]
+
+
+def language_note(request: PostRequest, templates: DraftTemplates) -> str:
+    """"Article in French." when the article's language is known and is not the leader's; else empty."""
+    if request.item_language is None or request.item_language == request.language:
+        return ""
+    return templates.language_notes.get(request.item_language, "")
+
+
+# --- composing ----------------------------------------------------------------------------------------------
+
+
+def compose(request: PostRequest, templates: DraftTemplates) -> Post:
+    """The post for a request, made of the templates of the leader's language: with a take, the take first,
+    word for word; without, one of the sober frames. Raises PostError if the templates cannot fit."""
+    take = (request.take or "").strip() or None  # the leader's words as typed, no-break spaces included
+    title = _spaces(request.title)
+    summary = clip(first_sentence(request.summary, title), SUMMARY_LIMIT)
+    values = {
+        "take": take or "",
+        "title": title,
+        "source": clip(_spaces(request.source), SOURCE_LIMIT),
+        "summary": "" if request.shorter else summary,
+        "question": "",
+        "note": language_note(request, templates),
+        "link": request.link,
+        "hashtags": "",
+    }
+    ends_with_question = take is not None and take.rstrip().endswith("?")
+    if templates.questions and not request.shorter and not ends_with_question:
+        values["question"] = _pick(templates.questions, request, "question")
+    tags = hashtags(request.topics)
+    link = request.link
+    limit = LINKEDIN_SHORT_LIMIT if request.shorter else LINKEDIN_LIMIT
+
+    def linkedin_fits(text: str) -> bool:
+        return len(text) <= limit
+
+    def x_fits(text: str) -> bool:
+        return x_weight(f"{text}\n{link}") <= X_LIMIT
+
+    linkedin_options = templates.take_linkedin if take else templates.linkedin
+    x_options = templates.take_x if take else templates.x
+    linkedin = _first_fitting(_rotated(linkedin_options, request, "linkedin"), values, tags, linkedin_fits)
+    if linkedin is None:  # a long take: the take stays whole, the article's part goes
+        linkedin = _render(_pick(linkedin_options, request, "linkedin"),
+                           {**values, "summary": "", "question": "", "hashtags": ""})
+    x_values = {**values, "question": ""}
+    if take and x_weight(f"{take}\n{link}") > X_LIMIT - X_ROOM_FOR_ARTICLE:  # room left for the title
+        x_values["take"] = _clip_words(take, lambda text: x_weight(f"{text}\n{link}") <= X_LIMIT - X_ROOM_FOR_ARTICLE)
+    body = _first_fitting(_rotated(x_options, request, "x"), x_values, tags, x_fits)
+    if body is None and take:  # the take alone, as much of it as fits
+        body = _clip_words(take, x_fits) if not x_fits(take) else take
+    if not body:
+        raise PostError("the X templates are too long for a post on X")
+    return Post(linkedin=linkedin, x=f"{body}\n{link}", language=request.language, link=link)
+
+
+def _rotated(options: Sequence[str], request: PostRequest, salt: str) -> list[str]:
+    if not options:
+        raise PostError(f"no {salt} template")
+    first = options.index(_pick(options, request, salt))
+    return [*options[first:], *options[:first]]
+
+
+def _first_fitting(options: Sequence[str], values: Mapping[str, str], tags: Sequence[str],
+                   fits: Callable[[str], bool]) -> str | None:
+    for floors in (FLOORS, NO_FLOORS):
+        for template in options:
+            text = _fit(template, values, tags, fits, floors)
+            if text is not None:
+                return text
+    return None
+
+
+# --- checking a post written elsewhere ----------------------------------------------------------------------
+
+
+def _words(text: str) -> list[str]:
+    return [fold(word) for word in _WORD.findall(unicodedata.normalize("NFC", text))]
+
+
+def holds_take(text: str, take: str) -> bool:
+    """Whether `text` holds the take word for word, typos aside: its words in order, all but about one in
+    eight identical, nothing inserted in the middle beyond that."""
+    wanted = _words(take)
+    if not wanted:
+        return True
+    found = _words(text)
+    matcher = difflib.SequenceMatcher(None, wanted, found, autojunk=False)
+    blocks = [block for block in matcher.get_matching_blocks() if block.size]
+    if not blocks:
+        return False
+    same = sum(block.size for block in blocks)
+    allowed = max(1, len(wanted) // 8) if len(wanted) > 3 else 0
+    span = blocks[-1].b + blocks[-1].size - blocks[0].b
+    return same >= len(wanted) - allowed and span <= len(wanted) + allowed
+
+
+def has_markup(text: str) -> bool:
+    """Whether a text holds HTML, entities or Markdown (a post is plain text)."""
+    return _MARKUP.search(text) is not None
+
+
+def check_post(post: Post, request: PostRequest, detect: Callable[[str], str | None] | None = None) -> str | None:
+    """Why a post is not acceptable for this request, or None: the link missing, markup, over the limits, the
+    take missing or altered, or a language other than the leader's when `detect` says so of the post's own
+    words (the article's title and summary, quoted in their language, are left out)."""
+    limit = LINKEDIN_SHORT_LIMIT if request.shorter else LINKEDIN_LIMIT
+    if not post.linkedin.strip() or not post.x.strip():
+        return "empty post"
+    if request.link not in post.linkedin:
+        return "the LinkedIn post lacks the link"
+    if request.link not in post.x:
+        return "the X post lacks the link"
+    if has_markup(post.linkedin) or has_markup(post.x):
+        return "markup in the post"
+    if len(post.linkedin) > limit:
+        return f"the LinkedIn post is {len(post.linkedin)} characters (at most {limit})"
+    if x_weight(post.x) > X_LIMIT:
+        return f"the X post weighs {x_weight(post.x)} (at most {X_LIMIT})"
+    if post.language != request.language:
+        return f"the post is in {post.language}, not {request.language}"
+    if detect is not None:
+        own = post.linkedin  # what the post says in its own words: without the link and the article's words
+        for quoted in (request.link, request.title, first_sentence(request.summary), request.summary):
+            own = own.replace(quoted, " ") if quoted else own
+        found = detect(own)
+        if found is not None and found != request.language:
+            return f"the post reads as {found}, not {request.language}"
+    if request.take and not holds_take(post.linkedin, request.take):
+        return "the take is missing or altered"
+    return None
+
+
+# --- sharing ------------------------------------------------------------------------------------------------
+
+
+def linkedin_compose_url(text: str, limit: int = BUTTON_URL_LIMIT) -> str:
+    """LinkedIn's composer opened with the post (`feed/?shareActive=true&text=`: undocumented, used by other
+    products since 2025). The whole address stays within `limit` characters (what a Telegram button takes):
+    when the encoded post is longer, paragraphs are left out from the end, those holding a link last, then the
+    first one is cut after a word and ends with "…". The leader has the whole text in the message anyway."""
+    base = "https://www.linkedin.com/feed/?shareActive=true&text="
+
+    def url(body: str) -> str:
+        return base + percent_encode(body)
+
+    if len(url(text)) <= limit:
+        return url(text)
+    paragraphs = text.split("\n\n")
+    keep = list(range(len(paragraphs)))
+    droppable = [i for i in reversed(keep[1:]) if "http" not in paragraphs[i]]
+    droppable += [i for i in reversed(keep[1:]) if "http" in paragraphs[i]]
+    for index in droppable:
+        keep.remove(index)
+        shorter = "\n\n".join(paragraphs[i] for i in keep)
+        if len(url(shorter)) <= limit:
+            return url(shorter)
+    cut = _clip_words(paragraphs[0], lambda body: len(url(body)) <= limit)
+    return url(cut) if cut else base
+
+
+def x_post_url(post: Post) -> str:
+    """X's page to post the X text (its link inside)."""
+    return f"https://x.com/intent/post?text={percent_encode(post.x)}"
+
+
+def copy_text(post: Post) -> str:
+    """What the copy button holds (at most COPY_LIMIT characters): the X text, its body cut after a word when
+    the whole is longer, the link always whole at its end (only the link when even that is too long)."""
+    if len(post.x) <= COPY_LIMIT:
+        return post.x
+    room = COPY_LIMIT - len(post.link) - 1
+    if room < 2:
+        return post.link[:COPY_LIMIT]
+    body = _clip_words(post.x_body, lambda text: len(text) <= room)
+    return f"{body}\n{post.link}" if body else post.link

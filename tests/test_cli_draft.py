@@ -1,0 +1,136 @@
+"""`coachbot draft URL --take "…"`, run as a leader's assistant would: from a stored feed item or the article's
+page served locally, offline with the composer or with a model on loopback; and `suggest --json`'s drafts."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from bot.adapters.pages import read_page
+from bot.adapters.storage import FeedStore
+from bot.core.feedstate import FeedState
+from bot.core.news import Item
+from bot.core.posts import X_LIMIT, x_weight
+from tests.conftest import ROOT
+from tests.support.feed_server import FeedServer
+from tests.support.llm_server import LLMServer
+
+TAKE = "Nous l’avons fait à Lyon : ça marche, mais il faut un an, pas un trimestre."
+PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Ignored when og:title is there</title>
+<meta property="og:title" content="How a 90-person foundry cut its energy bill by 30%">
+<meta property="og:description" content="The foundry moved its furnaces to night hours. More inside.">
+<meta property="og:site_name" content="Manufacturing Weekly">
+<script>var x = "<a<a<a";</script></head><body><p>Body text</p></body></html>"""
+
+
+def run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "COACHBOT_DATA_DIR": str(tmp_path / "data"),
+                   **env}
+    return subprocess.run([sys.executable, "-m", "bot", "draft", *args], capture_output=True, text=True,
+                          env=environment, cwd=ROOT, timeout=120)
+
+
+@pytest.fixture
+def page(tmp_path):
+    folder = tmp_path / "served"
+    folder.mkdir()
+    (folder / "article.html").write_text(PAGE, encoding="utf-8")
+    with FeedServer(folder) as server:
+        yield server.url("feeds/article.html")
+
+
+def test_a_post_from_a_page_and_a_take_in_french(tmp_path, page):
+    result = run(tmp_path, page, "--take", TAKE, "--lang", "fr", "--json")
+    assert result.returncode == 0, result.stderr
+    post = json.loads(result.stdout)
+    assert post["linkedin"].startswith(TAKE) and page in post["linkedin"]
+    assert "How a 90-person foundry cut its energy bill by 30%" in post["linkedin"]
+    assert "Article en anglais." in post["linkedin"]
+    assert (post["language"], post["item_language"], post["writer"]) == ("fr", "en", "composer")
+    assert post["x"].endswith(page) and x_weight(post["x"]) <= X_LIMIT
+    assert parse_qs(urlsplit(post["linkedin_url"]).query)["text"] == [post["linkedin"]]
+    assert parse_qs(urlsplit(post["x_url"]).query)["text"] == [post["x"]]
+
+
+def test_a_stored_feed_item_is_used_without_fetching(tmp_path):
+    item = Item("Les usines investissent dans l’énergie", "https://news.example.org/usines?utm_source=rss",
+                "Les Echos", "Trois usines sur quatre ont un plan.", language="fr")
+    FeedStore(tmp_path / "data").put(FeedState(url="https://news.example.org/rss", items=(item,)))
+    result = run(tmp_path, "https://news.example.org/usines", "--take", TAKE, "--lang", "fr")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(TAKE) and "Les usines investissent dans l’énergie" in result.stdout
+    assert "Article en" not in result.stdout
+
+
+def test_the_model_writes_when_configured(tmp_path, page):
+    server = LLMServer().start()
+    try:
+        linkedin = f"{TAKE}\n\nUne fonderie de 90 personnes a réduit sa facture d’énergie de 30\u00a0%, " \
+                   f"selon Manufacturing Weekly (article en anglais).\n\n{page}"
+        server.answer = {"linkedin": linkedin, "x": f"Une fonderie réduit sa facture de 30\u00a0%. {page}"}
+        result = run(tmp_path, page, "--take", TAKE, "--lang", "fr", "--json",
+                     COACHBOT_LLM_URL=server.url, COACHBOT_LLM_MODEL="tiny")
+        assert result.returncode == 0, result.stderr
+        post = json.loads(result.stdout)
+        assert post["writer"] == "model" and post["linkedin"] == linkedin
+        assert len(server.requests) == 1
+        server.mode = "error"
+        result = run(tmp_path, page, "--take", TAKE, "--lang", "fr", "--json",
+                     COACHBOT_LLM_URL=server.url, COACHBOT_LLM_MODEL="tiny")
+        assert result.returncode == 0 and json.loads(result.stdout)["writer"] == "composer"
+        assert "model writer: error status 500" in result.stderr and "Traceback" not in result.stderr
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["javascript:alert(1)"], "http(s) link"),
+        (["https://example.com/a", "--take", "word " * 200], "one or two sentences"),
+    ],
+)
+def test_bad_input_gets_a_clear_answer(tmp_path, args, message):
+    result = run(tmp_path, *args)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_unreachable_page_gets_a_clear_answer(tmp_path, page):
+    result = run(tmp_path, page.replace("article.html", "missing.html"))
+    assert result.returncode == 2 and "cannot read" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_page_is_read_from_its_head_only():
+    item = read_page(PAGE, "https://example.com/a")
+    assert (item.title, item.source, item.language) == ("How a 90-person foundry cut its energy bill by 30%",
+                                                       "Manufacturing Weekly", "en")
+    assert item.summary == "The foundry moved its furnaces to night hours. More inside."
+    bare = read_page("<title>A &amp; B</title>", "https://example.org/x")
+    assert (bare.title, bare.source, bare.summary) == ("A & B", "example.org", "")
+
+
+def test_suggest_json_carries_the_linkedin_and_x_drafts_and_their_languages(tmp_path):
+    from tests.test_cli_feeds import run_cli, write_feed
+
+    folder = tmp_path / "served"
+    folder.mkdir()
+    write_feed(folder)
+    with FeedServer(folder) as server:
+        result = run_cli(tmp_path, server, "suggest", "--sector", "technology", "--json", "--lang", "fr")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert rows
+    for row in rows:
+        draft = row["draft"]
+        assert (draft["language"], draft["item_language"], draft["writer"]) == ("fr", "en", "composer")
+        assert row["link"] in draft["linkedin"] and draft["x"].endswith(row["link"])
+        assert x_weight(draft["x"]) <= X_LIMIT
+        assert "Article en anglais." in draft["linkedin"]
+        assert "#" not in draft["linkedin"]  # the topics matched are English words: no hashtag in French
