@@ -16,6 +16,7 @@ from bot.core.router import Coach
 from bot.newsdesk import NewsDesk
 from bot.service import CoachService, NoScheduler, WakeScheduler
 from bot.settings import Settings
+from bot.writing import Writer
 
 if TYPE_CHECKING:  # the terminal chat never loads python-telegram-bot
     from telegram.ext import Application
@@ -72,8 +73,9 @@ def build_application(
     scheduler = JobQueueScheduler()
     service, desk = build_service(settings, feed_workers=feed_workers, feed_timeout=feed_timeout,
                                   scheduler=scheduler)
+    writer = Writer.from_settings(settings, service.coach.content)
     frontend = TelegramFrontend(service, scheduler, TelegramRenderer(Words(service.coach.content.catalog)),
-                                UpdateLedger(settings.data_dir), desk, allowed_users=settings.allowed_users,
+                                UpdateLedger(settings.data_dir), desk, writer, allowed_users=settings.allowed_users,
                                 clock=clock, refresh_every=timedelta(minutes=settings.feed_refresh_minutes))
     builder = (
         Application.builder()

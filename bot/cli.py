@@ -37,10 +37,12 @@ def _chat(settings: Settings, language: str | None) -> int:
     from bot.adapters.words import Words
     from bot.app import build_service
     from bot.clock import utc_now
+    from bot.writing import Writer
 
     logs.configure("WARNING", settings.secrets)
     service, desk = build_service(settings, feed_workers=0)  # suggestions from the feeds last read and stored
-    chat = TerminalChat(service, desk, Words(service.coach.content.catalog), utc_now, sys.stdout,
+    writer = Writer.from_settings(settings, service.coach.content)
+    chat = TerminalChat(service, desk, writer, Words(service.coach.content.catalog), utc_now, sys.stdout,
                         files_dir=settings.data_dir / "files", language_code=language)
     return chat.run(sys.stdin, prompt=sys.stdin.isatty())
 

@@ -8,14 +8,15 @@ from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
 
 from bot.clock import Clock
-from bot.core.events import FeedProbed, Who
-from bot.core.replies import Outcome, ProbeFeed, ReadNews, Reply, msg
+from bot.core.events import FeedProbed, PostWritten, Who
+from bot.core.replies import Outcome, ProbeFeed, ReadNews, Reply, WritePost, msg
 from bot.newsdesk import NewsDesk
 from bot.service import CoachService
+from bot.writing import Writer
 
 
-async def follow(service: CoachService, desk: NewsDesk, who: Who, outcome: Outcome, clock: Clock, *,
-                 read_news: bool = True) -> AsyncIterator[Outcome]:
+async def follow(service: CoachService, desk: NewsDesk, writer: Writer, who: Who, outcome: Outcome, clock: Clock,
+                 *, read_news: bool = True) -> AsyncIterator[Outcome]:
     """The outcomes that follow from an outcome's effects (and from theirs), to render as they come.
 
     Without `read_news` (the terminal chat, whose news comes from `coachbot feeds check`), a sector's news is
@@ -26,8 +27,11 @@ async def follow(service: CoachService, desk: NewsDesk, who: Who, outcome: Outco
             problem = await desk.probe(effect.url, urlsplit(effect.url).hostname or effect.url, clock())
             probed = service.handle(who, FeedProbed(effect.url, problem=problem), clock())
             yield probed
-            async for more in follow(service, desk, who, probed, clock, read_news=read_news):
+            async for more in follow(service, desk, writer, who, probed, clock, read_news=read_news):
                 yield more
+        elif isinstance(effect, WritePost):
+            post = await writer.write(effect.request)
+            yield service.handle(who, PostWritten(effect.ref, post.linkedin, post.x, post.writer), clock())
         elif isinstance(effect, ReadNews) and read_news:
             leader = service.store.get(who.user_id)
             unread = desk.unread(leader) if leader is not None else []

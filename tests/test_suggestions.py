@@ -11,11 +11,12 @@ import pytest
 import yaml
 
 from bot.adapters.storage import LeaderStore
-from bot.core.events import Command, FeedProbed, Press, Upload, Who
+from bot.core.events import Command, FeedProbed, PostWritten, Press, Text, Upload, Who
 from bot.core.markup import MAX_MESSAGE, html_problems, html_to_text
 from bot.core.news import Item
 from bot.core.opml import write_opml
 from bot.core.replies import ProbeFeed
+from bot.writing import Writer
 from tests.conftest import utc
 from tests.support.feed_server import FeedServer
 from tests.support.rendered import RenderedCoach as Coach
@@ -57,25 +58,62 @@ def buttons(reply) -> list:
     return [b for row in reply.buttons for b in row]
 
 
-def test_suggest_offers_drafts_with_share_links_and_buttons(coach):
+def test_suggest_shows_each_headline_once_with_four_buttons_and_the_draft_one_tap_away(coach):
     outcome = coach.handle(onboarded(coach), WHO, Command("suggest"), NOW, NEWS)
     (reply,) = outcome.replies
     assert html_problems(reply.text) == [] and len(html_to_text(reply.text)) <= MAX_MESSAGE
     assert "<script>" not in reply.text
     offers = outcome.leader.offers
     assert len(offers) == 3 and len({o.source for o in offers}) == 3
+    shown = html_to_text(reply.text)
     for offer in offers:
         assert offer.link in reply.text.replace("&amp;", "&")
-        assert offer.draft and offer.draft in html_to_text(reply.text) and offer.title in html_to_text(reply.text)
-    all_buttons = buttons(reply)
-    linkedin = [b.url for b in all_buttons if b.url and "linkedin.com" in b.url]
-    assert len(linkedin) == 3 and parse_qs(urlsplit(linkedin[0]).query)["url"] == [offers[0].link]
-    x = [b.url for b in all_buttons if b.url and "x.com" in b.url]
-    assert parse_qs(urlsplit(x[0]).query)["text"] == [offers[0].draft]
-    assert [b.copy for b in all_buttons if b.copy] == [o.draft for o in offers]
-    data = [b.data for b in all_buttons if b.data]
-    assert len(data) == 9 and all(len(d.encode()) <= 64 for d in data)
+        assert shown.count(offer.title) == 1  # the headline once
+        assert offer.post_linkedin and offer.link in offer.post_linkedin  # the draft is ready, one tap away
+    assert "add your view" in shown and "as it is" not in shown
+    assert [len(row) for row in reply.buttons] == [4, 4, 4]
+    data = [b.data for b in buttons(reply)]
+    assert all(d and len(d.encode()) <= 64 for d in data)
     assert set(outcome.leader.taste.seen) >= {o.key for o in offers}
+    draft = coach.handle(outcome.leader, WHO, Press(f"pd:{offers[0].ref}"), NOW, NEWS)
+    (post,) = draft.replies
+    assert "<pre>" in post.text and offers[0].link in html_to_text(post.text)
+    linkedin = next(b.url for b in buttons(post) if b.url and "linkedin.com" in b.url)
+    assert linkedin.startswith("https://www.linkedin.com/feed/?shareActive=true&text=")
+    assert parse_qs(urlsplit(linkedin).query)["text"] == [offers[0].post_linkedin]
+    x = next(b.url for b in buttons(post) if b.url and "x.com" in b.url)
+    assert parse_qs(urlsplit(x).query)["text"] == [offers[0].post_x]
+    assert [b.copy for b in buttons(post) if b.copy] == [offers[0].post_x]
+
+
+def test_a_take_becomes_the_post_word_for_word(coach):
+    leader = coach.handle(onboarded(coach), WHO, Command("suggest"), NOW, NEWS).leader
+    offer = leader.offers[0]
+    asked = coach.handle(leader, WHO, Press(f"pt:{offer.ref}"), NOW, NEWS)
+    assert offer.title in html_to_text(asked.replies[0].text) and asked.leader.take_for == offer.ref
+    take = "Our plant did this in 2019 & it halved downtime: the hard part was the <people>, not the tech."
+    typed = coach.handle(asked.leader, WHO, Text(take), NOW, NEWS)
+    (effect,) = typed.raw.effects
+    assert effect.request.take == take and effect.request.link == offer.link
+    assert typed.leader.take_for is None and typed.leader.offers[0].take == take
+    post = Writer(coach.content.drafts).compose(effect.request)
+    shown = coach.handle(typed.leader, WHO, PostWritten(offer.ref, post.linkedin, post.x), NOW, NEWS)
+    (reply,) = shown.replies
+    assert post.linkedin.startswith(take) and take in html_to_text(reply.text)
+    assert "&lt;people&gt;" in reply.text and "&amp;" in reply.text  # the leader's words are shown, never markup
+    linkedin = next(b.url for b in buttons(reply) if b.url and "linkedin.com" in b.url)
+    assert take in parse_qs(urlsplit(linkedin).query)["text"][0]
+    shorter = coach.handle(shown.leader, WHO, Press(f"ps:{offer.ref}"), NOW, NEWS)
+    assert shorter.raw.effects[0].request.shorter and shorter.raw.effects[0].request.take == take
+
+
+def test_a_take_too_long_or_a_command_instead_changes_nothing(coach):
+    leader = coach.handle(onboarded(coach), WHO, Command("suggest"), NOW, NEWS).leader
+    asked = coach.handle(leader, WHO, Press(f"pt:{leader.offers[0].ref}"), NOW, NEWS).leader
+    long = coach.handle(asked, WHO, Text("word " * 200), NOW, NEWS)
+    assert long.leader == asked and long.raw.effects == () and "at most" in html_to_text(long.replies[0].text)
+    moved_on = coach.handle(asked, WHO, Command("stats"), NOW, NEWS).leader
+    assert moved_on.take_for is None
 
 
 def test_posted_counts_as_an_action_and_raises_the_source(coach):
@@ -83,7 +121,7 @@ def test_posted_counts_as_an_action_and_raises_the_source(coach):
     offer = leader.offers[0]
     outcome = coach.handle(leader, WHO, Press(f"sp:{offer.ref}"), NOW, NEWS)
     after = outcome.leader
-    assert outcome.replies[0].edit and outcome.toast
+    assert outcome.replies[0].edit and outcome.toast and "Posted" in html_to_text(outcome.replies[0].text)
     assert after.offers[0].status == "posted"
     assert after.actions_on(after.posts[0].local_date) == 1
     assert after.taste.sources[offer.source] > 0
@@ -212,15 +250,19 @@ def test_through_telegram_feeds_read_suggest_and_every_button(tmp_path):
                 assert {r.status for r in reports} == {"ok"}, [(r.name, r.error) for r in reports]
                 await bot.send(7, "/suggest")
                 message = bot.last(7)
-                assert "Worth sharing today" in message.text and "<script>" not in message.text
+                assert "Worth discussing today" in message.text and "<script>" not in message.text
                 rows = message.reply_markup["inline_keyboard"]
-                flat = [b for row in rows for b in row]
-                assert any("linkedin.com/sharing" in b.get("url", "") for b in flat)
+                assert all(len(row) <= 4 for row in rows)
+                datas = [b["callback_data"] for row in rows for b in row]
+                # The draft, one tap away, with its ways to share.
+                await bot.press(7, next(d for d in datas if d.startswith("pd:")), message.message_id)
+                post = bot.last(7)
+                flat = [b for row in post.reply_markup["inline_keyboard"] for b in row]
+                assert any("linkedin.com/feed/?shareActive=true&text=" in b.get("url", "") for b in flat)
                 assert any("x.com/intent" in b.get("url", "") for b in flat)
                 assert any("copy_text" in b for b in flat)
-                datas = [b["callback_data"] for b in flat if "callback_data" in b]
-                posted = next(d for d in datas if d.startswith("sp:"))
-                await bot.press(7, posted, message.message_id)
+                posted = next(b["callback_data"] for b in flat if b.get("callback_data", "").startswith("sp:"))
+                await bot.press(7, posted, post.message_id)
                 assert "Posted" in bot.last(7).text and bot.last(7).edits == 1
                 irrelevant = next(d for d in datas if d.startswith("sn:") and d[3:] != posted[3:])
                 await bot.press(7, irrelevant, message.message_id)
@@ -234,6 +276,31 @@ def test_through_telegram_feeds_read_suggest_and_every_button(tmp_path):
                 assert len(server.requests_to("/feeds/rss2.xml")) == 1
                 await bot.send(7, "/stats")
                 assert "Posts shared: 1" in bot.api.messages(7)[-2].text
+
+    run(scenario())
+
+
+def test_through_telegram_a_take_becomes_a_post_whose_linkedin_button_carries_it(tmp_path):
+    async def scenario():
+        with FeedServer() as server:
+            async with Harness(tmp_path / "data", feeds_path=local_feeds(tmp_path, server)) as bot:
+                await bot.onboard(8)
+                await bot.desk.refresh(bot.now)
+                await bot.send(8, "/suggest")
+                take_button = bot.button(8, "pt:")
+                await bot.press(8, take_button)
+                assert "in your own words" in bot.last(8).text
+                take = "We tried this in our plants last year: it worked because the teams chose the tools."
+                await bot.send(8, take)
+                assert "Writing your post" in bot.last(8).text
+                await bot.settle()
+                post = bot.last(8)
+                assert take in post.text
+                link = next(o.link for o in LeaderStore(tmp_path / "data").get(8).offers if o.take == take)
+                assert link in post.text
+                flat = [b for row in post.reply_markup["inline_keyboard"] for b in row]
+                linkedin = next(b["url"] for b in flat if "linkedin.com" in b.get("url", ""))
+                assert take in parse_qs(urlsplit(linkedin).query)["text"][0]
 
     run(scenario())
 

@@ -35,6 +35,7 @@ from bot.core.replies import Outcome, msg
 from bot.effects import follow
 from bot.newsdesk import NewsDesk
 from bot.service import CoachService
+from bot.writing import Writer
 
 log = logging.getLogger(__name__)
 
@@ -122,13 +123,14 @@ class TelegramFrontend:
     """The handlers and the jobs; replies are drawn by the renderer."""
 
     def __init__(self, service: CoachService, scheduler: JobQueueScheduler, renderer: TelegramRenderer,
-                 ledger: UpdateLedger, desk: NewsDesk, *, allowed_users: frozenset[int] = frozenset(),
+                 ledger: UpdateLedger, desk: NewsDesk, writer: Writer, *, allowed_users: frozenset[int] = frozenset(),
                  clock: Clock = utc_now, refresh_every: timedelta = timedelta(minutes=30)) -> None:
         self.service = service
         self.scheduler = scheduler
         self.renderer = renderer
         self.ledger = ledger
         self.desk = desk
+        self.writer = writer
         self.refresh_every = refresh_every
         self._workers: list[asyncio.Task[None]] = []
         self._background: set[asyncio.Task[None]] = set()
@@ -277,7 +279,7 @@ class TelegramFrontend:
     async def _follow(self, context: CallbackContext, who: Who, outcome: Outcome) -> None:
         """Carry out an outcome's effects (read a feed, the news) and say what follows."""
         try:
-            async for following in follow(self.service, self.desk, who, outcome, self.clock):
+            async for following in follow(self.service, self.desk, self.writer, who, outcome, self.clock):
                 await self.render(context, who.user_id, who.chat_id, following, None)
         except Exception:  # the leader already has their answer; what follows is a bonus
             log.exception("what follows an answer to leader %s failed", who.user_id)

@@ -19,6 +19,7 @@ from bot.core.replies import Button, Outcome, Reply, msg
 from bot.effects import follow
 from bot.newsdesk import NewsDesk
 from bot.service import CoachService
+from bot.writing import Writer
 
 TERMINAL_USER_ID = 1
 
@@ -26,10 +27,12 @@ TERMINAL_USER_ID = 1
 class TerminalChat:
     """One leader talking to the coach on standard input and output."""
 
-    def __init__(self, service: CoachService, desk: NewsDesk, words: Words, clock: Clock, out: TextIO, *,
+    def __init__(self, service: CoachService, desk: NewsDesk, writer: Writer, words: Words, clock: Clock,
+                 out: TextIO, *,
                  files_dir: Path, language_code: str | None = None, user_id: int = TERMINAL_USER_ID) -> None:
         self.service = service
         self.desk = desk
+        self.writer = writer
         self.loop = asyncio.new_event_loop()  # one loop for the chat's reading of feeds (connections live in it)
         self.words = words
         self.clock = clock
@@ -67,7 +70,8 @@ class TerminalChat:
         return 0
 
     async def _follow(self, outcome: Outcome) -> None:
-        async for following in follow(self.service, self.desk, self.who, outcome, self.clock, read_news=False):
+        async for following in follow(self.service, self.desk, self.writer, self.who, outcome, self.clock,
+                                      read_news=False):
             self._show(following)
 
     def _language(self) -> str:

@@ -10,6 +10,7 @@ which changes nothing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -96,6 +97,28 @@ class Judge:
 
 
 @dataclass(frozen=True)
+class AskTake:
+    """Add my take to a suggestion: the bot waits for the leader's sentences."""
+
+    ref: str
+
+
+@dataclass(frozen=True)
+class ShowPost:
+    """The post for a suggestion, ready to share (the draft, or the post around the take)."""
+
+    ref: str
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """The post again, shorter or from another angle."""
+
+    ref: str
+    shorter: bool
+
+
+@dataclass(frozen=True)
 class Unknown:
     """Data the bot cannot read: it changes nothing."""
 
@@ -103,7 +126,7 @@ class Unknown:
 UNKNOWN = Unknown()
 
 Action = (Answer | Ask | SwitchLessons | OpenToday | OpenSuggestions | LessonDone | LessonLater | LessonMore
-          | ConfirmDelete | Judge | Unknown)
+          | ConfirmDelete | Judge | AskTake | ShowPost | Rewrite | Unknown)
 
 # The wire format: a short verb, a colon, an argument. These verbs are those of release 0.1.0.
 _ANSWER_VERBS: dict[Step, str] = {
@@ -115,6 +138,9 @@ _LESSON_VERBS: dict[type, str] = {LessonDone: "done", LessonLater: "later", Less
 _LESSON_TYPES = {verb: kind for kind, verb in _LESSON_VERBS.items()}
 _VERDICT_VERBS: dict[Verdict, str] = {Verdict.POSTED: "sp", Verdict.IRRELEVANT: "sn", Verdict.ANOTHER: "sa"}
 _VERDICTS = {verb: verdict for verdict, verb in _VERDICT_VERBS.items()}
+_POST_VERBS: dict[str, Callable[[str], Action]] = {
+    "pt": AskTake, "pd": ShowPost, "ps": lambda ref: Rewrite(ref, True), "pa": lambda ref: Rewrite(ref, False),
+}
 
 # What each argument may look like: anything else is not an action of this bot.
 _LESSON_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,56}")
@@ -142,6 +168,12 @@ def encode(action: Action) -> str:
             data = ("del:yes" if yes else "del:no") + (f":{asked}" if asked is not None else "")
         case Judge(verdict, ref):
             data = f"{_VERDICT_VERBS[verdict]}:{ref}"
+        case AskTake(ref):
+            data = f"pt:{ref}"
+        case ShowPost(ref):
+            data = f"pd:{ref}"
+        case Rewrite(ref, shorter):
+            data = f"{'ps' if shorter else 'pa'}:{ref}"
         case _:
             raise ValueError(f"not an action the bot can put on a button: {action!r}")
     if len(data.encode()) > MAX_DATA or decode(data) != action:
@@ -164,6 +196,8 @@ def decode(data: str) -> Action:
         return _LESSON_TYPES[verb](arg) if _LESSON_ID.fullmatch(arg) else UNKNOWN
     if verb in _VERDICTS:
         return Judge(_VERDICTS[verb], arg) if _REF.fullmatch(arg) else UNKNOWN
+    if verb in _POST_VERBS:
+        return _POST_VERBS[verb](arg) if _REF.fullmatch(arg) else UNKNOWN
     if verb == "del":
         answer, colon, asked = arg.partition(":")
         if answer not in ("yes", "no") or (colon and not _MINUTES.fullmatch(asked)):

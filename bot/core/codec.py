@@ -114,9 +114,12 @@ def leader_to_dict(leader: Leader) -> dict[str, Any]:
         "own_feeds": [{"url": f.url, "name": f.name} for f in leader.own_feeds],
         "offers": [
             {"ref": o.ref, "batch": o.batch, "key": o.key, "title": o.title, "link": o.link, "source": o.source,
-             "draft": o.draft, "topics": list(o.topics), "published": _dt(o.published), "status": str(o.status)}
+             "draft": o.draft, "topics": list(o.topics), "published": _dt(o.published), "status": str(o.status),
+             "summary": o.summary, "item_language": o.item_language, "take": o.take, "variant": o.variant,
+             "shorter": o.shorter, "post_linkedin": o.post_linkedin, "post_x": o.post_x}
             for o in leader.offers
         ],
+        "take_for": leader.take_for,
     }
 
 
@@ -190,7 +193,11 @@ def leader_from_dict(data: dict[str, Any]) -> Leader:
         own_feeds=tuple(OwnFeed(f["url"], f["name"]) for f in data.get("own_feeds", ())),
         offers=tuple(
             Offer(o["ref"], o["batch"], o["key"], o["title"], o["link"], o["source"], o["draft"],
-                  tuple(o.get("topics", ())), _parse_dt(o.get("published")), OfferStatus(o.get("status", "offered")))
+                  tuple(o.get("topics", ())), _parse_dt(o.get("published")), OfferStatus(o.get("status", "offered")),
+                  summary=str(o.get("summary", "")), item_language=o.get("item_language"), take=o.get("take"),
+                  variant=int(o.get("variant", 0)), shorter=bool(o.get("shorter", False)),
+                  post_linkedin=str(o.get("post_linkedin", "")), post_x=str(o.get("post_x", "")))
             for o in data.get("offers", ())
         ),
+        take_for=data.get("take_for"),
     )

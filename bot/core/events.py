@@ -70,13 +70,23 @@ class FeedProbed:
 
 
 @dataclass(frozen=True)
+class PostWritten:
+    """The post for a suggestion, written (by the model, or the composer when the model failed or is off)."""
+
+    ref: str
+    linkedin: str
+    x: str
+    writer: str = "composer"
+
+
+@dataclass(frozen=True)
 class Other:
     """Anything else: a sticker, a photo, a voice note..."""
 
     kind: str
 
 
-Event = Command | Text | Press | Upload | FeedList | FeedProbed | Other
+Event = Command | Text | Press | Upload | FeedList | FeedProbed | PostWritten | Other
 
 
 def read_line(line: str) -> Command | Text:

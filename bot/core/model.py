@@ -140,7 +140,8 @@ class OwnFeed:
 class Offer:
     """A suggested post shown to the leader, and what they made of it.
 
-    `ref` names it in buttons; `batch` is the message it belongs to.
+    `ref` names it in buttons; `batch` is the message it belongs to. `post_linkedin` and `post_x` are the last
+    post written for it (the morning's draft, or the post around the leader's `take`).
     """
 
     ref: str
@@ -153,6 +154,13 @@ class Offer:
     topics: tuple[str, ...] = ()
     published: datetime | None = None
     status: OfferStatus = OfferStatus.OFFERED
+    summary: str = ""
+    item_language: str | None = None
+    take: str | None = None  # the leader's own words, as typed
+    variant: int = 0  # "another angle" turns it
+    shorter: bool = False
+    post_linkedin: str = ""
+    post_x: str = ""
 
 
 @dataclass(frozen=True)
@@ -185,6 +193,7 @@ class Leader:
     suggestions_per_day: int = DEFAULT_SUGGESTIONS
     own_feeds: tuple[OwnFeed, ...] = ()
     offers: tuple[Offer, ...] = ()
+    take_for: str | None = None  # the suggestion (its ref) whose take the bot is waiting for
 
     def pause_on(self, day: date) -> Pause | None:
         """The pause covering a local date, if any."""

@@ -18,6 +18,7 @@ from bot.core.actions import Action
 from bot.core.habit import Day
 from bot.core.markup import Html
 from bot.core.model import Leader
+from bot.core.posts import PostRequest
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,15 @@ class ProbeFeed:
     url: str
 
 
-Effect = ReadNews | ProbeFeed
+@dataclass(frozen=True)
+class WritePost:
+    """Write the post for a suggestion (with the model when there is one) and come back with `PostWritten`."""
+
+    ref: str
+    request: PostRequest
+
+
+Effect = ReadNews | ProbeFeed | WritePost
 
 
 @dataclass(frozen=True)

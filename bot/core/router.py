@@ -16,6 +16,7 @@ from bot.core import actions, schedule
 from bot.core.actions import (
     Answer,
     Ask,
+    AskTake,
     ConfirmDelete,
     Judge,
     LessonDone,
@@ -23,10 +24,12 @@ from bot.core.actions import (
     LessonMore,
     OpenSuggestions,
     OpenToday,
+    Rewrite,
+    ShowPost,
     SwitchLessons,
 )
 from bot.core.content import Content
-from bot.core.events import Command, Event, FeedList, FeedProbed, Press, Text, Who
+from bot.core.events import Command, Event, FeedList, FeedProbed, PostWritten, Press, Text, Who
 from bot.core.features import (
     answers,
     feeds,
@@ -110,9 +113,13 @@ class Coach:
             return feeds.import_list(self.ctx, leader, event)
         if isinstance(event, FeedProbed):
             return feeds.probed(self.ctx, leader, event)
+        if isinstance(event, PostWritten):
+            return suggestions.written(self.ctx, leader, event)
         if isinstance(event, Text):
             if leader.awaiting:
                 return answers.answer(self.ctx, leader, leader.awaiting, event.text, now, typed=True)
+            if leader.take_for:
+                return suggestions.take(self.ctx, leader, event.text)
             return Outcome(leader, (Reply(msg("free_text")),))
         return Outcome(leader, (Reply(msg("unsupported_message")),))
 
@@ -127,6 +134,7 @@ class Coach:
             return Outcome(leader, (Reply(msg("unknown_command", command="/" + shorten(event.name, MAX_ECHO))),))
         if leader is None:
             return Outcome(None, (Reply(msg("start_first")),))
+        leader = leader.with_(take_for=None)  # a command ends the wait for a take
         if name == "suggest":
             return suggestions.suggest(self.ctx, leader, now, news)
         return feature(self.ctx, leader, event.args.strip(), now)
@@ -150,6 +158,12 @@ class Coach:
                 return privacy.confirm(ctx, leader, action, now)
             case Judge():
                 return suggestions.judge(ctx, leader, action, now, news)
+            case AskTake():
+                return suggestions.ask_take(ctx, leader, action)
+            case ShowPost():
+                return suggestions.show_post(ctx, leader, action)
+            case Rewrite():
+                return suggestions.rewrite(ctx, leader, action)
         return Outcome(leader, toast=msg("button_expired"))
 
     # --- scheduled moments -----------------------------------------------------------------------------------

@@ -1,5 +1,11 @@
-"""Suggested posts: /suggest and the morning's suggestions, each with its draft and ways to share it, and what
-the leader makes of them (Posted, Not relevant, Another)."""
+"""Suggested posts: /suggest and the morning's suggestions, the leader's take turned into a post, the post ready
+to share (LinkedIn, X, copy), and what the leader makes of each (Posted, Not relevant, Another).
+
+The course says "without your view you are only a relay": each suggestion first offers to add the leader's
+take; the ready-made draft is one tap further. A post around a take is written outside the core (by the model
+when one is configured, else the composer): the feature asks for it (`WritePost`) and shows it when it comes
+back (`PostWritten`).
+"""
 
 from __future__ import annotations
 
@@ -9,19 +15,32 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.core import schedule
-from bot.core.actions import Judge, Verdict
-from bot.core.drafting import draft, linkedin_share_url, x_intent_url
+from bot.core.actions import AskTake, Judge, Rewrite, ShowPost, Verdict
+from bot.core.events import PostWritten
 from bot.core.features.common import Context, say
 from bot.core.features.onboarding import reask
 from bot.core.markup import MAX_MESSAGE
 from bot.core.model import Leader, Offer, OfferStatus, PostEvent
-from bot.core.news import Item
-from bot.core.replies import Button, Lines, Msg, Outcome, Reply, Value, msg
+from bot.core.news import Item, clip
+from bot.core.posts import (
+    TAKE_LIMIT,
+    Post,
+    PostError,
+    PostRequest,
+    compose,
+    copy_text,
+    first_sentence,
+    linkedin_compose_url,
+    topics_for,
+    x_post_url,
+)
+from bot.core.replies import Button, Lines, Msg, Outcome, Reply, Value, WritePost, msg
 from bot.core.suggest import Pool, Suggestion, learn, rank, remember
 
 News = Sequence[Item] | Pool
 KEPT_OFFERS = 30  # offers remembered, so that buttons on recent messages keep working
-MAX_SHOWN_CHARS = MAX_MESSAGE - 400  # the message keeps whole suggestions only, with room for its words
+MAX_SHOWN_CHARS = MAX_MESSAGE - 600  # the message keeps whole suggestions only, with room for its words
+GIST_LIMIT = 220  # characters of the summary shown under a headline
 
 
 def suggest(ctx: Context, leader: Leader, now: datetime, news: News) -> Outcome:
@@ -40,12 +59,30 @@ def _pick(ctx: Context, leader: Leader, now: datetime, news: News, limit: int) -
     return rank(news, keywords=keywords, taste=leader.taste, now=now, language=leader.language, limit=limit)
 
 
+def request(ctx: Context, leader: Leader, offer: Offer) -> PostRequest:
+    """What the post for an offer is written from: the article, the leader's language, their take if any."""
+    sector = ctx.content.sector(leader.sector)
+    keywords = sector.keywords.get(leader.language, ()) if sector else ()
+    return PostRequest(title=offer.title, link=offer.link, source=offer.source, summary=offer.summary,
+                       item_language=offer.item_language, language=leader.language, take=offer.take,
+                       topics=topics_for(offer.topics, keywords, leader.taste.interests), variant=offer.variant,
+                       shorter=offer.shorter)
+
+
+def _with_post(offer: Offer, post: Post) -> Offer:
+    return replace(offer, draft=post.x_body, post_linkedin=post.linkedin, post_x=post.x)
+
+
 def _offer(ctx: Context, leader: Leader, pick: Suggestion, batch: str, now: datetime) -> Offer:
-    day = schedule.local_today(leader, now)
-    text = draft(pick, templates=ctx.content.drafts[leader.language], day=day)
-    ref = f"{zlib.crc32(f'{batch}|{pick.key}'.encode()):08x}"
     item = pick.item
-    return Offer(ref, batch, pick.key, item.title, item.link, item.source, text, pick.topics, item.published)
+    ref = f"{zlib.crc32(f'{batch}|{pick.key}'.encode()):08x}"
+    offer = Offer(ref, batch, pick.key, item.title, item.link, item.source, "", pick.topics,
+                  None if item.undated else item.published, summary=item.summary, item_language=item.language,
+                  variant=schedule.local_today(leader, now).toordinal())
+    try:  # the morning's drafts come from the composer: no model call for every leader every morning
+        return _with_post(offer, compose(request(ctx, leader, offer), ctx.content.drafts[leader.language]))
+    except PostError:
+        return offer
 
 
 def offers(ctx: Context, leader: Leader, now: datetime, news: News, limit: int,
@@ -73,51 +110,139 @@ def _age(published: datetime | None, now: datetime) -> Value | None:
 
 def _message(ctx: Context, leader: Leader, batch: str, now: datetime, *, intro: str = "suggest_intro",
              edit: bool = False) -> Reply:
+    """The suggestions of one batch: each headline once, what the article says, at most four buttons each."""
     shown = [o for o in leader.offers if o.batch == batch and o.status != OfferStatus.REPLACED]
     parts: list[Msg | Lines] = [msg(intro, sector=ctx.sector_name(leader))]
     rows: list[tuple[Button, ...]] = []
     used = 0
     for number, offer in enumerate(shown, 1):
-        used += len(offer.title) + len(offer.draft) + len(offer.source) + 80
+        used += len(offer.title) + min(len(offer.summary), GIST_LIMIT) + len(offer.source) + 120
         if used > MAX_SHOWN_CHARS and number > 1:  # feeds are wordy: keep each suggestion whole
             break
-        lines, buttons = _suggestion(offer, number, now)
+        lines, buttons = _suggestion(leader, offer, number, now)
         parts.append(lines)
-        rows += buttons
+        rows.append(buttons)
     return Reply(Lines(tuple(parts), "\n\n"), tuple(rows), edit=edit)
 
 
-def _suggestion(offer: Offer, number: int, now: datetime) -> tuple[Lines, list[tuple[Button, ...]]]:
+def _suggestion(leader: Leader, offer: Offer, number: int, now: datetime) -> tuple[Lines, tuple[Button, ...]]:
     age = _age(offer.published, now)
-    heading = msg("offer_heading", number=number, link=offer.link, title=offer.title)
     source = msg("offer_source_age", source=offer.source, age=age) if age else msg("offer_source", source=offer.source)
-    lines: list[Msg] = [heading, source]
-    rows: list[tuple[Button, ...]] = []
+    lines: list[Msg] = [msg("offer_heading", number=number, link=offer.link, title=offer.title), source]
+    if offer.item_language and offer.item_language != leader.language:
+        lines.append(msg(f"offer_in_{offer.item_language}") if offer.item_language in ("en", "fr")
+                     else msg("offer_in_other"))
+    gist = first_sentence(offer.summary, offer.title)
+    if gist:
+        lines.append(msg("offer_gist", gist=clip(gist, GIST_LIMIT)))
     if offer.status == OfferStatus.IRRELEVANT:
         lines.append(msg("offer_irrelevant"))
-        rows.append((Button(msg("button_another", n=number), Judge(Verdict.ANOTHER, offer.ref)),))
-        return Lines(tuple(lines)), rows
-    lines.append(msg("offer_draft", draft=offer.draft))
+        return Lines(tuple(lines)), (Button(msg("button_another", n=number), Judge(Verdict.ANOTHER, offer.ref)),)
     if offer.status == OfferStatus.POSTED:
         lines.append(msg("offer_posted"))
-    rows.append((
-        Button(msg("button_linkedin", n=number), url=linkedin_share_url(offer.link)),
-        Button(msg("button_x", n=number), url=x_intent_url(offer.draft, offer.link)),
-        Button(msg("button_copy", n=number), copy=offer.draft),
-    ))
-    if offer.status == OfferStatus.OFFERED:
-        rows.append((
-            Button(msg("button_posted", n=number), Judge(Verdict.POSTED, offer.ref)),
-            Button(msg("button_irrelevant", n=number), Judge(Verdict.IRRELEVANT, offer.ref)),
-            Button(msg("button_another", n=number), Judge(Verdict.ANOTHER, offer.ref)),
-        ))
-    return Lines(tuple(lines)), rows
+        return Lines(tuple(lines)), (Button(msg("button_post", n=number), ShowPost(offer.ref)),)
+    buttons = (
+        Button(msg("button_take", n=number), AskTake(offer.ref)),
+        Button(msg("button_post", n=number), ShowPost(offer.ref)),
+        Button(msg("button_irrelevant", n=number), Judge(Verdict.IRRELEVANT, offer.ref)),
+        Button(msg("button_another", n=number), Judge(Verdict.ANOTHER, offer.ref)),
+    )
+    return Lines(tuple(lines)), buttons
+
+
+def _find(leader: Leader, ref: str) -> Offer | None:
+    offer = next((o for o in leader.offers if o.ref == ref), None)
+    return None if offer is None or offer.status == OfferStatus.REPLACED else offer
+
+
+def _post_message(offer: Offer, *, intro: str, edit: bool = False) -> Reply:
+    """The post, ready to share: the whole LinkedIn text to copy, and one tap to each network."""
+    post = Post(offer.post_linkedin, offer.post_x, "", offer.link)
+    text: Msg | Lines = msg(intro, title=offer.title, post=post.linkedin)
+    if offer.status == OfferStatus.POSTED:
+        text = Lines((text, msg("offer_posted")), "\n\n")
+    rows: list[tuple[Button, ...]] = [
+        (Button(msg("button_linkedin"), url=linkedin_compose_url(post.linkedin)),
+         Button(msg("button_x"), url=x_post_url(post))),
+        (Button(msg("button_copy_x"), copy=copy_text(post)),
+         Button(msg("button_posted"), Judge(Verdict.POSTED, offer.ref))),
+    ]
+    if offer.status == OfferStatus.POSTED:
+        rows = rows[:1]
+    rows.append((Button(msg("button_shorter"), Rewrite(offer.ref, shorter=True)),
+                 Button(msg("button_angle"), Rewrite(offer.ref, shorter=False))))
+    if offer.take is None:
+        rows.append((Button(msg("button_take_here"), AskTake(offer.ref)),))
+    return Reply(text, tuple(rows), edit=edit)
+
+
+def _replace(leader: Leader, offer: Offer) -> Leader:
+    return leader.with_(offers=tuple(offer if o.ref == offer.ref else o for o in leader.offers))
+
+
+def show_post(ctx: Context, leader: Leader, action: ShowPost) -> Outcome:
+    """The ready-made post (or the last one written around the leader's take)."""
+    offer = _find(leader, action.ref)
+    if offer is None or not offer.post_linkedin:
+        return Outcome(leader, toast=msg("button_expired"))
+    return Outcome(leader, (_post_message(offer, intro="post_take" if offer.take else "post_draft"),))
+
+
+def ask_take(ctx: Context, leader: Leader, action: AskTake) -> Outcome:
+    """"My take": wait for the leader's sentences about this article."""
+    offer = _find(leader, action.ref)
+    if offer is None:
+        return Outcome(leader, toast=msg("button_expired"))
+    return Outcome(leader.with_(take_for=offer.ref), (Reply(msg("take_ask", title=offer.title)),))
+
+
+def take(ctx: Context, leader: Leader, text: str) -> Outcome:
+    """The leader's take, typed: the post is written around it, their words kept as they wrote them."""
+    offer = _find(leader, leader.take_for or "")
+    if offer is None:
+        return Outcome(leader.with_(take_for=None), (Reply(msg("free_text")),))
+    words = text.strip()
+    if len(words) > TAKE_LIMIT:
+        return say(leader, msg("take_too_long", count=TAKE_LIMIT))
+    if len(words.split()) < 2:
+        return say(leader, msg("take_too_short"))
+    taken = replace(offer, take=words, shorter=False)
+    changed = _replace(leader, taken).with_(take_for=None)
+    return Outcome(changed, (Reply(msg("post_writing")),),
+                   effects=(WritePost(offer.ref, request(ctx, changed, taken)),))
+
+
+def rewrite(ctx: Context, leader: Leader, action: Rewrite) -> Outcome:
+    """Shorter, or another angle: the post is written again."""
+    offer = _find(leader, action.ref)
+    if offer is None:
+        return Outcome(leader, toast=msg("button_expired"))
+    again = replace(offer, shorter=True) if action.shorter else replace(offer, variant=offer.variant + 1)
+    changed = _replace(leader, again)
+    if again.take is None:  # the ready-made draft: the composer, at once
+        try:
+            post = compose(request(ctx, changed, again), ctx.content.drafts[leader.language])
+        except PostError:
+            return Outcome(leader, toast=msg("button_expired"))
+        written = _with_post(again, post)
+        return Outcome(_replace(leader, written), (_post_message(written, intro="post_draft"),))
+    writing = WritePost(offer.ref, request(ctx, changed, again))
+    return Outcome(changed, (Reply(msg("post_writing")),), effects=(writing,))
+
+
+def written(ctx: Context, leader: Leader, event: PostWritten) -> Outcome:
+    """The post around the leader's take has come back: show it, ready to share."""
+    offer = _find(leader, event.ref)
+    if offer is None:
+        return Outcome(leader)
+    done = replace(offer, post_linkedin=event.linkedin, post_x=event.x)
+    return Outcome(_replace(leader, done), (_post_message(done, intro="post_take"),))
 
 
 def judge(ctx: Context, leader: Leader, action: Judge, now: datetime, news: News) -> Outcome:
     """Posted, Not relevant or Another on a suggestion."""
-    offer = next((o for o in leader.offers if o.ref == action.ref), None)
-    if offer is None or offer.status == OfferStatus.REPLACED:
+    offer = _find(leader, action.ref)
+    if offer is None:
         return Outcome(leader, toast=msg("button_expired"))
     if action.verdict is Verdict.ANOTHER:
         fresh = _pick(ctx, leader, now, news, 1)
@@ -134,9 +259,10 @@ def judge(ctx: Context, leader: Leader, action: Judge, now: datetime, news: News
     item = Item(offer.title, offer.link, offer.source, published=offer.published)
     taste = learn(leader.taste, Suggestion(item, 0.0, offer.key, offer.topics), action.verdict.value)
     status = OfferStatus.POSTED if action.verdict is Verdict.POSTED else OfferStatus.IRRELEVANT
-    changed = leader.with_(taste=taste, offers=tuple(replace(o, status=status) if o == offer else o
-                                                     for o in leader.offers))
-    if status is OfferStatus.POSTED:
+    changed = _replace(leader.with_(taste=taste), replace(offer, status=status))
+    if status == OfferStatus.POSTED:
         changed = changed.with_(posts=(*leader.posts, PostEvent(offer.key, now, schedule.local_today(leader, now))))
-    toast = msg("posted_toast" if status is OfferStatus.POSTED else "irrelevant_toast")
-    return Outcome(changed, (_message(ctx, changed, offer.batch, now, edit=True),), toast=toast)
+        posted = replace(offer, status=status)
+        shown = (_post_message(posted, intro="post_take" if posted.take else "post_draft", edit=True),)
+        return Outcome(changed, shown if posted.post_linkedin else (), toast=msg("posted_toast"))
+    return Outcome(changed, (_message(ctx, changed, offer.batch, now, edit=True),), toast=msg("irrelevant_toast"))
