@@ -1,0 +1,27 @@
+"""Small jobs for the parse pool's tests: importable, so a worker process can run them."""
+
+from __future__ import annotations
+
+import os
+import time
+
+
+def nap(seconds: float) -> float:
+    """Sleep, then answer how long."""
+    time.sleep(seconds)
+    return seconds
+
+
+def crash() -> None:
+    """Die at once, as a worker killed by the system would."""
+    os._exit(9)
+
+
+def fail(message: str) -> None:
+    """Raise an error the caller should see as it is."""
+    raise ValueError(message)
+
+
+def pid() -> int:
+    """The worker's process id."""
+    return os.getpid()
