@@ -33,11 +33,10 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import feedparser
-import httpcore
 import httpx
 from feedparser.encodings import convert_to_utf8
 
-from bot.adapters.netguard import BlockedAddress, GuardedTransport, Resolver, UnresolvedHost
+from bot.adapters.netguard import BlockedAddress, Network, Resolver, UnresolvedHost, guarded_pool
 from bot.adapters.parsing import ParsePool, ParserCrashed, ParseTimeout
 from bot.core.feedstate import FeedState, after_failure, after_not_modified, after_success, is_due
 from bot.core.feedurl import MAX_URL, feed_url_problem
@@ -284,7 +283,7 @@ class FeedFetcher:
         untrusted_parsers: ParsePool | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         resolver: Resolver | None = None,
-        network: httpcore.AsyncNetworkBackend | None = None,
+        network: Network | None = None,
         user_agent: str = "coachbot/0.1 (+feed reader)",
     ) -> None:
         self.max_bytes, self.timeout, self.max_redirects = max_bytes, timeout, max_redirects
@@ -306,8 +305,13 @@ class FeedFetcher:
         untrusted_limits = httpx.Limits(
             max_connections=untrusted_concurrency, max_keepalive_connections=untrusted_concurrency
         )
-        guarded = GuardedTransport(
-            allow_private=allow_private, resolver=resolver, network=network, limits=untrusted_limits
+        guarded = httpx.AsyncHTTPTransport(limits=untrusted_limits, trust_env=False)
+        guarded._pool = guarded_pool(  # httpx's transport over a pool that connects only to global addresses
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=untrusted_concurrency,
+            allow_private=allow_private,
+            resolver=resolver,
+            network=network,
         )
         # A transport given (an in-memory publisher in tests) serves both lanes; the address rule still applies
         # to each hop's written address.

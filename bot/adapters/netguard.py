@@ -1,4 +1,4 @@
-"""Connecting only to public addresses: an httpx transport that resolves a name once and connects to what it checked.
+"""Connecting only to public addresses: a network backend that resolves a name once and connects to what it checked.
 
 Checking an address and then letting the HTTP library resolve the name again when it connects leaves a gap: a
 name can answer a public address to the check and a private one to the connection (DNS rebinding). Here the
@@ -6,7 +6,8 @@ check happens where the connection is made, in an httpcore network backend: `con
 once, refuses the connection if any address it resolves to is not global (the core's `is_global_address`, the
 same rule as `/feeds add`), and connects to that very address. TLS still uses the host name (httpcore starts
 TLS with the request's host for SNI and the certificate check), and every redirect hop is a new request that
-goes through the same backend. No proxy is ever used by this transport (a proxy would connect on our behalf).
+goes through the same backend. The feeds adapter puts this pool under httpx's own transport; no proxy is ever
+used there (a proxy would connect on our behalf). This module reaches httpcore only, never httpx.
 """
 
 from __future__ import annotations
@@ -18,11 +19,10 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 import httpcore
-import httpx
 
 from bot.core.feedurl import is_global_address
 
-DEFAULT_LIMITS = httpx.Limits()
+Network = httpcore.AsyncNetworkBackend
 
 # Answers the addresses a host name resolves to, in the order to try them (IP addresses as text).
 Resolver = Callable[[str, int], Awaitable[list[str]]]
@@ -53,7 +53,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         *,
         allow_private: bool = False,
         resolver: Resolver | None = None,
-        network: httpcore.AsyncNetworkBackend | None = None,
+        network: Network | None = None,
     ) -> None:
         self.allow_private = allow_private
         self._resolve = resolver or system_resolver
@@ -92,24 +92,18 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         await self._network.sleep(seconds)
 
 
-class GuardedTransport(httpx.AsyncHTTPTransport):
-    """httpx's own transport, over a connection pool whose every connection goes through a GuardedBackend."""
-
-    def __init__(
-        self,
-        *,
-        allow_private: bool = False,
-        resolver: Resolver | None = None,
-        network: httpcore.AsyncNetworkBackend | None = None,
-        limits: httpx.Limits = DEFAULT_LIMITS,
-        ssl_context: ssl.SSLContext | None = None,
-    ) -> None:
-        super().__init__(limits=limits, trust_env=False)
-        self.backend = GuardedBackend(allow_private=allow_private, resolver=resolver, network=network)
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl_context or httpx.create_ssl_context(trust_env=False),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=self.backend,
-        )
+def guarded_pool(
+    *,
+    ssl_context: ssl.SSLContext,
+    max_connections: int,
+    allow_private: bool = False,
+    resolver: Resolver | None = None,
+    network: Network | None = None,
+) -> httpcore.AsyncConnectionPool:
+    """A connection pool whose every connection goes through a GuardedBackend (for httpx's transport)."""
+    return httpcore.AsyncConnectionPool(
+        ssl_context=ssl_context,
+        max_connections=max_connections,
+        max_keepalive_connections=max_connections,
+        network_backend=GuardedBackend(allow_private=allow_private, resolver=resolver, network=network),
+    )

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 MAX_URL = 2048
 _PRIVATE_NAMES = ("localhost", "localhost.localdomain")
 _PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa", ".invalid", ".test")
-_NUMBER = re.compile(r"(0[xX][0-9a-fA-F]*|[0-9]+)\Z")
+_NUMBER = re.compile(r"(0[xX][0-9a-fA-F]+|[0-9]+)\Z")
 
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # the well-known prefix: the last 32 bits are an IPv4 address
 _NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")  # local-use translation: never a public host
@@ -104,7 +104,7 @@ def _number(part: str) -> int:
     if not _NUMBER.match(part):
         raise ValueError(part)
     if part[:2].lower() == "0x":
-        return int(part[2:] or "0", 16)
+        return int(part[2:], 16)
     if len(part) > 1 and part.startswith("0"):
         return int(part, 8)  # ValueError for 8 or 9, as inet_aton
     return int(part)
