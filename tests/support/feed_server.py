@@ -14,6 +14,7 @@ gets a 304. Other routes misbehave on purpose:
 * `/away?<address>`: redirects to that absolute address (anywhere, a private one included);
 * `/gzip/<name>`, `/deflate/<name>`: the file of `/feeds/<name>` compressed, with its Content-Encoding;
 * `/gzip-bomb`: 64 KB of gzip that expands to 64 MB; `/brotli`: a body in an encoding the reader never asked;
+* `/late/<name>`: the file of `/feeds/<name>`, a third of a second late;
 * `/many-items/<n>`: an RSS feed of n tiny items, slow to parse for its size (n = 40,000: seconds of CPU).
 
 Every request is recorded (path and headers) for assertions. `latency` delays every answer.
@@ -35,6 +36,7 @@ from types import TracebackType
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "feeds"
 LAST_MODIFIED = "Mon, 23 Nov 2026 06:00:00 GMT"
 SLOW_SECONDS = 60.0
+LATE_SECONDS = 0.3
 TRICKLE_INTERVAL = 0.5
 TRICKLE_SECONDS = 600.0
 HUGE_BYTES = 50_000_000
@@ -90,6 +92,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._redirect(urllib.parse.unquote(self.path.partition("?")[2]))
         elif path.startswith(("/gzip/", "/deflate/")):
             self._compressed(*path.removeprefix("/").split("/", 1))
+        elif path.startswith("/late/"):
+            self.server.stopping.wait(LATE_SECONDS)
+            self._file(path.removeprefix("/late/"))
         elif path == "/gzip-bomb":
             self._answer(200, _gzip_bomb(), {"Content-Encoding": "gzip", "Content-Type": "application/xml"})
         elif path == "/brotli":
