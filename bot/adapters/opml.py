@@ -22,8 +22,8 @@ import codecs
 import re
 from xml.etree.ElementTree import Element, ParseError
 
-import defusedxml.ElementTree
-from defusedxml import DefusedXmlException
+import defusedxml.ElementTree  # type: ignore[import-untyped]
+from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
 
 MAX_BYTES = 1_000_000
 MAX_FEEDS = 500
