@@ -73,6 +73,17 @@ def test_a_worker_that_dies_fails_its_job_alone_and_errors_come_back_as_they_are
     assert in_pool(jobs, function=chores.do, workers=1, budget=5.0) == 0.01
 
 
+def test_a_job_that_wants_too_much_memory_fails_alone_and_its_worker_is_replaced():
+    async def jobs(pool: ParsePool):  # type: ignore[no-untyped-def]
+        first = await pool.run("pid")
+        with pytest.raises(MemoryError):
+            await pool.run("hog", 2_000_000_000)
+        return first, await pool.run("hog", 10_000_000), await pool.run("pid")
+
+    first, small, second = in_pool(jobs, function=chores.do, budget=10.0, memory_limit=800_000_000)
+    assert small == 10_000_000 and first != second
+
+
 @pytest.fixture(scope="module")
 def server():
     with FeedServer() as running:

@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 
 MAX_ITEMS = 200
 MAX_VALIDATOR_LENGTH = 256
+UNTRUSTED_MEMORY = 1_500_000_000  # bytes of address space for the worker parsing leaders' feeds
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 DEFAULT_PORTS = {"http": 80, "https": 443}
 ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
@@ -217,7 +218,7 @@ def _describe(error: Exception) -> tuple[str, int | None]:
         return "host not found", None
     if isinstance(error, ParseTimeout):
         return "parsing took too long", None
-    if isinstance(error, ParserCrashed):
+    if isinstance(error, ParserCrashed | MemoryError):
         return "parser stopped (document too demanding)", None
     if isinstance(error, TimeoutError | httpx.TimeoutException):
         return "timeout", None
@@ -460,7 +461,11 @@ class FeedFetcher:
         if not source.trusted:
             if self._untrusted_parsers is None:
                 self._untrusted_parsers = ParsePool(
-                    parse_feed, workers=1, budget=self.parse_timeout, name="untrusted-feed-parser"
+                    parse_feed,
+                    workers=1,
+                    budget=self.parse_timeout,
+                    name="untrusted-feed-parser",
+                    memory_limit=UNTRUSTED_MEMORY,
                 )
             items: tuple[Item, ...] = await self._untrusted_parsers.run(body, source, now)
             return items

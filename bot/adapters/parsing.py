@@ -17,6 +17,7 @@ import asyncio
 import multiprocessing
 import multiprocessing.connection
 import pickle
+import resource
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -33,15 +34,22 @@ class ParserCrashed(Exception):
     """The worker process died during the parse."""
 
 
-def _serve(connection: multiprocessing.connection.Connection, function: Callable[..., Any]) -> None:
+def _serve(
+    connection: multiprocessing.connection.Connection, function: Callable[..., Any], memory_limit: int | None
+) -> None:
     """A worker's life: run each job received, send back ("ok", result) or ("error", exception)."""
+    if memory_limit:  # the worker's whole address space: past it, allocations fail with MemoryError
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     while True:
         try:
             arguments = connection.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
+        exhausted = False
         try:
             answer: tuple[str, Any] = ("ok", function(*arguments))
+        except MemoryError:
+            answer, exhausted = ("error", MemoryError()), True
         except Exception as error:  # sent back to the caller, which raises it there
             answer = ("error", error)
         try:
@@ -50,12 +58,16 @@ def _serve(connection: multiprocessing.connection.Connection, function: Callable
             connection.send(("error", RuntimeError(f"unsendable answer ({type(problem).__name__})")))
         except (BrokenPipeError, OSError):
             return
+        if exhausted:
+            return  # a fresh worker replaces one that ran out of memory
 
 
 class _Worker:
-    def __init__(self, function: Callable[..., Any], name: str) -> None:
+    def __init__(self, function: Callable[..., Any], name: str, memory_limit: int | None) -> None:
         self.connection, theirs = _CONTEXT.Pipe()
-        self.process = _CONTEXT.Process(target=_serve, args=(theirs, function), name=name, daemon=True)
+        self.process = _CONTEXT.Process(
+            target=_serve, args=(theirs, function, memory_limit), name=name, daemon=True
+        )
         self.process.start()
         theirs.close()
 
@@ -67,13 +79,18 @@ class _Worker:
 
 
 class ParsePool:
-    """`workers` killable worker processes running `function`; `await pool.run(*arguments)` within `budget` s."""
+    """`workers` killable worker processes running `function`; `await pool.run(*arguments)` within `budget` s.
+
+    `memory_limit` (bytes) caps each worker's address space: a job that needs more fails with MemoryError and
+    its worker is replaced. A pool serves one event loop (the one it is first used from).
+    """
 
     def __init__(self, function: Callable[..., Any], *, workers: int = 1, budget: float = 15.0,
-                 name: str = "parser") -> None:
+                 name: str = "parser", memory_limit: int | None = None) -> None:
         if workers < 1:
             raise ValueError("a parse pool needs at least one worker")
         self.function, self.budget, self.name = function, budget, name
+        self.memory_limit = memory_limit
         self.size = workers
         self._idle: asyncio.Queue[_Worker | None] | None = None
         self._all: set[_Worker] = set()
@@ -89,7 +106,7 @@ class ParsePool:
         keep = False
         try:
             answer = await self._ask(worker, arguments)
-            keep = True
+            keep = not isinstance(answer[1], MemoryError)  # such a worker leaves: see _serve
         finally:
             if not keep:  # killed past its budget, crashed, or its caller gave up: a fresh one replaces it
                 self._retire(worker)
@@ -136,7 +153,7 @@ class ParsePool:
         return self._idle
 
     def _start(self) -> _Worker:
-        worker = _Worker(self.function, self.name)
+        worker = _Worker(self.function, self.name, self.memory_limit)
         with self._lock:
             self._all.add(worker)
         return worker

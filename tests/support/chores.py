@@ -27,6 +27,11 @@ def pid() -> int:
     return os.getpid()
 
 
+def hog(size: int) -> int:
+    """Ask for `size` bytes of memory at once."""
+    return len(bytearray(size))
+
+
 def do(chore: str, *arguments: object) -> object:
     """Run one of the chores above by name: one worker function for every test."""
-    return {"nap": nap, "crash": crash, "fail": fail, "pid": pid}[chore](*arguments)  # type: ignore[operator]
+    return {"nap": nap, "crash": crash, "fail": fail, "pid": pid, "hog": hog}[chore](*arguments)  # type: ignore[operator]
