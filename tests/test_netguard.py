@@ -260,3 +260,75 @@ def test_the_backend_refuses_before_connecting(host: str):
     with pytest.raises(BlockedAddress):
         asyncio.run(connect())
     assert network.asked == []
+
+
+# TLS: the connection goes to the address checked, the certificate and SNI are still the host name's
+
+
+def tls_publisher(tmp_path, name: str):  # type: ignore[no-untyped-def]
+    """An HTTPS server on 127.0.0.1 with a self-signed certificate for `name`; records the SNI it was sent."""
+    import http.server
+    import shutil
+    import ssl
+    import subprocess
+    import threading
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+         "-days", "1", "-subj", f"/CN={name}", "-addext", f"subjectAltName=DNS:{name}"],
+        check=True, capture_output=True,
+    )
+    seen: list[str | None] = []
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    context.sni_callback = lambda sock, server_name, ctx: seen.append(server_name)  # type: ignore[assignment,misc]
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, cert, seen
+
+
+def test_tls_is_checked_against_the_host_name_while_connecting_to_the_checked_address(tmp_path):
+    import ssl
+
+    import httpx
+
+    from bot.adapters.netguard import guarded_pool
+
+    server, cert, seen = tls_publisher(tmp_path, "feeds.example")
+    port = server.server_address[1]
+
+    async def get(url: str) -> int:
+        trusting = ssl.create_default_context(cafile=str(cert))
+        transport = httpx.AsyncHTTPTransport()
+        network = StandInNetwork(port)
+        resolver = Resolver({"feeds.example": [[PUBLIC_IP]], "other.example": [[PUBLIC_IP]]})
+        transport._pool = guarded_pool(ssl_context=trusting, max_connections=2, resolver=resolver, network=network)
+        async with httpx.AsyncClient(transport=transport) as client:
+            response = await client.get(url)
+        assert network.asked == [(PUBLIC_IP, 443)]
+        return response.status_code
+
+    try:
+        assert asyncio.run(get("https://feeds.example/feed")) == 200
+        assert seen == ["feeds.example"]
+        with pytest.raises(httpx.ConnectError, match="certificate"):  # the certificate names another host
+            asyncio.run(get("https://other.example/feed"))
+        assert seen == ["feeds.example", "other.example"]
+    finally:
+        server.shutdown()
+        server.server_close()
