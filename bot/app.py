@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot import logs
 from bot.adapters.content_files import load_content
-from bot.adapters.feeds import FeedFetcher
+from bot.adapters.feeds import FeedFetcher, parse_feed
+from bot.adapters.parsing import ParsePool
 from bot.adapters.storage import FeedStore, LeaderStore, UpdateLedger
 from bot.adapters.words import Words
 from bot.clock import Clock, utc_now
@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # the terminal chat never loads python-telegram-bot
 # Telegram's limits: about 30 messages a second overall, about one a second in a chat.
 OVERALL_PER_SECOND = 30.0
 PER_CHAT_PER_SECOND = 1.0
-FEED_TIMEOUT = 15.0  # seconds a feed may take to arrive (and again to be parsed)
+FEED_TIMEOUT = 15.0  # seconds a feed may take to arrive (and again to be parsed, from when its parse starts)
 FEED_CONCURRENCY = 32  # feeds fetched at once: waiting on the network overlaps, parsing stays in the workers
 
 
@@ -38,10 +38,12 @@ def build_service(settings: Settings, *, feed_workers: int = 1, feed_timeout: fl
     content = load_content(settings.content_dir, settings.feeds_path)
     coach = Coach(content, allow_private_feeds=settings.allow_private_feeds)
     store = LeaderStore(settings.data_dir)
-    executor = ProcessPoolExecutor(feed_workers) if feed_workers else None
-    fetcher = FeedFetcher(allow_private=settings.allow_private_feeds, executor=executor, timeout=feed_timeout,
+    # The operator's feeds in `feed_workers` processes; leaders' own feeds in one worker of their own (the
+    # fetcher starts it on first use). Both stop with the fetcher.
+    parsers = ParsePool(parse_feed, workers=feed_workers, budget=feed_timeout) if feed_workers else None
+    fetcher = FeedFetcher(allow_private=settings.allow_private_feeds, parsers=parsers, timeout=feed_timeout,
                           concurrency=FEED_CONCURRENCY)
-    desk = NewsDesk(content.sectors, FeedStore(settings.data_dir), fetcher, store.all, executor)
+    desk = NewsDesk(content.sectors, FeedStore(settings.data_dir), fetcher, store.all)
     service = CoachService(coach, store, scheduler or NoScheduler(), news=desk.items_for, forget=desk.forget)
     return service, desk
 

@@ -12,10 +12,10 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol
 
+from bot.adapters.opml import OpmlError, read_opml
 from bot.core.events import Event, FeedList, Upload, Who
 from bot.core.model import Leader
 from bot.core.news import Item
-from bot.core.opml import OpmlError, read_opml
 from bot.core.parse import language_from_code
 from bot.core.replies import Outcome
 from bot.core.router import Coach
@@ -142,8 +142,8 @@ class CoachService:
 
 
 def read_feed_list(upload: Upload) -> FeedList:
-    """A file the leader sent, read as an OPML list of feeds (or why it cannot be)."""
+    """A file the leader sent, read as an OPML list of feeds (or why it cannot be: a message key)."""
     try:
-        return FeedList(tuple(read_opml(upload.content)))
-    except OpmlError:
-        return FeedList(problem="opml_invalid")
+        return FeedList(tuple((url, title) for title, url in read_opml(upload.content)))
+    except OpmlError as error:
+        return FeedList(problem=error.reason)

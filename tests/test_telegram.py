@@ -340,3 +340,31 @@ def test_a_list_longer_than_a_message_is_sent_in_parts_that_fit(tmp_path):
             assert "/feeds add" in parts[-1].text  # the usage comes last, once
 
     run(scenario())
+
+
+def test_every_list_of_feeds_that_cannot_be_read_gets_its_reason(tmp_path):
+    cases = {
+        "utf16-entity.opml": ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE o [<!ENTITY e "x">]>'
+                              '<opml><body><outline xmlUrl="https://a.example.org/&e;"/></body></opml>'
+                              ).encode("utf-16"),
+        "lying.opml": b'<?xml version="1.0" encoding="klingon"?><opml/>',
+        "picture.opml": b"\x89PNG\r\n\x1a\n" + bytes(200),
+        "empty.opml": b'<?xml version="1.0"?><opml version="2.0"><body/></opml>',
+    }
+    answers = {"utf16-entity.opml": "DOCTYPE", "lying.opml": "encoding", "picture.opml": "not XML",
+               "empty.opml": "no feed addresses"}
+
+    async def scenario():
+        async with Harness(tmp_path) as bot:
+            await bot.onboard(ANN)
+            for name, content in cases.items():
+                await bot.feed(bot.api.user_sends_document(ANN, name, content))
+                assert answers[name] in bot.last(ANN).text, (name, bot.last(ANN).text)
+                assert "went wrong" not in bot.last(ANN).text
+            sjis = ('<?xml version="1.0" encoding="Shift_JIS"?><opml version="2.0"><body>'
+                    '<outline text="日本経済新聞" xmlUrl="https://jp.example.org/rss"/></body></opml>').encode("shift_jis")
+            await bot.feed(bot.api.user_sends_document(ANN, "japan.opml", sjis))
+            assert "Imported one feed" in bot.last(ANN).text
+            assert [f.name for f in LeaderStore(tmp_path).get(ANN).own_feeds] == ["日本経済新聞"]
+
+    run(scenario())

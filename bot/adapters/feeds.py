@@ -1,12 +1,14 @@
 """Reading the news feeds that suggested posts come from: HTTP with httpx, RSS and Atom with feedparser.
 
-The one module that reaches feedparser and httpx for feeds. It downloads feeds concurrently over one shared
-client, each download bounded in time (connection, redirects and body together) and in size (the body is read
-as a stream and abandoned past the limit), with conditional requests so that an unchanged feed costs a 304.
-Redirects are followed here, hop by hop, so that the address of a feed a leader added is checked at every
-hop: such a feed may not reach a private, loopback or otherwise internal address.
+The one module that reaches feedparser and httpx for feeds. It downloads feeds concurrently, each download
+bounded in time (connection, redirects and body together) and in size (the body is read as a stream, decoded
+here, and abandoned as soon as the decoded bytes pass the limit: a gzip bomb never expands), with conditional
+requests so that an unchanged feed costs a 304. Redirects are followed here, hop by hop. A feed a leader added
+goes through a transport that connects only to global addresses (`netguard`: resolved once, checked with the
+core's rule in `bot/core/feedurl.py`, connected to the address checked), at every hop.
 
-Parsing happens off the event loop (a thread, or the executor given, such as a process pool), without
+Parsing happens off the event loop (in worker processes that can be killed, see `parsing`; leaders' feeds in
+workers of their own so that a hostile document never holds up the operator's feeds), without
 feedparser's HTML sanitizer: titles and summaries go through the core's own `plain_text`. A document that
 declares XML entities is refused before parsing: feedparser's fallback parser expands such entities without
 any bound (a 100 KB document can take seconds and most of a gigabyte).
@@ -19,13 +21,12 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import io
-import ipaddress
 import itertools
 import logging
 import re
-import socket
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import zlib
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -35,19 +36,21 @@ import feedparser
 import httpx
 from feedparser.encodings import convert_to_utf8
 
+from bot.adapters.netguard import BlockedAddress, Network, Resolver, UnresolvedHost, guarded_pool
+from bot.adapters.parsing import ParsePool, ParserCrashed, ParseTimeout
 from bot.core.feeddates import parse_date
 from bot.core.feedstate import FeedState, after_failure, after_not_modified, after_success, is_due
+from bot.core.feedurl import MAX_URL, feed_url_problem
 from bot.core.news import SUMMARY_LIMIT, TITLE_LIMIT, Item, clip, plain_text, safe_link, without_tracking
 
 log = logging.getLogger(__name__)
 
 MAX_ITEMS = 200
-MAX_URL_LENGTH = 2048
 MAX_VALIDATOR_LENGTH = 256
+UNTRUSTED_MEMORY = 1_500_000_000  # bytes of address space for the worker parsing leaders' feeds
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 DEFAULT_PORTS = {"http": 80, "https": 443}
 ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
-NAT64 = ipaddress.ip_network("64:ff9b::/96")
 ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
 
@@ -93,7 +96,7 @@ HTML_START = re.compile(
 
 
 def parse_feed(
-    content: bytes, source: FeedSource, now: datetime, *, base_url: str | None = None
+    content: bytes, source: FeedSource, now: datetime, base_url: str | None = None
 ) -> tuple[Item, ...]:
     """The items of a feed document, cleaned, at most MAX_ITEMS; FeedError if it cannot be read safely.
 
@@ -225,79 +228,17 @@ def _language(raw: object) -> str | None:
 # Checking addresses
 
 
-def _url_problem(url: str) -> str | None:
-    """The error key for anything but a plain http(s) address without credentials, else None."""
-    if len(url) > MAX_URL_LENGTH or any(c.isspace() or not c.isprintable() for c in url):
-        return "feed_url_invalid"
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError on a malformed port
-    except ValueError:
-        return "feed_url_invalid"
-    if parts.scheme not in DEFAULT_PORTS or not parts.hostname or "@" in parts.netloc:
-        return "feed_url_invalid"
-    return None
+def _check_hop(url: str) -> None:
+    """Raise FeedError unless the core's rule lets a leader-added feed be read at this address.
 
-
-def _is_public(address: str) -> bool:
-    """Whether an IP address is a public unicast one (an IPv6 address embedding IPv4 is judged by that)."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address):
-        embedded = ip.ipv4_mapped or ip.sixtofour
-        if embedded is None and ip in NAT64:
-            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-        if embedded is not None:
-            return _is_public(str(embedded))
-    return ip.is_global and not (
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_multicast
-        or ip.is_reserved
-        or ip.is_unspecified
-    )
-
-
-def _host_and_port(url: str) -> tuple[str, int]:
-    parts = urlsplit(url)
-    return parts.hostname or "", parts.port or DEFAULT_PORTS[parts.scheme]
-
-
-def _all_public(addresses: Iterable[tuple[Any, ...]]) -> bool:
-    """Whether every address getaddrinfo gave is public (and there is at least one)."""
-    found = [info[4][0] for info in addresses]
-    return bool(found) and all(_is_public(address) for address in found)
-
-
-def check_user_url(url: str, *, allow_private: bool = False) -> str | None:
-    """None if a leader may add this feed address, else "feed_url_invalid" or "feed_url_private".
-
-    The host name is resolved (a blocking call: from async code, run it in a thread); an address that does
-    not resolve is invalid, and one with any private, loopback, link-local, multicast, reserved or unspecified
-    address is private.
+    A first look at the written address only: the guarded transport judges every address the name resolves
+    to, at the moment of connecting.
     """
-    problem = _url_problem(url)
-    if problem or allow_private:
-        return problem
-    try:
-        addresses = socket.getaddrinfo(*_host_and_port(url), type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
-        return "feed_url_invalid"
-    return None if _all_public(addresses) else "feed_url_private"
-
-
-async def _check_hop(url: str) -> None:
-    """Raise FeedError unless an address of a leader-added feed may be fetched."""
-    if _url_problem(url):
-        raise FeedError("invalid address")
-    try:
-        addresses = await asyncio.get_running_loop().getaddrinfo(
-            *_host_and_port(url), type=socket.SOCK_STREAM
-        )
-    except (OSError, UnicodeError):
-        raise FeedError("host not found") from None
-    if not _all_public(addresses):
+    problem = feed_url_problem(url)
+    if problem == "feed_url_private":
         raise FeedError("private address")
+    if problem is not None:
+        raise FeedError("invalid address")
 
 
 # Fetching
@@ -309,6 +250,7 @@ class _Answer:
     body: bytes = b""
     etag: str | None = None
     last_modified: str | None = None
+    url: str | None = None  # the address that finally answered, after redirects
 
 
 def _validator(value: str | None) -> str | None:
@@ -330,7 +272,7 @@ def _next_hop(url: str, response: httpx.Response) -> str:
     if not location:
         raise FeedError("redirect without a location", response.status_code)
     target = urljoin(url, location)
-    if urlsplit(target).scheme not in DEFAULT_PORTS or len(target) > MAX_URL_LENGTH:
+    if urlsplit(target).scheme not in DEFAULT_PORTS or len(target) > MAX_URL:
         raise FeedError("redirect to an unsupported address", response.status_code)
     return target
 
@@ -339,6 +281,14 @@ def _describe(error: Exception) -> tuple[str, int | None]:
     """A short, address-free description of why a fetch failed, and the HTTP status if there was one."""
     if isinstance(error, FeedError):
         return error.message, error.status
+    if isinstance(error, BlockedAddress):
+        return "private address", None
+    if isinstance(error, UnresolvedHost):
+        return "host not found", None
+    if isinstance(error, ParseTimeout):
+        return "parsing took too long", None
+    if isinstance(error, ParserCrashed | MemoryError):
+        return "parser stopped (document too demanding)", None
     if isinstance(error, TimeoutError | httpx.TimeoutException):
         return "timeout", None
     if isinstance(error, httpx.InvalidURL):
@@ -348,31 +298,99 @@ def _describe(error: Exception) -> tuple[str, int | None]:
     return f"unexpected error ({type(error).__name__})", None
 
 
+class _Decoder:
+    """Undoes a gzip or deflate Content-Encoding, never producing more than `limit` bytes in all."""
+
+    def __init__(self, encoding: str, limit: int) -> None:
+        self.limit = limit
+        if encoding in ("", "identity"):
+            self._inflate = None
+        elif encoding in ("gzip", "x-gzip"):
+            self._inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        elif encoding == "deflate":
+            self._inflate = zlib.decompressobj()
+        else:
+            raise FeedError("unsupported content encoding")
+
+    def feed(self, data: bytes) -> bytes:
+        if self._inflate is None:
+            return data
+        try:
+            # At most one byte over the limit is produced, however much the data would expand to.
+            out = self._inflate.decompress(data, self.limit + 1)
+        except zlib.error:
+            raise FeedError("corrupt compressed body") from None
+        if self._inflate.unconsumed_tail:
+            raise FeedError("too large")
+        return out
+
+
 class FeedFetcher:
-    """Fetches and parses feeds, a few at a time, each bounded in time and size."""
+    """Fetches and parses feeds, a few at a time, each bounded in time and size.
+
+    Operator feeds (trusted) and leader-added feeds (untrusted) go in two lanes that share nothing: their own
+    download slots, their own HTTP client (the untrusted one connects only to global addresses, resolved once,
+    see `netguard`), their own parsing workers. A download is bounded by `timeout` (connection, redirects and
+    body together) and by `max_bytes` of decoded body; a parse by `parse_timeout` counted from when a worker
+    takes it. Untrusted feeds are always parsed in a killable worker process (`untrusted_parsers`, or one
+    created on first use); trusted ones in `parsers` if given, else in `executor`, else in a thread.
+    A feed holds its download slot until it is parsed, so at most `concurrency` bodies wait for a worker.
+    The parse pools given belong to the fetcher from then on: `aclose` stops them.
+    """
 
     def __init__(
         self,
         *,
         max_bytes: int = 5_000_000,
         timeout: float = 15.0,
+        parse_timeout: float | None = None,
         max_redirects: int = 5,
         concurrency: int = 8,
+        untrusted_concurrency: int | None = None,
         allow_private: bool = False,
         executor: concurrent.futures.Executor | None = None,
+        parsers: ParsePool | None = None,
+        untrusted_parsers: ParsePool | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        resolver: Resolver | None = None,
+        network: Network | None = None,
         user_agent: str = "coachbot/0.1 (+feed reader)",
     ) -> None:
         self.max_bytes, self.timeout, self.max_redirects = max_bytes, timeout, max_redirects
+        self.parse_timeout = timeout if parse_timeout is None else parse_timeout
         self.allow_private = allow_private
         self._executor = executor
+        self._parsers, self._untrusted_parsers = parsers, untrusted_parsers
         self._slots = asyncio.Semaphore(concurrency)
+        untrusted_concurrency = untrusted_concurrency or max(1, concurrency // 4)
+        self._untrusted_slots = asyncio.Semaphore(untrusted_concurrency)
+        headers = {"User-Agent": user_agent, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"}
         self._client = httpx.AsyncClient(
             transport=transport,
             timeout=timeout,
             follow_redirects=False,
-            headers={"User-Agent": user_agent, "Accept": ACCEPT},
+            headers=headers,
             limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
+        )
+        untrusted_limits = httpx.Limits(
+            max_connections=untrusted_concurrency, max_keepalive_connections=untrusted_concurrency
+        )
+        guarded = httpx.AsyncHTTPTransport(limits=untrusted_limits, trust_env=False)
+        guarded._pool = guarded_pool(  # httpx's transport over a pool that connects only to global addresses
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=untrusted_concurrency,
+            allow_private=allow_private,
+            resolver=resolver,
+            network=network,
+        )
+        # A transport given (an in-memory publisher in tests) serves both lanes; the address rule still applies
+        # to each hop's written address.
+        self._untrusted_client = httpx.AsyncClient(
+            transport=transport or guarded,
+            timeout=timeout,
+            follow_redirects=False,
+            headers=headers,
+            limits=untrusted_limits,
         )
 
     async def fetch(
@@ -381,20 +399,22 @@ class FeedFetcher:
         """Fetch and parse one feed now, whatever its state; a failure is reported, never raised."""
         started = time.monotonic()
         try:
-            answer = await self._download(source, state)
-            if answer.status == 304:
-                new_state, status = after_not_modified(state, now, status=answer.status), "not-modified"
-            else:
-                items = await self._parse(answer.body, source, now)
-                new_state = after_success(
-                    state,
-                    now,
-                    items=items,
-                    etag=answer.etag,
-                    last_modified=answer.last_modified,
-                    status=answer.status,
-                )
-                status = "ok"
+            async with self._slots if source.trusted else self._untrusted_slots:
+                answer = await self._download(source, state)
+                if answer.status == 304:
+                    new_state, status = after_not_modified(state, now, status=answer.status), "not-modified"
+                else:
+                    # answer.url is the address that finally answered, after redirects.
+                    items = await self._parse(answer.body, source, now, answer.url or source.url)
+                    new_state = after_success(
+                        state,
+                        now,
+                        items=items,
+                        etag=answer.etag,
+                        last_modified=answer.last_modified,
+                        status=answer.status,
+                    )
+                    status = "ok"
             error = None
         except Exception as problem:  # any failure of one feed stays with that feed
             error, http_status = _describe(problem)
@@ -441,21 +461,26 @@ class FeedFetcher:
         return new_states, [report for _, report in results]
 
     async def aclose(self) -> None:
-        """Close the HTTP connections (the executor belongs to the caller)."""
+        """Close the HTTP connections and stop the parse pools (an executor given belongs to the caller)."""
         await self._client.aclose()
+        await self._untrusted_client.aclose()
+        for pool in (self._parsers, self._untrusted_parsers):
+            if pool is not None:
+                pool.close()
 
     async def _download(self, source: FeedSource, state: FeedState) -> _Answer:
-        async with self._slots:
-            async with asyncio.timeout(self.timeout):
-                return await self._follow(source, _conditional_headers(state))
+        async with asyncio.timeout(self.timeout):
+            return await self._follow(source, _conditional_headers(state))
 
     async def _follow(self, source: FeedSource, headers: dict[str, str]) -> _Answer:
         """GET the feed, following redirects hop by hop (checking each hop of an untrusted feed)."""
         url, seen = source.url, {source.url}
+        guarded = not (source.trusted or self.allow_private)
+        client = self._client if source.trusted else self._untrusted_client
         for _ in range(self.max_redirects + 1):
-            if not (source.trusted or self.allow_private):
-                await _check_hop(url)
-            async with self._client.stream("GET", url, headers=headers) as response:
+            if guarded:
+                _check_hop(url)
+            async with client.stream("GET", url, headers=headers) as response:
                 status = response.status_code
                 if status in REDIRECT_STATUSES:
                     url = _next_hop(url, response)
@@ -464,7 +489,7 @@ class FeedFetcher:
                     seen.add(url)
                     continue
                 if status == 304:
-                    return _Answer(status)
+                    return _Answer(status, url=url)
                 if not 200 <= status < 300:
                     raise FeedError(f"HTTP {status}", status)
                 body = await self._read(response)
@@ -473,29 +498,55 @@ class FeedFetcher:
                     body,
                     _validator(response.headers.get("etag")),
                     _validator(response.headers.get("last-modified")),
+                    url,
                 )
         raise FeedError("too many redirects")
 
     async def _read(self, response: httpx.Response) -> bytes:
-        """The body, abandoned as soon as it is known to exceed max_bytes."""
+        """The decoded body, abandoned as soon as it is known to exceed max_bytes (decoded bytes count)."""
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise FeedError("too large", response.status_code)
+        encoding = response.headers.get("content-encoding", "").strip().lower()
+        try:
+            decoder = _Decoder(encoding, self.max_bytes)
+        except FeedError as error:
+            raise FeedError(error.message, response.status_code) from None
+        if response.is_stream_consumed:  # an answer built in memory (an in-memory transport): already decoded
+            if len(response.content) > self.max_bytes:
+                raise FeedError("too large", response.status_code)
+            return response.content
         chunks, size = [], 0
-        async for chunk in response.aiter_bytes():
+        async for raw in response.aiter_raw():
+            chunk = decoder.feed(raw)
             size += len(chunk)
             if size > self.max_bytes:
                 raise FeedError("too large", response.status_code)
             chunks.append(chunk)
         return b"".join(chunks)
 
-    async def _parse(self, body: bytes, source: FeedSource, now: datetime) -> tuple[Item, ...]:
-        """parse_feed off the event loop, bounded by the same timeout as the download."""
-        async with asyncio.timeout(self.timeout):
+    async def _parse(self, body: bytes, source: FeedSource, now: datetime, base_url: str) -> tuple[Item, ...]:
+        """parse_feed off the event loop: untrusted feeds always in a killable worker process of their own."""
+        if not source.trusted:
+            if self._untrusted_parsers is None:
+                self._untrusted_parsers = ParsePool(
+                    parse_feed,
+                    workers=1,
+                    budget=self.parse_timeout,
+                    name="untrusted-feed-parser",
+                    memory_limit=UNTRUSTED_MEMORY,
+                )
+            items: tuple[Item, ...] = await self._untrusted_parsers.run(body, source, now, base_url)
+            return items
+        if self._parsers is not None:
+            items = await self._parsers.run(body, source, now, base_url)
+            return items
+        # An executor or a thread cannot be stopped: the budget then also counts the wait for a free worker.
+        async with asyncio.timeout(self.parse_timeout):
             if self._executor is None:
-                return await asyncio.to_thread(parse_feed, body, source, now)
+                return await asyncio.to_thread(parse_feed, body, source, now, base_url)
             loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._executor, parse_feed, body, source, now)
+            return await loop.run_in_executor(self._executor, parse_feed, body, source, now, base_url)
 
     @staticmethod
     def _log(source: FeedSource, state: FeedState, report: FetchReport) -> None:

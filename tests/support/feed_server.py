@@ -11,15 +11,24 @@ gets a 304. Other routes misbehave on purpose:
 * `/redirect/<path>`: redirects to `/<path>`; `/chain/<n>`: n redirects, then the RSS 2.0 feed;
 * `/huge`: a 50 MB feed generated on the fly, without Content-Length;
 * `/lying-length`: declares a longer body than it sends, then closes the connection.
+* `/away?<address>`: redirects to that absolute address (anywhere, a private one included);
+* `/gzip/<name>`, `/deflate/<name>`: the file of `/feeds/<name>` compressed, with its Content-Encoding;
+* `/gzip-bomb`: 64 KB of gzip that expands to 64 MB; `/brotli`: a body in an encoding the reader never asked;
+* `/late/<name>`: the file of `/feeds/<name>`, a third of a second late;
+* `/many-items/<n>`: an RSS feed of n tiny items, slow to parse for its size (n = 40,000: seconds of CPU).
 
 Every request is recorded (path and headers) for assertions. `latency` delays every answer.
 """
 
 from __future__ import annotations
 
+import functools
+import gzip
 import hashlib
 import http.server
 import threading
+import urllib.parse
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -27,6 +36,7 @@ from types import TracebackType
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "feeds"
 LAST_MODIFIED = "Mon, 23 Nov 2026 06:00:00 GMT"
 SLOW_SECONDS = 60.0
+LATE_SECONDS = 0.3
 TRICKLE_INTERVAL = 0.5
 TRICKLE_SECONDS = 600.0
 HUGE_BYTES = 50_000_000
@@ -78,6 +88,19 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._redirect(f"/chain/{left - 1}" if left > 1 else "/feeds/rss2.xml")
         elif path == "/huge":
             self._huge()
+        elif path == "/away":
+            self._redirect(urllib.parse.unquote(self.path.partition("?")[2]))
+        elif path.startswith(("/gzip/", "/deflate/")):
+            self._compressed(*path.removeprefix("/").split("/", 1))
+        elif path.startswith("/late/"):
+            self.server.stopping.wait(LATE_SECONDS)
+            self._file(path.removeprefix("/late/"))
+        elif path == "/gzip-bomb":
+            self._answer(200, _gzip_bomb(), {"Content-Encoding": "gzip", "Content-Type": "application/xml"})
+        elif path == "/brotli":
+            self._answer(200, b"\x1b\x00\x00", {"Content-Encoding": "br", "Content-Type": "application/xml"})
+        elif path.startswith("/many-items/"):
+            self._answer(200, _many_items(int(path.removeprefix("/many-items/"))), {"Content-Type": "application/xml"})
         elif path == "/lying-length":
             self.send_response(200)
             self.send_header("Content-Type", "application/rss+xml")
@@ -108,6 +131,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         else:
             self._answer(200, body, {**headers, "Content-Type": "application/xml"})
 
+    def _compressed(self, encoding: str, name: str) -> None:
+        path = self.server.root / name
+        if "/" in name or not path.is_file():
+            self._answer(404, b"")
+            return
+        body = gzip.compress(path.read_bytes()) if encoding == "gzip" else zlib.compress(path.read_bytes())
+        self._answer(200, body, {"Content-Encoding": encoding, "Content-Type": "application/xml"})
+
     def _redirect(self, location: str) -> None:
         self._answer(302, b"", {"Location": location})
 
@@ -132,6 +163,20 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 return
             self.wfile.write(chunk)
         self.wfile.write(b"</channel></rss>\n")
+
+
+@functools.cache
+def _gzip_bomb() -> bytes:
+    return gzip.compress(b'<?xml version="1.0"?><rss version="2.0"><channel><title>Bomb</title>' + b" " * 64_000_000)
+
+
+@functools.cache
+def _many_items(count: int) -> bytes:
+    return (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>Many</title>'
+        + b"<item><title>a</title></item>" * count
+        + b"</channel></rss>"
+    )
 
 
 class _Server(http.server.ThreadingHTTPServer):
