@@ -44,7 +44,8 @@ def build_service(settings: Settings, *, feed_workers: int = 1, feed_timeout: fl
     fetcher = FeedFetcher(allow_private=settings.allow_private_feeds, parsers=parsers, timeout=feed_timeout,
                           concurrency=FEED_CONCURRENCY)
     desk = NewsDesk(content.sectors, FeedStore(settings.data_dir), fetcher, store.all)
-    service = CoachService(coach, store, scheduler or NoScheduler(), news=desk.items_for, forget=desk.forget)
+    service = CoachService(coach, store, scheduler or NoScheduler(), news=desk.items_for, forget=desk.forget,
+                           feed_states=desk.states_for)
     return service, desk
 
 

@@ -107,6 +107,11 @@ class NewsDesk:
         if self.executor is not None:
             self.executor.shutdown(wait=False, cancel_futures=True)
 
+    def states_for(self, leader: Leader) -> dict[str, FeedState]:
+        """What is known of the leader's feeds (their sector's and their own), by address."""
+        return {source.url: state for source in self.sources([leader])
+                if (state := self.states.get(source.url)) is not None}
+
     def unread(self, leader: Leader) -> list[FeedSource]:
         """The leader's feeds (their sector's and their own) that have never been read."""
         return [source for source in self.sources([leader])

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
 from bot.adapters.opml import OpmlError, read_opml
 from bot.core.events import Event, FeedList, Upload, Who
+from bot.core.feedstate import FeedState
 from bot.core.model import Leader
 from bot.core.news import Item
 from bot.core.parse import language_from_code
@@ -55,12 +56,14 @@ class CoachService:
 
     def __init__(self, coach: Coach, store: LeaderRepository, scheduler: WakeScheduler | None = None,
                  news: Callable[[Leader | None], Sequence[Item] | Pool] | None = None,
-                 forget: Callable[[Leader], None] | None = None) -> None:
+                 forget: Callable[[Leader], None] | None = None,
+                 feed_states: Callable[[Leader], Mapping[str, FeedState]] | None = None) -> None:
         self.coach = coach
         self.store = store
         self.scheduler: WakeScheduler = scheduler or NoScheduler()
         self.news: Callable[[Leader | None], Sequence[Item] | Pool] = news or (lambda leader: ())
         self.forget: Callable[[Leader], None] = forget or (lambda leader: None)  # what else holds the leader
+        self.feed_states: Callable[[Leader], Mapping[str, FeedState]] = feed_states or (lambda leader: {})
         self._locks: dict[int, threading.Lock] = {}
         self._locks_lock = threading.Lock()
 
@@ -82,7 +85,8 @@ class CoachService:
             event = read_feed_list(event)
         with self._lock(who.user_id):
             before = self.store.get(who.user_id)
-            outcome = self.coach.handle(before, who, event, now, self.news(before))
+            states = self.feed_states(before) if before is not None else {}
+            outcome = self.coach.handle(before, who, event, now, self.news(before), states)
             self._apply(who.user_id, before, outcome, now)
         return outcome
 

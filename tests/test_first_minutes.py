@@ -67,3 +67,20 @@ def test_a_feed_is_read_before_it_is_added(tmp_path):
                 assert bot.desk.state_of(server.url("feeds/french.xml")).items
 
     run(scenario())
+
+
+def test_feeds_shows_how_recent_each_feeds_news_is(tmp_path):
+    async def scenario():
+        with FeedServer() as server:
+            async with Harness(tmp_path / "data", feeds_path=local_feeds(tmp_path, server), read_feeds=True,
+                               allow_private_feeds=True) as bot:
+                await bot.onboard(40)
+                await bot.settle()
+                await bot.send(40, "/feeds")
+                listing = bot.last(40).text
+                assert "Example Business Daily (newest" in listing and " ago)" in listing
+                bot.now = bot.now.replace(year=bot.now.year + 1)
+                await bot.send(40, "/feeds")
+                assert "Example Business Daily (nothing new for 1 year)" in bot.last(40).text
+
+    run(scenario())

@@ -8,7 +8,7 @@ time, and returns an `Outcome`: the leader to store and what to say (as data, re
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 
@@ -44,6 +44,7 @@ from bot.core.features import (
 )
 from bot.core.features.common import Context
 from bot.core.features.suggestions import News
+from bot.core.feedstate import FeedState
 from bot.core.history import habit_of
 from bot.core.markup import shorten
 from bot.core.model import Leader
@@ -89,16 +90,19 @@ class Coach:
 
     # --- what a leader does ----------------------------------------------------------------------------------
 
-    def handle(self, leader: Leader | None, who: Who, event: Event, now: datetime, news: News = ()) -> Outcome:
-        """Answer one thing a leader did; `news` holds the items their suggestions are chosen from."""
+    def handle(self, leader: Leader | None, who: Who, event: Event, now: datetime, news: News = (),
+               feed_states: Mapping[str, FeedState] | None = None) -> Outcome:
+        """Answer one thing a leader did; `news` holds the items their suggestions are chosen from, and
+        `feed_states` what is known of their feeds (for /feeds)."""
         language = leader.language if leader else language_from_code(who.language_code)
-        outcome = self._route(leader, who, event, now, news)
+        outcome = self._route(leader, who, event, now, news, feed_states or {})
         after = outcome.leader.language if outcome.leader is not None else language
         return replace(outcome, language=after)
 
-    def _route(self, leader: Leader | None, who: Who, event: Event, now: datetime, news: News) -> Outcome:
+    def _route(self, leader: Leader | None, who: Who, event: Event, now: datetime, news: News,
+               feed_states: Mapping[str, FeedState]) -> Outcome:
         if isinstance(event, Command):
-            return self._command(leader, who, event, now, news)
+            return self._command(leader, who, event, now, news, feed_states)
         if leader is None:
             if isinstance(event, Press):
                 return Outcome(None, toast=msg("start_first"))
@@ -123,7 +127,8 @@ class Coach:
             return Outcome(leader, (Reply(msg("free_text")),))
         return Outcome(leader, (Reply(msg("unsupported_message")),))
 
-    def _command(self, leader: Leader | None, who: Who, event: Command, now: datetime, news: News) -> Outcome:
+    def _command(self, leader: Leader | None, who: Who, event: Command, now: datetime, news: News,
+                 feed_states: Mapping[str, FeedState]) -> Outcome:
         name = event.name.lower()
         if name == "start":
             return onboarding.start(self.ctx, leader, who, now)
@@ -137,6 +142,8 @@ class Coach:
         leader = leader.with_(take_for=None)  # a command ends the wait for a take
         if name == "suggest":
             return suggestions.suggest(self.ctx, leader, now, news)
+        if name == "feeds":
+            return feeds.feeds(self.ctx, leader, event.args.strip(), now, feed_states)
         return feature(self.ctx, leader, event.args.strip(), now)
 
     def _press(self, leader: Leader, action: actions.Action, now: datetime, news: News) -> Outcome:

@@ -3,12 +3,14 @@ imported."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from bot.core.events import FeedList, FeedProbed
 from bot.core.features.common import Context, invalid, say
 from bot.core.features.interests import ADD, REMOVE
+from bot.core.feedstate import FeedState, newest_age
 from bot.core.feedurl import feed_url_problem
 from bot.core.markup import shorten
 from bot.core.model import Leader, OwnFeed
@@ -20,7 +22,8 @@ MAX_OWN_FEEDS = 20
 SHOWN_URL = 80
 
 
-def feeds(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
+def feeds(ctx: Context, leader: Leader, args: str, now: datetime,
+          states: Mapping[str, FeedState] | None = None) -> Outcome:
     """`/feeds`, `/feeds add URL`, `/feeds remove N`, `/feeds export`."""
     verb, _, rest = args.strip().partition(" ")
     verb, rest = verb.lower(), rest.strip()
@@ -42,7 +45,7 @@ def feeds(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
         return Outcome(leader, (Reply(msg("feeds_exported"), document=document),))
     if verb:
         return invalid(leader, InputError("error_feeds"))
-    return say(leader, listing(ctx, leader))
+    return say(leader, listing(ctx, leader, states or {}, now))
 
 
 def _refusal(ctx: Context, leader: Leader, url: str) -> Outcome | None:
@@ -82,15 +85,34 @@ def probed(ctx: Context, leader: Leader, result: FeedProbed) -> Outcome:
     return Outcome(changed, (Reply(msg("feed_added", name=feed.name)),))
 
 
-def listing(ctx: Context, leader: Leader) -> Lines:
-    """The sector's feeds and the leader's own, numbered."""
+def freshness(state: FeedState | None, now: datetime) -> Msg:
+    """How recent a feed's news is, as the leader reads it: "newest 3 hours ago", "nothing for 7 months"."""
+    if state is None or state.checked_at is None:
+        return msg("feed_unread")
+    if state.last_error is not None and not state.items:
+        return msg("feed_failing")
+    found = newest_age(state, now)
+    if found is None:
+        return msg("feed_empty")
+    if found.unit == "minute" and found.count == 0:
+        return msg("feed_newest_now")
+    amount = msg(f"age_{found.unit}", count=found.count)
+    return msg("feed_stale", age=amount) if found.stale else msg("feed_newest", age=amount)
+
+
+def listing(ctx: Context, leader: Leader, states: Mapping[str, FeedState], now: datetime) -> Lines:
+    """The sector's feeds and the leader's own, numbered, each with how recent its news is."""
     sector = ctx.content.sector(leader.sector)
+
+    def fresh(url: str) -> Msg:
+        return freshness(states.get(url), now)
+
     lines: list[Msg | str] = [msg("feeds_sector", sector=ctx.sector_name(leader))]
-    lines += [msg("feeds_sector_line", name=f.name) for f in (sector.feeds if sector else ())]
+    lines += [msg("feeds_sector_line", name=f.name, fresh=fresh(f.url)) for f in (sector.feeds if sector else ())]
     lines.append("")
     if leader.own_feeds:
         lines.append(msg("feeds_own"))
-        lines += [msg("feeds_own_line", number=n, name=f.name, url=shorten(f.url, SHOWN_URL))
+        lines += [msg("feeds_own_line", number=n, name=f.name, url=shorten(f.url, SHOWN_URL), fresh=fresh(f.url))
                   for n, f in enumerate(leader.own_feeds, 1)]
     else:
         lines.append(msg("feeds_own_none"))
