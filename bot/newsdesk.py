@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 from datetime import datetime
 
@@ -62,6 +62,8 @@ class NewsDesk:
         sources = self.sources(leaders)
         before = self.states
         states, reports = await self.fetcher.refresh(sources, before, now)
+        untrusted = [s.url for s in sources if not s.trusted and states.get(s.url) != before.get(s.url)]
+        states.update(await asyncio.to_thread(_with_languages, states, untrusted))
         changed = [state for url, state in states.items() if before.get(url) != state]
         self.states = states
         self.pools = {
@@ -140,6 +142,8 @@ class NewsDesk:
 
     async def _read_one(self, source: FeedSource, now: datetime) -> None:
         state, _ = await self.fetcher.fetch(source, self.states.get(source.url) or FeedState(url=source.url), now)
+        if not source.trusted:
+            state = (await asyncio.to_thread(_with_languages, {source.url: state}, [source.url]))[source.url]
         self.states = {**self.states, source.url: state}
         for sector in self.sectors.values():
             if any(feed.url == source.url for feed in sector.feeds):
@@ -176,6 +180,16 @@ class NewsDesk:
     def state_of(self, url: str) -> FeedState | None:
         """What is known of a feed (for /feeds)."""
         return self.states.get(url)
+
+
+def _with_languages(states: Mapping[str, FeedState], urls: Iterable[str]) -> dict[str, FeedState]:
+    """Leaders' own feeds often declare no language: their items get the one they read in (detected)."""
+    from dataclasses import replace
+
+    from bot.adapters.language import with_language
+
+    return {url: replace(states[url], items=tuple(with_language(states[url].items))) for url in urls
+            if url in states and any(item.language is None for item in states[url].items)}
 
 
 def _problem(error: str | None) -> str:

@@ -84,3 +84,18 @@ def test_feeds_shows_how_recent_each_feeds_news_is(tmp_path):
                 assert "Example Business Daily (nothing new for 1 year)" in bot.last(40).text
 
     run(scenario())
+
+
+def test_a_leaders_own_feed_that_declares_no_language_gets_the_one_it_reads_in(tmp_path):
+    async def scenario():
+        with FeedServer() as server:
+            async with Harness(tmp_path / "data", feeds_path=local_feeds(tmp_path, server),
+                               allow_private_feeds=True) as bot:
+                await bot.onboard(50)
+                url = server.url("feeds/microblog.xml")
+                await bot.send(50, f"/feeds add {url}")
+                await bot.settle()
+                items = bot.desk.state_of(url).items
+                assert items and {item.language for item in items if len(item.summary) > 60} == {"en"}
+
+    run(scenario())
