@@ -319,7 +319,8 @@ def _plural_problems(catalog: Catalog, lang: str, key: str) -> list[str]:
     where = f"messages/{lang}: '{key}'"
     if isinstance(template, str):
         if "count" in Catalog.fields(template):
-            return [f"{where} holds {{count}} but has no plural forms ({', '.join(NEEDED_FORMS.get(lang, ('other',)))})"]
+            needed = ", ".join(NEEDED_FORMS.get(lang, ("other",)))
+            return [f"{where} holds {{count}} but has no plural forms ({needed})"]
         return []
     if not isinstance(template, Mapping):
         return [f"{where} is neither a text nor plural forms"]
