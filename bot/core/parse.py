@@ -241,17 +241,17 @@ def parse_timezone(text: str) -> str:
 
     An unknown name raises `UnknownPlace`, with the closest known city when one is close ("Lyom": Lyon)."""
     value = _clean(text[:MAX_ARGUMENT_LENGTH]).replace(" / ", "/")
+    folded = _fold_name(text[:MAX_ARGUMENT_LENGTH].replace("_", " "))
+    known = _city_names().get(folded) if "/" not in value else None
+    if known:  # the table first: "Portugal" or "Japan" are also old zone names, kept only as aliases
+        ZoneInfo(known[0])
+        return known[0]
     candidates = (value, value.replace(" ", "_"), value.replace("_", " "))
     for candidate in candidates:
         zone = _zones().get(candidate)
         if zone:
             ZoneInfo(zone)  # a known zone always loads; fail loudly if the tz database is broken
             return zone
-    folded = _fold_name(text[:MAX_ARGUMENT_LENGTH].replace("_", " "))
-    known = _city_names().get(folded)
-    if known:
-        ZoneInfo(known[0])
-        return known[0]
     close = difflib.get_close_matches(folded, list(_city_names()), n=1, cutoff=0.75) if folded else []
     if close:
         raise UnknownPlace("error_timezone_suggest", _city_names()[close[0]][1])
