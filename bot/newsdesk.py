@@ -133,7 +133,9 @@ class NewsDesk:
                 self._reading[source.url] = task
                 task.add_done_callback(self._read_done)
             waits.append(task)
-        await asyncio.gather(*waits, return_exceptions=True)
+        for result in await asyncio.gather(*waits, return_exceptions=True):
+            if isinstance(result, Exception):  # that feed stays unread; the next refresh tries again
+                log.error("reading a feed at once failed: %s", type(result).__name__)
 
     def _read_done(self, task: asyncio.Task[None]) -> None:
         for url, running in list(self._reading.items()):
@@ -143,7 +145,8 @@ class NewsDesk:
     async def _read_one(self, source: FeedSource, now: datetime) -> None:
         state, _ = await self.fetcher.fetch(source, self.states.get(source.url) or FeedState(url=source.url), now)
         if not source.trusted:
-            state = (await asyncio.to_thread(_with_languages, {source.url: state}, [source.url]))[source.url]
+            detected = await asyncio.to_thread(_with_languages, {source.url: state}, [source.url])
+            state = detected.get(source.url, state)
         self.states = {**self.states, source.url: state}
         for sector in self.sectors.values():
             if any(feed.url == source.url for feed in sector.feeds):

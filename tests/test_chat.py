@@ -27,20 +27,20 @@ def test_onboarding_lesson_and_done_in_the_terminal_then_again_after_restart(tmp
     out = chat(["/start", "1", "Europe/Paris", "2", "1", "1", "1", "1"], data)
     assert "1. English" in out and "2. Français" in out
     assert "Today's action" in out
-    assert "Recorded. Well done!" in out
+    assert "✅ Done. Next lesson: " in out
     stored = json.loads((data / "leaders" / "1.json").read_text())["leader"]["1"]
     assert stored["events"][0]["lesson"] == "welcome"
     assert stored["schedule"]["at"] == "07:30"
 
     again = chat(["/start", "/roadmap"], data)
     assert "Welcome back" in again
-    assert "1 of 42 lessons done" in again
+    assert "One lesson done out of 42" in again
 
 
 def test_bad_input_in_the_terminal_gets_an_answer(tmp_path):
     out = chat(["/today", "hello", "/start", "9", "/remind 25:99", "/quit", "/help"], tmp_path / "data")
     assert "/start to begin" in out
-    assert "Choose a number between 1 and 2" in out
+    assert "Choose a number from 1 to 2." in out
     assert "Your coach, one minute a day" not in out  # nothing after /quit is read
 
 

@@ -254,8 +254,8 @@ def test_remind_changes_time_and_days(session):
 
 @pytest.mark.parametrize(
     ("command", "args", "example"),
-    [("remind", "25:99", "/remind 07:45"), ("remind", "tomorrow-ish", "/remind 07:45 mon-fri"),
-     ("timezone", "Mars/Olympus", "/timezone Europe/Paris"), ("pause", "-3", "/pause 7"),
+    [("remind", "25:99", "for example 07:45"), ("remind", "tomorrow-ish", "/remind 07:45 mon-fri"),
+     ("timezone", "Mars/Olympus", "a time zone such as Europe/Paris"), ("pause", "-3", "/pause 7"),
      ("language", "klingon", "/language fr"), ("remind", "x" * 4000, "/remind 07:45")],
 )
 def test_bad_arguments_get_an_example_and_change_nothing(session, command, args, example):
@@ -272,7 +272,7 @@ def test_timezone_and_language_commands(session):
     assert session.leader.timezone == "America/New_York"
     outcome = session.command("language", "fr")
     assert session.leader.language == "fr"
-    assert text_of(outcome) == "Je vous parle désormais en français."
+    assert text_of(outcome) == "Désormais, je vous écris en français."
 
 
 def test_pause_and_resume(session):
@@ -375,7 +375,7 @@ def test_roadmap_shows_ten_modules_with_progress(session):
     assert len(modules) == 10
     assert modules[0] == ("1", "4") and all(done == "0" for done, _ in modules[1:])
     assert sum(int(total) for _, total in modules) == 42
-    assert "1 of 42 lessons done." in text
+    assert "One lesson done out of 42." in text
 
 
 def test_every_lesson_message_fits_telegram_in_both_languages(coach, content):

@@ -216,3 +216,100 @@ def test_every_seed_idea_in_the_coverage_table_is_carried_by_lessons_of_the_cour
     added = table_rows(readme, "What the second edition adds")
     assert added and all(set(re.findall(r"`([a-z0-9-]+)`", row[-1])) for row in added)
     assert all(set(re.findall(r"`([a-z0-9-]+)`", row[-1])) <= ids for row in added)
+
+
+# --- The bot's own words: plurals, French typography, apostrophes, the same placeholders ------------------------
+
+
+def catalog_problems(en: dict, fr: dict) -> list[str]:
+    return check_catalog(Catalog({"en": en, "fr": fr}))
+
+
+GOOD_EN = {"n": {"one": "One feed.", "other": "{count} feeds."}, "q": "Why not?"}
+GOOD_FR = {"n": {"one": "Un flux.", "other": "{count} flux."}, "q": "Pourquoi pas\u202f?"}
+
+
+def test_the_catalog_check_passes_a_well_written_pair():
+    assert catalog_problems(GOOD_EN, GOOD_FR) == []
+
+
+@pytest.mark.parametrize(("language", "key", "template", "expected"), [
+    ("en", "q", "0 scheduled day(s) in a row", "parenthesised plural 'y(s)'"),
+    ("fr", "q", "{count} flux importé(s)", "parenthesised plural"),
+    ("fr", "q", "0 jour(s) prévu(s) d\u2019affilée", "parenthesised plural"),
+    ("en", "n", "{count} feeds.", "holds {count} but has no plural forms"),
+    ("en", "n", {"other": "{count} feeds."}, "lacks the plural form one"),
+    ("fr", "n", {"one": "{count} flux."}, "needs an 'other' form"),
+    ("en", "n", {"one": "x", "few": "{count}", "other": "{count}"}, "en never uses"),
+    ("fr", "q", "Pourquoi pas ?", "'?' without a narrow no-break space"),
+    ("fr", "q", "Oui : non", "':' without a no-break space"),
+    ("fr", "q", "Le mot « non\u00a0»", "guillemets without a no-break space"),
+    ("fr", "q", "L'apostrophe", "ASCII apostrophe"),
+    ("en", "n", {"one": "One feed.", "other": "{number} feeds."}, "different {fields}"),
+])
+def test_the_catalog_check_fails_on_each_broken_case(language, key, template, expected):
+    en, fr = dict(GOOD_EN), dict(GOOD_FR)
+    (en if language == "en" else fr)[key] = template
+    problems = catalog_problems(en, fr)
+    assert any(expected in p for p in problems), problems
+
+
+def test_typography_is_not_asked_inside_commands_tags_or_fields():
+    fr = dict(GOOD_FR, c="Par exemple\u00a0: <code>/remind 07:45 lun-ven</code> <a href=\"https://x.fr/a?b\">lien</a>")
+    en = dict(GOOD_EN, c="For example: <code>/remind 07:45 mon-fri</code> <a href=\"https://x.fr/a?b\">link</a>")
+    assert catalog_problems(en, fr) == []
+
+
+def test_mixed_apostrophes_are_found_in_english_too():
+    en = dict(GOOD_EN, a="Today's lesson", b="Let's go", c="It\u2019s here")
+    fr = dict(GOOD_FR, a="x", b="y", c="z")
+    problems = catalog_problems(en, fr)
+    assert any("'c'" in p and "mixed apostrophes" in p for p in problems), problems
+    assert not any("'a'" in p for p in problems)
+
+
+def test_lessons_are_checked_for_parenthesised_plurals_and_mixed_apostrophes():
+    assert any("parenthesised plural" in p for p in check_lesson(lesson("Find 3 leader(s) to follow.")))
+    one = named("one", 1, "Today's lesson.")
+    two = named("two", 2, "Tomorrow\u2019s lesson.")
+    three = named("three", 3, "Let's go.")
+    problems = check_course({"en": [one, two, three]}, {"en": {1: "One"}})
+    assert any("02-two.md: mixed apostrophes" in p for p in problems), problems
+
+
+def test_the_shipped_catalog_has_no_form_speak_and_every_count_has_its_plurals():
+    catalog = read_catalog(CONTENT_DIR)
+    for language in ("en", "fr"):
+        for key, template in catalog.messages[language].items():
+            texts = [template] if isinstance(template, str) else list(template.values())
+            assert not any("(s)" in t or "(e)" in t for t in texts), key
+            if any("{count}" in t for t in texts):
+                assert isinstance(template, dict) and {"one", "other"} <= set(template), (language, key)
+
+
+def test_the_draft_check_finds_broken_typography_and_different_placeholders():
+    from bot.core.checks import check_draft_words
+    from bot.core.drafting import DraftTemplates
+
+    good_en = DraftTemplates(("{title}: worth a read {link}",), ("From {source}",), ("{take} {title}",),
+                             ("{take}",), ("Why {title}?", "{title}: yes"))
+    good_fr = DraftTemplates(("{title}\u00a0: à lire {link}",), ("Via {source}",), ("{take} {title}",),
+                             ("{take}",), ("Pourquoi {title}\u202f?", "{title}\u00a0: oui"))
+    assert check_draft_words({"en": good_en, "fr": good_fr}) == []
+    broken = DraftTemplates(("{title} : à lire {link}",), ("Via {source}",), ("{take} {title}",), ("{take}",),
+                            ("L'article(s) {title}", "{title}"))
+    problems = check_draft_words({"en": good_en, "fr": broken})
+    assert any("':' without a no-break space" in p for p in problems), problems
+    assert any("parenthesised plural" in p for p in problems), problems
+    assert any("ASCII apostrophe" in p for p in problems), problems
+    different = DraftTemplates(("{source} {link}",), ("Via {source}",), ("{take} {title}",), ("{take}",),
+                               ("Pourquoi {title}\u202f?", "{title}\u00a0: oui"))
+    problems = check_draft_words({"en": good_en, "fr": different})
+    assert any("the linkedin templates use different placeholders" in p for p in problems), problems
+
+
+def test_the_shipped_drafts_pass_the_words_check():
+    from bot.adapters.content_files import read_drafts
+    from bot.core.checks import check_draft_words
+
+    assert check_draft_words(read_drafts(CONTENT_DIR)) == []

@@ -97,7 +97,7 @@ def test_onboarding_scheduled_lesson_done_kill_and_restart(tmp_path):
             assert len(api.messages(LEADER)) == sent_before  # nothing sent twice
             api.user_sends(LEADER, "/roadmap")
             roadmap = wait_message(api, sent_before + 1)
-            assert "1 of 42 lessons done" in roadmap.text
+            assert "One lesson done out of 42" in roadmap.text
         finally:
             bot.send_signal(signal.SIGTERM)
             assert bot.wait(timeout=30) == 0  # a clean stop on SIGTERM

@@ -28,7 +28,7 @@ def test_a_new_leader_gets_suggestions_without_asking_and_many_leaders_cause_one
                     assert any("reading your sector's news" in t for t in said), said[-3:]
                     assert "Your first suggestions" in said[-1], said[-1]
                     done = bot.message_with(leader, "go:suggest")  # the end of onboarding offers both
-                    assert "All set" in done.text and bot.message_with(leader, "go:today") == done
+                    assert "all set" in done.text and bot.message_with(leader, "go:today") == done
                 assert len(server.requests_to("/feeds/rss2.xml")) == 1
                 assert all(LeaderStore(tmp_path / "data").get(leader).offers for leader in leaders)
                 # A leader who comes later finds the news read: no second read, no waiting line.

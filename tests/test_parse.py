@@ -118,3 +118,62 @@ def test_parsers_either_answer_or_raise_input_error(text):
             parser(text)
         except InputError as error:
             assert error.key.startswith("error_")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Lyon", "Europe/Paris"), ("lyon", "Europe/Paris"), ("Londres", "Europe/London"), ("London", "Europe/London"),
+     ("Genève", "Europe/Zurich"), ("GENEVE", "Europe/Zurich"), ("Geneva", "Europe/Zurich"),
+     ("Montréal", "America/Montreal"), ("Québec", "America/Montreal"), ("New York", "America/New_York"),
+     ("new-york", "America/New_York"), ("Tokyo", "Asia/Tokyo"), ("Bruxelles", "Europe/Brussels"),
+     ("Pékin", "Asia/Shanghai"), ("Le Caire", "Africa/Cairo"), ("Moscou", "Europe/Moscow"),
+     ("Singapour", "Asia/Singapore"), ("Dubaï", "Asia/Dubai"), ("Alger", "Africa/Algiers"),
+     ("Beyrouth", "Asia/Beirut"), ("São Paulo", "America/Sao_Paulo"), ("Mexico", "America/Mexico_City"),
+     ("San Francisco", "America/Los_Angeles"), ("Bombay", "Asia/Kolkata"), ("Mumbai", "Asia/Kolkata"),
+     ("Lisbonne", "Europe/Lisbon"), ("Varsovie", "Europe/Warsaw"), ("Vienne", "Europe/Vienna"),
+     ("Copenhague", "Europe/Copenhagen"), ("Athènes", "Europe/Athens"), ("Le Cap", "Africa/Johannesburg"),
+     ("Cape Town", "Africa/Johannesburg"), ("Séoul", "Asia/Seoul"), ("Abidjan", "Africa/Abidjan"),
+     ("Côte d’Ivoire", "Africa/Abidjan"), ("Milan", "Europe/Rome"), ("Zurich", "Europe/Zurich")],
+)
+def test_cities_are_read_in_french_and_english_with_their_common_names(text, expected):
+    assert parse_timezone(text) == expected
+
+
+def test_every_city_of_the_table_maps_to_a_zone_that_loads():
+    from zoneinfo import ZoneInfo
+
+    from bot.core.parse import CITIES
+
+    for zone, names in CITIES:
+        ZoneInfo(zone)
+        for name in names:
+            assert parse_timezone(name) == zone, name
+
+
+@pytest.mark.parametrize(("text", "suggestion"), [("Lyom", "Lyon"), ("Londre", "Londres"), ("Genvee", "Genève"),
+                                                   ("Singapur", "Singapour"), ("Tokio", "Tokyo")])
+def test_an_unknown_city_close_to_a_known_one_gets_a_suggestion(text, suggestion):
+    from bot.core.parse import UnknownPlace
+
+    with pytest.raises(UnknownPlace) as error:
+        parse_timezone(text)
+    assert (error.value.key, error.value.suggestion) == ("error_timezone_suggest", suggestion)
+
+
+def test_a_name_far_from_any_city_gets_no_suggestion():
+    from bot.core.parse import UnknownPlace
+
+    with pytest.raises(UnknownPlace) as error:
+        parse_timezone("Mars/Olympus")
+    assert (error.value.key, error.value.suggestion) == ("error_timezone", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("du lundi au vendredi", {0, 1, 2, 3, 4}), ("Monday to Friday", {0, 1, 2, 3, 4}),
+     ("every day", set(range(7))), ("tous les jours", set(range(7))),
+     ("lundi, mercredi et vendredi", {0, 2, 4}), ("Monday, Wednesday and Friday", {0, 2, 4}),
+     ("mardi et jeudi", {1, 3}), ("Tuesday and Thursday", {1, 3})],
+)
+def test_the_labels_of_the_day_buttons_are_read_when_typed(text, expected):
+    assert parse_days(text) == frozenset(expected)

@@ -163,7 +163,7 @@ def test_the_morning_brings_suggestions_after_the_lesson_as_many_as_set(coach):
 
 def test_no_news_gets_a_clear_answer(coach):
     outcome = coach.handle(onboarded(coach), WHO, Command("suggest"), NOW, [])
-    assert "Nothing worth sharing" in html_to_text(outcome.replies[0].text)
+    assert "Nothing to suggest right now" in html_to_text(outcome.replies[0].text)
 
 
 def test_interests_weigh_in_the_choice(coach):
@@ -275,7 +275,7 @@ def test_through_telegram_feeds_read_suggest_and_every_button(tmp_path):
                 # The feeds were read once: nothing is fetched when a leader asks.
                 assert len(server.requests_to("/feeds/rss2.xml")) == 1
                 await bot.send(7, "/stats")
-                assert "Posts shared: 1" in bot.api.messages(7)[-2].text
+                assert "1 post shared" in bot.api.messages(7)[-2].text
 
     run(scenario())
 

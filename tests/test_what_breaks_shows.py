@@ -59,7 +59,7 @@ def test_a_hostile_headline_is_shown_as_text_in_the_suggestion(tmp_path):
             bot.app.bot_data["frontend"].service.news = lambda leader: [item]
             await bot.send(SINGAPORE, "/suggest")
             message = bot.last(SINGAPORE)
-            assert "Worth sharing" in message.text
+            assert "Worth discussing" in message.text
             assert '<script>alert("x")</script>' in message.text  # shown as the text it is...
             assert not any(e.get("type") in ("bold", "text_link") and message.text[e["offset"]:].startswith("Buy")
                            for e in message.entities)  # ...and its markup never renders

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from bot.core.checks import RawLesson, check_catalog, check_course, check_drafts, check_prompts
+from bot.core.checks import RawLesson, check_catalog, check_course, check_draft_words, check_drafts, check_prompts
 from bot.core.content import Catalog, Content, Course, FeedInfo, Lesson, Sector, Template
 from bot.core.markup import escape, markdown_to_html
 from bot.core.model import LANGUAGES
@@ -169,7 +169,9 @@ def check_content(content_dir: Path) -> list[str]:
         problems.append("no lessons found under lessons/<lang>/")
     try:
         problems.extend(check_catalog(read_catalog(content_dir)))
-        problems.extend(check_drafts(read_drafts(content_dir)))
+        drafts = read_drafts(content_dir)
+        problems.extend(check_drafts(drafts))
+        problems.extend(check_draft_words(drafts))
         problems.extend(check_prompts(read_prompts(content_dir)))
     except ContentError as error:
         problems.append(str(error))

@@ -23,6 +23,7 @@ from bot.core.replies import Days, Lines, Msg, Text, Value
 # English as written in Britain and Europe (24-hour clock, "Monday, Wednesday and Friday"); French of France.
 LOCALES = {"en": "en_GB", "fr": "fr_FR"}
 DATE_PATTERN = "EEEE d MMMM"  # "Thursday 3 December", « jeudi 3 décembre »
+FIRST_OF_MONTH = {"fr": "EEEE '1er' MMMM"}  # « mardi 1er décembre »
 ALL_DAYS = frozenset(range(7))
 WEEKDAYS = frozenset(range(5))
 
@@ -39,8 +40,10 @@ def plural_form(language: str, count: int | float) -> str:
 
 
 def say_date(day: date, language: str) -> str:
-    """A date as the language writes it: "Thursday 3 December", « jeudi 3 décembre »."""
-    return format_date(day, DATE_PATTERN, locale=locale(language))
+    """A date as the language writes it: "Thursday 3 December", « jeudi 3 décembre », « mardi 1er décembre »
+    (French writes the first of the month as an ordinal)."""
+    pattern = FIRST_OF_MONTH.get(language, DATE_PATTERN) if day.day == 1 else DATE_PATTERN
+    return format_date(day, pattern, locale=locale(language))
 
 
 def say_time(at: time, language: str) -> str:

@@ -33,6 +33,16 @@ LESSON_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LESSON_NUMBER = re.compile(r"\b(?:lesson|leçon|module)s?\s+(?:n°\s*)?\d+", re.IGNORECASE)
 NNBSP, NBSP = "\u202f", "\u00a0"
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|https?://\S+")
+# A plural written with parentheses: "day(s)", « importé(s) », « prévu(e)(s) », "match(es)".
+PARENTHESISED_PLURAL = re.compile(r"\w\((?:s|es|e|x|ne|le)\)", re.IGNORECASE)
+# The plural forms a message holding a count must have, by language (CLDR cardinal categories used by the
+# product; "zero" is this catalog's form for exactly nothing and "many" is accepted too).
+NEEDED_FORMS: Mapping[str, tuple[str, ...]] = {"en": ("one", "other"), "fr": ("one", "other")}
+ACCEPTED_FORMS: Mapping[str, tuple[str, ...]] = {"en": ("zero", "one", "other"),
+                                                 "fr": ("zero", "one", "many", "other")}
+_CODE = re.compile(r"<code>.*?</code>", re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_FIELD = re.compile(r"{\w+}")
 
 
 @dataclass(frozen=True)
@@ -99,6 +109,9 @@ def check_lesson(lesson: RawLesson) -> list[str]:
     size += len(str(title or "")) + len(str(action or "")) + sum(len(s) for s in sources)
     if size > MAX_LESSON_CHARS:
         problems.append(f"{where}: the lesson with its more part is {size} characters (at most {MAX_LESSON_CHARS})")
+    for name, part in (("title", str(title or "")), ("action", str(action or "")), ("body", lesson.body),
+                       ("more part", lesson.more)):
+        problems.extend(f"{where}: {name}: {p}" for p in parenthesised_plurals(part))
     for part, name in ((lesson.body, "body"), (lesson.more, "more part")):
         rendered = markdown_to_html(part)
         for problem in html_problems(rendered):
@@ -138,6 +151,29 @@ def french_typography(text: str) -> list[str]:
     for match in re.finditer(r"«(?!\u00a0)|(?<!\u00a0)»", text):
         problems.append(f"guillemets without a no-break space inside in {_around(text, match.start())!r}")
     return problems
+
+
+def prose(text: str) -> str:
+    """The words of a message as the reader reads them: commands in <code> (kept in ASCII, as typed) and
+    HTML tags left out, {fields} as a neutral word."""
+    return _FIELD.sub("x", _TAG.sub("", _CODE.sub("x", text)))
+
+
+def parenthesised_plurals(text: str) -> list[str]:
+    """Plurals written with parentheses ("day(s)"): a sentence must have real plural forms instead."""
+    return [f"parenthesised plural {m.group(0)!r} in {_around(text, m.start())!r} (write the plural forms)"
+            for m in PARENTHESISED_PLURAL.finditer(text)]
+
+
+def apostrophes(texts: Mapping[str, str]) -> list[str]:
+    """One kind of apostrophe across texts of one language: the one most of them use; each text that uses the
+    other kind is named."""
+    straight = {where for where, text in texts.items() if re.search(r"\w'\w", prose(text))}
+    curly = {where for where, text in texts.items() if re.search(r"\w’\w", prose(text))}
+    if not straight or not curly:
+        return []
+    odd, kind = (curly, "’") if len(straight) >= len(curly) else (straight, "'")
+    return [f"{where}: mixed apostrophes: uses {kind} where the others use the other kind" for where in sorted(odd)]
 
 
 def _around(text: str, index: int) -> str:
@@ -209,6 +245,9 @@ def check_course(
             if lang == "fr":
                 problems.extend(f"{lang}/{p}" for p in check_french(lesson))
         problems.extend(f"{lang}/{p}" for p in check_order(courses[lang]))
+        texts = {lesson.file_name: " ".join((str(lesson.meta.get("title") or ""), str(lesson.meta.get("action") or ""),
+                                             lesson.body, lesson.more)) for lesson in courses[lang]}
+        problems.extend(f"{lang}/{p}" for p in apostrophes(texts))
         if lang == "fr":
             for number, title in sorted(modules.get(lang, {}).items()):
                 problems.extend(f"{lang}/modules.yaml: {number}: {p}" for p in french_typography(title))
@@ -244,7 +283,8 @@ def check_course(
 
 def check_catalog(catalog: Catalog) -> list[str]:
     """Problems of the message catalog: a key missing in a language, fields that differ, invalid HTML, plural
-    forms that are not CLDR categories."""
+    forms that are not CLDR categories, a count without plural forms or missing one its language needs, a
+    parenthesised plural, French typography, mixed apostrophes."""
     problems: list[str] = []
     languages = sorted(catalog.messages)
     keys = set().union(*(catalog.messages[lang].keys() for lang in languages)) if languages else set()
@@ -257,12 +297,43 @@ def check_catalog(catalog: Catalog) -> list[str]:
         if len({frozenset(f) for f in fields.values()}) > 1:
             problems.append(f"messages: '{key}' has different {{fields}} across languages: {fields}")
         for lang in present:
+            problems.extend(_plural_problems(catalog, lang, key))
             forms = catalog.forms(lang, key)
-            if "other" not in forms or any(form not in PLURAL_FORMS for form in forms):
-                problems.append(f"messages/{lang}: '{key}' needs an 'other' form and CLDR plural categories only")
             for form, template in forms.items():
-                problems += _template_problems(f"messages/{lang}: '{key}'" + (f" ({form})" if len(forms) > 1 else ""),
-                                               template)
+                where = f"messages/{lang}: '{key}'" + (f" ({form})" if len(forms) > 1 else "")
+                problems += _template_problems(where, template)
+                if isinstance(template, str):
+                    problems += [f"{where}: {p}" for p in parenthesised_plurals(prose(template))]
+                    if lang == "fr":
+                        problems += [f"{where}: {p}" for p in french_typography(prose(template))]
+    for lang in languages:
+        texts = {f"messages/{lang}: '{key}' ({form})": template for key in catalog.messages[lang]
+                 for form, template in catalog.forms(lang, key).items() if isinstance(template, str)}
+        problems.extend(apostrophes(texts))
+    return problems
+
+
+def _plural_problems(catalog: Catalog, lang: str, key: str) -> list[str]:
+    """A message that holds {count} needs the plural forms of its language, and only CLDR categories."""
+    template = catalog.messages[lang][key]
+    where = f"messages/{lang}: '{key}'"
+    if isinstance(template, str):
+        if "count" in Catalog.fields(template):
+            needed = ", ".join(NEEDED_FORMS.get(lang, ("other",)))
+            return [f"{where} holds {{count}} but has no plural forms ({needed})"]
+        return []
+    if not isinstance(template, Mapping):
+        return [f"{where} is neither a text nor plural forms"]
+    problems = []
+    forms = catalog.forms(lang, key)
+    if "other" not in forms or any(form not in PLURAL_FORMS for form in forms):
+        problems.append(f"{where} needs an 'other' form and CLDR plural categories only")
+    missing = [form for form in NEEDED_FORMS.get(lang, ("other",)) if form not in forms]
+    if missing:
+        problems.append(f"{where} lacks the plural form {', '.join(missing)} that {lang} needs")
+    extra = [form for form in forms if form in PLURAL_FORMS and form not in ACCEPTED_FORMS.get(lang, PLURAL_FORMS)]
+    if extra:
+        problems.append(f"{where} has the plural form {', '.join(extra)}, which {lang} never uses")
     return problems
 
 
@@ -362,4 +433,28 @@ def check_prompts(prompts: Mapping[str, Prompts]) -> list[str]:
             problems.append(f"prompts/{lang}: unknown placeholder(s) {sorted(unknown)} in the user prompt")
     if len(prompts) < 2:
         problems.append("prompts: both languages are needed")
+    return problems
+
+
+def check_draft_words(drafts: Mapping[str, DraftTemplates]) -> list[str]:
+    """The words of the draft templates: no parenthesised plural, French typography, one kind of apostrophe,
+    and the same placeholders in each angle across languages."""
+    problems: list[str] = []
+    for lang, templates in sorted(drafts.items()):
+        texts: dict[str, str] = {}
+        for angle in DraftTemplates.ANGLES:
+            for number, template in enumerate(getattr(templates, angle), 1):
+                where = f"drafts/{lang}: {angle} {number}"
+                texts[where] = template
+                problems += [f"{where}: {p}" for p in parenthesised_plurals(prose(template))]
+                if lang == "fr":
+                    problems += [f"{where}: {p}" for p in french_typography(prose(template))]
+        problems.extend(apostrophes(texts))
+    languages = sorted(drafts)
+    for angle in DraftTemplates.ANGLES:
+        used = {lang: frozenset(f for t in getattr(drafts[lang], angle) for f in template_fields(t))
+                for lang in languages}
+        if len(set(used.values())) > 1:
+            problems.append(f"drafts: the {angle} templates use different placeholders across languages: "
+                            f"{ {lang: sorted(f) for lang, f in used.items()} }")
     return problems

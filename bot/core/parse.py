@@ -6,6 +6,7 @@ ever changes anything.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -79,6 +80,10 @@ _DAY_SETS: dict[str, frozenset[int]] = {
     "chaque jour": frozenset(range(7)),
     "tlj": frozenset(range(7)),
     "weekdays": frozenset(range(5)),
+    "monday to friday": frozenset(range(5)),
+    "du lundi au vendredi": frozenset(range(5)),
+    "lundi au vendredi": frozenset(range(5)),
+    "de lundi a vendredi": frozenset(range(5)),
     "semaine": frozenset(range(5)),
     "en semaine": frozenset(range(5)),
     "weekend": frozenset({5, 6}),
@@ -114,6 +119,97 @@ def parse_days(text: str) -> frozenset[int]:
     return frozenset(days)
 
 
+# Cities a leader may type, in French and in English, with their common names: each maps to its zone. The first
+# name of each row is the one offered back when a typed name is close to it ("Did you mean Lyon?").
+CITIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Europe/Paris", ("Paris", "Lyon", "Marseille", "Toulouse", "Bordeaux", "Lille", "Nantes", "Nice",
+                      "Strasbourg", "Rennes", "Montpellier", "Grenoble", "France")),
+    ("Europe/London", ("Londres", "London", "Manchester", "Edinburgh", "Édimbourg", "Royaume-Uni",
+                       "United Kingdom", "UK")),
+    ("Europe/Dublin", ("Dublin",)),
+    ("Europe/Brussels", ("Bruxelles", "Brussels", "Anvers", "Antwerp", "Liège", "Belgique", "Belgium")),
+    ("Europe/Luxembourg", ("Luxembourg",)),
+    ("Europe/Zurich", ("Genève", "Geneva", "Genf", "Zurich", "Lausanne", "Berne", "Bern", "Bâle", "Basel",
+                       "Suisse", "Switzerland")),
+    ("Europe/Berlin", ("Berlin", "Munich", "München", "Francfort", "Frankfurt", "Hambourg", "Hamburg",
+                       "Allemagne", "Germany")),
+    ("Europe/Madrid", ("Madrid", "Barcelone", "Barcelona", "Espagne", "Spain")),
+    ("Europe/Rome", ("Rome", "Roma", "Milan", "Milano", "Turin", "Italie", "Italy")),
+    ("Europe/Amsterdam", ("Amsterdam", "Rotterdam", "La Haye", "The Hague", "Pays-Bas", "Netherlands")),
+    ("Europe/Lisbon", ("Lisbonne", "Lisbon", "Lisboa", "Porto", "Portugal")),
+    ("Europe/Warsaw", ("Varsovie", "Warsaw", "Cracovie", "Krakow", "Pologne", "Poland")),
+    ("Europe/Vienna", ("Vienne", "Vienna", "Wien", "Autriche", "Austria")),
+    ("Europe/Prague", ("Prague", "Praha")),
+    ("Europe/Budapest", ("Budapest",)),
+    ("Europe/Stockholm", ("Stockholm", "Suède", "Sweden")),
+    ("Europe/Copenhagen", ("Copenhague", "Copenhagen", "Danemark", "Denmark")),
+    ("Europe/Oslo", ("Oslo", "Norvège", "Norway")),
+    ("Europe/Helsinki", ("Helsinki", "Finlande", "Finland")),
+    ("Europe/Athens", ("Athènes", "Athens", "Grèce", "Greece")),
+    ("Europe/Istanbul", ("Istanbul", "Turquie", "Turkey")),
+    ("Europe/Kyiv", ("Kyiv", "Kiev", "Kyïv", "Ukraine")),
+    ("Europe/Moscow", ("Moscou", "Moscow", "Saint-Pétersbourg", "Saint Petersburg")),
+    ("Africa/Casablanca", ("Casablanca", "Rabat", "Marrakech", "Maroc", "Morocco")),
+    ("Africa/Algiers", ("Alger", "Algiers", "Oran", "Algérie", "Algeria")),
+    ("Africa/Tunis", ("Tunis", "Tunisie", "Tunisia")),
+    ("Africa/Dakar", ("Dakar", "Sénégal", "Senegal")),
+    ("Africa/Abidjan", ("Abidjan", "Côte d'Ivoire", "Ivory Coast")),
+    ("Africa/Cairo", ("Le Caire", "Cairo", "Égypte", "Egypt")),
+    ("Africa/Lagos", ("Lagos", "Nigeria", "Kinshasa", "Douala", "Cameroun", "Cameroon")),
+    ("Africa/Nairobi", ("Nairobi", "Kenya")),
+    ("Africa/Johannesburg", ("Johannesburg", "Le Cap", "Cape Town", "Afrique du Sud", "South Africa")),
+    ("Asia/Beirut", ("Beyrouth", "Beirut", "Liban", "Lebanon")),
+    ("Asia/Jerusalem", ("Tel Aviv", "Jérusalem", "Jerusalem", "Israël", "Israel")),
+    ("Asia/Riyadh", ("Riyad", "Riyadh", "Arabie saoudite", "Saudi Arabia")),
+    ("Asia/Qatar", ("Doha", "Qatar")),
+    ("Asia/Dubai", ("Dubaï", "Dubai", "Abou Dabi", "Abu Dhabi", "Émirats arabes unis", "United Arab Emirates",
+                    "UAE")),
+    ("Asia/Kolkata", ("Bombay", "Mumbai", "Delhi", "New Delhi", "Bangalore", "Bengaluru",
+                      "Inde", "India")),
+    ("Asia/Bangkok", ("Bangkok", "Thaïlande", "Thailand")),
+    ("Asia/Ho_Chi_Minh", ("Hô Chi Minh-Ville", "Ho Chi Minh City", "Saïgon", "Saigon", "Hanoï", "Hanoi",
+                          "Vietnam")),
+    ("Asia/Singapore", ("Singapour", "Singapore")),
+    ("Asia/Jakarta", ("Jakarta", "Indonésie", "Indonesia")),
+    ("Asia/Hong_Kong", ("Hong Kong",)),
+    ("Asia/Shanghai", ("Shanghai", "Pékin", "Beijing", "Shenzhen", "Chine", "China")),
+    ("Asia/Seoul", ("Séoul", "Seoul", "Corée du Sud", "South Korea")),
+    ("Asia/Tokyo", ("Tokyo", "Osaka", "Japon", "Japan")),
+    ("Australia/Sydney", ("Sydney", "Melbourne", "Canberra")),
+    ("Pacific/Auckland", ("Auckland", "Wellington", "Nouvelle-Zélande", "New Zealand")),
+    ("America/Montreal", ("Montréal", "Montreal", "Québec", "Quebec", "Ottawa")),
+    ("America/Toronto", ("Toronto",)),
+    ("America/Vancouver", ("Vancouver",)),
+    ("America/New_York", ("New York", "NYC", "Boston", "Washington", "Miami", "Atlanta", "Philadelphie",
+                          "Philadelphia")),
+    ("America/Chicago", ("Chicago", "Houston", "Dallas", "La Nouvelle-Orléans", "New Orleans")),
+    ("America/Denver", ("Denver",)),
+    ("America/Phoenix", ("Phoenix",)),
+    ("America/Los_Angeles", ("Los Angeles", "San Francisco", "Seattle", "San Diego", "Silicon Valley")),
+    ("America/Mexico_City", ("Mexico", "Mexico City", "Ciudad de México")),
+    ("America/Bogota", ("Bogota", "Bogotá", "Colombie", "Colombia")),
+    ("America/Lima", ("Lima", "Pérou", "Peru")),
+    ("America/Santiago", ("Santiago", "Chili", "Chile")),
+    ("America/Sao_Paulo", ("São Paulo", "Sao Paulo", "Rio de Janeiro", "Brésil", "Brazil")),
+    ("America/Argentina/Buenos_Aires", ("Buenos Aires", "Argentine", "Argentina")),
+    ("America/Martinique", ("Martinique", "Fort-de-France")),
+    ("America/Guadeloupe", ("Guadeloupe", "Pointe-à-Pitre")),
+    ("Indian/Reunion", ("La Réunion", "Réunion", "Saint-Denis de La Réunion")),
+    ("Pacific/Tahiti", ("Tahiti", "Papeete")),
+)
+
+
+def _fold_name(text: str) -> str:
+    """A place name folded for comparison: no case, no accents, hyphens and apostrophes as spaces."""
+    return " ".join(_clean(text.replace("-", " ").replace("’", " ").replace("'", " ")).split())
+
+
+@lru_cache(maxsize=1)
+def _city_names() -> dict[str, tuple[str, str]]:
+    """Every city name of the table, folded, with its zone and its name as written."""
+    return {_fold_name(name): (zone, name) for zone, names in CITIES for name in names}
+
+
 @lru_cache(maxsize=1)
 def _zones() -> dict[str, str]:
     """Every known zone, by folded full name and by folded city."""
@@ -128,19 +224,38 @@ def _zones() -> dict[str, str]:
             cities.setdefault(city, zone)
     names.update({k: v for k, v in cities.items() if k not in names})
     names.setdefault("utc", "UTC")
+    names.setdefault("gmt", "UTC")
     return names
 
 
+class UnknownPlace(InputError):
+    """A time zone or city that is not known; `suggestion` is the closest known city name, if one is close."""
+
+    def __init__(self, key: str, suggestion: str | None) -> None:
+        super().__init__(key)
+        self.suggestion = suggestion
+
+
 def parse_timezone(text: str) -> str:
-    """Read an IANA time zone (Europe/Paris) or a well-known city (Paris, New York)."""
+    """Read an IANA time zone (Europe/Paris) or a city in French or English (Lyon, Londres, New York, Genève).
+
+    An unknown name raises `UnknownPlace`, with the closest known city when one is close ("Lyom": Lyon)."""
     value = _clean(text[:MAX_ARGUMENT_LENGTH]).replace(" / ", "/")
+    folded = _fold_name(text[:MAX_ARGUMENT_LENGTH].replace("_", " "))
+    known = _city_names().get(folded) if "/" not in value else None
+    if known:  # the table first: "Portugal" or "Japan" are also old zone names, kept only as aliases
+        ZoneInfo(known[0])
+        return known[0]
     candidates = (value, value.replace(" ", "_"), value.replace("_", " "))
     for candidate in candidates:
         zone = _zones().get(candidate)
         if zone:
             ZoneInfo(zone)  # a known zone always loads; fail loudly if the tz database is broken
             return zone
-    raise InputError("error_timezone")
+    close = difflib.get_close_matches(folded, list(_city_names()), n=1, cutoff=0.75) if folded else []
+    if close:
+        raise UnknownPlace("error_timezone_suggest", _city_names()[close[0]][1])
+    raise UnknownPlace("error_timezone", None)
 
 
 _LANGUAGE_NAMES = {

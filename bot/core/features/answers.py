@@ -10,8 +10,8 @@ from bot.core.actions import OpenSuggestions, OpenToday
 from bot.core.features.common import Context, local, settle, summary
 from bot.core.features.questions import apply_answer, ask
 from bot.core.model import ONBOARDING_STEPS, Leader, Step
-from bot.core.parse import InputError
-from bot.core.replies import Button, Days, Outcome, ReadNews, Reply, msg
+from bot.core.parse import InputError, UnknownPlace
+from bot.core.replies import Button, Days, Msg, Outcome, ReadNews, Reply, msg
 
 
 def answer(ctx: Context, leader: Leader, step: Step, value: str, now: datetime, *, typed: bool,
@@ -22,9 +22,10 @@ def answer(ctx: Context, leader: Leader, step: Step, value: str, now: datetime, 
     except InputError as error:
         if not typed:
             return Outcome(leader, toast=msg("button_expired"))
+        explained = _explain(error, value)
         if reask_on_error:
-            return Outcome(leader, (ask(ctx, leader, step, before=msg(error.key)),))
-        return Outcome(leader, (Reply(msg(error.key)),))
+            return Outcome(leader, (ask(ctx, leader, step, before=explained),))
+        return Outcome(leader, (Reply(explained),))
     if changed.onboarded:
         return saved(ctx, changed.with_(awaiting=None), step, now)
     awaited = leader.awaiting or ONBOARDING_STEPS[0]
@@ -39,6 +40,13 @@ def answer(ctx: Context, leader: Leader, step: Step, value: str, now: datetime, 
     keyboard = ((Button(msg("button_first_lesson"), OpenToday()),
                  Button(msg("button_first_suggestions"), OpenSuggestions())),)
     return Outcome(done, (Reply(text, keyboard),), effects=(ReadNews(),))
+
+
+def _explain(error: InputError, value: str) -> Msg:
+    """The message that explains a wrong answer (an unknown city comes with the closest known one)."""
+    if isinstance(error, UnknownPlace) and error.suggestion:
+        return msg(error.key, name=" ".join(value.split())[:60], suggestion=error.suggestion)
+    return msg(error.key)
 
 
 def saved(ctx: Context, leader: Leader, step: Step, now: datetime) -> Outcome:

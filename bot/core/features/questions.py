@@ -7,19 +7,20 @@ from datetime import time
 
 from bot.core.actions import Answer
 from bot.core.features.common import Context
-from bot.core.model import LANGUAGES, Leader, Schedule, Step
+from bot.core.model import LANGUAGES, ONBOARDING_STEPS, Leader, Schedule, Step
 from bot.core.parse import InputError, is_off, parse_days, parse_language, parse_time, parse_timezone
 from bot.core.replies import Button, Days, Keyboard, Reply, Text, msg
 
+# The time zones offered as buttons, each labelled with a city in the leader's language (catalog key city_*).
 TIMEZONE_CHOICES: tuple[tuple[str, str], ...] = (
-    ("Paris", "Europe/Paris"),
-    ("London", "Europe/London"),
-    ("New York", "America/New_York"),
-    ("Montréal", "America/Montreal"),
-    ("Casablanca", "Africa/Casablanca"),
-    ("Dubai", "Asia/Dubai"),
-    ("Singapore", "Asia/Singapore"),
-    ("UTC", "UTC"),
+    ("city_paris", "Europe/Paris"),
+    ("city_london", "Europe/London"),
+    ("city_new_york", "America/New_York"),
+    ("city_montreal", "America/Montreal"),
+    ("city_casablanca", "Africa/Casablanca"),
+    ("city_dubai", "Asia/Dubai"),
+    ("city_singapore", "Asia/Singapore"),
+    ("city_utc", "UTC"),
 )
 TIME_CHOICES: tuple[time, ...] = (time(7, 0), time(7, 30), time(8, 0), time(8, 30), time(9, 0), time(12, 30))
 DAY_CHOICES: tuple[frozenset[int], ...] = (
@@ -45,7 +46,7 @@ def choices(ctx: Context, leader: Leader, step: Step) -> Keyboard:
     if step is Step.LANGUAGE:
         return (tuple(Button(msg(f"language_name_{code}"), Answer(step, code)) for code in LANGUAGES),)
     if step is Step.TIMEZONE:
-        return _rows([Button(label, Answer(step, zone)) for label, zone in TIMEZONE_CHOICES], 2)
+        return _rows([Button(msg(key), Answer(step, zone)) for key, zone in TIMEZONE_CHOICES], 2)
     if step is Step.TIME:
         return _rows([Button(msg("clock", time=at), Answer(step, _hhmm(at))) for at in TIME_CHOICES], 3)
     if step is Step.DAYS:
@@ -61,8 +62,11 @@ def choices(ctx: Context, leader: Leader, step: Step) -> Keyboard:
 
 
 def ask(ctx: Context, leader: Leader, step: Step, *, before: Text | None = None) -> Reply:
-    """The question, with its buttons (after `before`, if given)."""
-    question = msg(f"ask_{step.value}")
+    """The question, with its buttons (after `before`, if given). During onboarding the question is framed as
+    one of a series ("First, which language...", "Last question..."); from the settings or a command it is asked
+    on its own."""
+    framed = not leader.onboarded and step in ONBOARDING_STEPS
+    question = msg(f"onboarding_ask_{step.value}" if framed else f"ask_{step.value}")
     text = msg("then", first=before, then=question) if before is not None else question
     return Reply(text, choices(ctx, leader, step))
 

@@ -27,7 +27,7 @@ def panel(ctx: Context, leader: Leader, now: datetime, *, edit: bool = False) ->
         days=Days(leader.schedule.days),
         sector=ctx.sector_name(leader),
         reminders=msg("on" if leader.schedule.enabled else "off"),
-        pause=pause.end if pause else msg("none"),
+        pause=msg("pause_ends", date=pause.end) if pause else msg("none"),
         nudge=nudge,
         goal=msg("goal_days", count=leader.weekly_goal or len(leader.schedule.days)),
         suggestions=leader.suggestions_per_day,
