@@ -6,14 +6,16 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import timedelta
 
 from telegram.ext import Application
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import logs
 from bot.adapters.content_files import load_content
 from bot.adapters.feeds import FeedFetcher
+from bot.adapters.inbox import FETCH_AHEAD, Inbox, InboxRequest
 from bot.adapters.pacing import PacedRateLimiter
 from bot.adapters.storage import FeedStore, LeaderStore, UpdateLedger
 from bot.adapters.telegram import Clock, TelegramFrontend, utc_now
+from bot.adapters.updates import RUNNING, ChatOrderedProcessor, CoachApplication
 from bot.core.coach import Coach
 from bot.newsdesk import NewsDesk
 from bot.service import CoachService
@@ -57,13 +59,19 @@ def build_application(
     per_chat_per_second: float = PER_CHAT_PER_SECOND,
     feed_workers: int = 1,
     feed_timeout: float = FEED_TIMEOUT,
+    running: int = RUNNING,
+    fetch_ahead: int = FETCH_AHEAD,
 ) -> Application:
     """The Telegram application, wired: handlers, scheduler, rate limiter, start-up tasks."""
     logs.install_redaction(settings.secrets)  # before anything can log the token
     service, desk = build_service(settings, feed_workers=feed_workers, feed_timeout=feed_timeout)
-    frontend = TelegramFrontend(service, service.coach, UpdateLedger(settings.data_dir), desk,
+    # [load] Fetched updates are kept on disk until handled; the ledger's watermark stops below the first in hand.
+    ledger = UpdateLedger(settings.data_dir)
+    inbox = Inbox(settings.data_dir, ledger, ahead=fetch_ahead)
+    ledger.floor = inbox.lowest
+    frontend = TelegramFrontend(service, service.coach, ledger, desk,
                                 allowed_users=settings.allowed_users, clock=clock,
-                                refresh_every=timedelta(minutes=settings.feed_refresh_minutes))
+                                refresh_every=timedelta(minutes=settings.feed_refresh_minutes), inbox=inbox)
     builder = (
         Application.builder()
         .token(settings.token)
@@ -73,9 +81,14 @@ def build_application(
                                        per_chat_per_second=per_chat_per_second))
         .post_init(frontend.start)
         .post_shutdown(frontend.stop)
+        # [load] Chats handled at once, each in order; a stop that does not wait for the backlog.
+        .application_class(CoachApplication)
+        .concurrent_updates(ChatOrderedProcessor(running))
     )
     if request is not None:
-        builder = builder.request(request).get_updates_request(get_updates_request or request)
+        builder = builder.request(request)
+    polling = get_updates_request or request or HTTPXRequest(connection_pool_size=1)
+    builder = builder.get_updates_request(InboxRequest(polling, inbox))  # [load] each batch kept before confirmed
     application = builder.build()
     frontend.install(application)
     application.bot_data["frontend"] = frontend

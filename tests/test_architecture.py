@@ -57,4 +57,5 @@ def test_each_library_is_reached_from_one_adapter_module():
     assert owners["matplotlib"] == {"bot/adapters/heatmap.py"}
     assert owners["feedparser"] == {"bot/adapters/feeds.py"}
     assert owners["httpx"] <= {"bot/adapters/feeds.py"}
-    assert owners["telegram"] <= {"bot/adapters/telegram.py", "bot/adapters/pacing.py", "bot/app.py", "bot/cli.py"}
+    assert owners["telegram"] <= {"bot/adapters/telegram.py", "bot/adapters/pacing.py", "bot/adapters/updates.py",
+                                  "bot/adapters/inbox.py", "bot/app.py", "bot/cli.py"}

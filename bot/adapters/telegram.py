@@ -34,8 +34,10 @@ from telegram.ext import (
     filters,
 )
 
+from bot.adapters.inbox import Inbox
 from bot.adapters.pacing import BULK
 from bot.adapters.storage import UpdateLedger
+from bot.adapters.updates import ChatOrderedProcessor
 from bot.core.coach import (
     Button,
     Coach,
@@ -147,8 +149,9 @@ class TelegramFrontend:
 
     def __init__(self, service: CoachService, coach: Coach, ledger: UpdateLedger, desk: NewsDesk, *,
                  allowed_users: frozenset[int] = frozenset(), clock: Clock = utc_now,
-                 refresh_every: timedelta = timedelta(minutes=30)) -> None:
+                 refresh_every: timedelta = timedelta(minutes=30), inbox: Inbox | None = None) -> None:
         self.service = service
+        self.inbox = inbox  # [load] fetched updates kept on disk until handled
         self.coach = coach
         self.ledger = ledger
         self.desk = desk
@@ -192,6 +195,16 @@ class TelegramFrontend:
         ]
         count = self.service.rebuild_schedule(self.clock())
         log.info("scheduled %d leader(s)", count)
+        # [load] Updates fetched before a stop or a crash and not handled go first, before any new poll.
+        if self.inbox is not None:
+            for kept in self.inbox.drain():
+                update = Update.de_json(kept, application.bot)
+                if update is None:
+                    continue
+                processor = application.update_processor
+                if update.callback_query is not None and isinstance(processor, ChatOrderedProcessor):
+                    processor.leave_unanswered(update.callback_query.id)
+                await application.update_queue.put(update)
         assert application.job_queue is not None
         application.job_queue.run_repeating(self.on_refresh, interval=self.refresh_every, first=0.5,
                                             name="refresh feeds", job_kwargs={"misfire_grace_time": None,
@@ -217,13 +230,22 @@ class TelegramFrontend:
 
     async def skip_handled(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stop an update that was already handled (Telegram sends it again when a crash kept it unconfirmed)."""
-        if update.update_id <= self.ledger.last:
+        if self.ledger.handled(update.update_id):
             log.info("update %s was already handled; skipped", update.update_id)
+            self._done(update.update_id)
             raise ApplicationHandlerStop
 
     async def mark_handled(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Remember the update as handled."""
-        self.ledger.record(update.update_id)
+        """Remember the update as handled (the write in a thread: concurrent ones share one write)."""
+        await asyncio.to_thread(self.ledger.record, update.update_id)
+        if self.inbox is not None:
+            self.inbox.done(update.update_id)
+
+    def _done(self, update_id: int) -> None:
+        """[load] Recorded in the ledger, then out of the inbox (a crash in between: skipped at the next start)."""
+        self.ledger.record(update_id)
+        if self.inbox is not None:
+            self.inbox.done(update_id)
 
     async def guard(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Refuse anyone outside COACHBOT_ALLOWED_USERS, once per message, storing nothing."""
@@ -238,7 +260,7 @@ class TelegramFrontend:
                 await context.bot.send_message(update.effective_chat.id, self.coach.refusal(language_code))
         except TelegramError as error:
             log.info("could not answer a stranger: %s", error)
-        self.ledger.record(update.update_id)
+        self._done(update.update_id)
         raise ApplicationHandlerStop
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -298,9 +320,13 @@ class TelegramFrontend:
         who = _who(update)
         if who is None:
             return
-        outcome = self.service.handle(who, event, self.clock())
+        # [load] Deciding reads and writes the leader's file (an fsync): in a thread, so other chats go on meanwhile.
+        outcome = await asyncio.to_thread(self.service.handle, who, event, self.clock())
         query = update.callback_query
-        if query is not None:
+        processor = context.application.update_processor
+        # [load] A press that had to wait its turn was answered at once, without a toast.
+        if query is not None and not (isinstance(processor, ChatOrderedProcessor)
+                                      and processor.answered_early(query.id)):
             try:
                 await query.answer(outcome.toast[:200] if outcome.toast else None)
             except BadRequest as error:  # too old: the press still counts
