@@ -10,6 +10,7 @@ import asyncio
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from telegram import (
@@ -64,6 +65,7 @@ MAX_COPY_TEXT = 256  # Telegram's limit for a copy-text button
 DELIVERY_WORKERS = 64  # leaders served at once; pacing, not this, sets the sending rate
 FIRST_REFRESH_WAIT = 120.0  # seconds deliveries wait at start for the feeds to be read once
 MAX_UPLOAD = 1_000_000  # bytes of a file a leader sends (an OPML list)
+COMMAND_THREADS = 8  # [load] threads deciding and recording commands (each mostly waits for its fsync)
 
 
 def utc_now() -> datetime:
@@ -152,6 +154,8 @@ class TelegramFrontend:
                  refresh_every: timedelta = timedelta(minutes=30), inbox: Inbox | None = None) -> None:
         self.service = service
         self.inbox = inbox  # [load] fetched updates kept on disk until handled
+        # [load] Commands decide and write in threads of their own, never queued behind the morning's deliveries.
+        self._commands = ThreadPoolExecutor(COMMAND_THREADS, thread_name_prefix="commands")
         self.coach = coach
         self.ledger = ledger
         self.desk = desk
@@ -190,6 +194,7 @@ class TelegramFrontend:
             scheduler.bind(asyncio.get_running_loop())
         self.deliveries = asyncio.Queue()
         self._queued.clear()
+        self._commands = ThreadPoolExecutor(COMMAND_THREADS, thread_name_prefix="commands")  # [load]
         self._workers = [
             asyncio.create_task(self._deliver(application), name=f"delivery {n}") for n in range(DELIVERY_WORKERS)
         ]
@@ -224,6 +229,7 @@ class TelegramFrontend:
             worker.cancel()
         await asyncio.gather(*self._workers, return_exceptions=True)
         self._workers = []
+        self._commands.shutdown(wait=False)  # [load] idle by now: the updates in hand finished at the stop
         await self.desk.close()
 
     # --- handlers ---------------------------------------------------------------------------------------------
@@ -237,7 +243,7 @@ class TelegramFrontend:
 
     async def mark_handled(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Remember the update as handled (the write in a thread: concurrent ones share one write)."""
-        await asyncio.to_thread(self.ledger.record, update.update_id)
+        await asyncio.get_running_loop().run_in_executor(self._commands, self.ledger.record, update.update_id)
         if self.inbox is not None:
             self.inbox.done(update.update_id)
 
@@ -321,7 +327,8 @@ class TelegramFrontend:
         if who is None:
             return
         # [load] Deciding reads and writes the leader's file (an fsync): in a thread, so other chats go on meanwhile.
-        outcome = await asyncio.to_thread(self.service.handle, who, event, self.clock())
+        outcome = await asyncio.get_running_loop().run_in_executor(
+            self._commands, self.service.handle, who, event, self.clock())
         query = update.callback_query
         processor = context.application.update_processor
         # [load] A press that had to wait its turn was answered at once, without a toast.
