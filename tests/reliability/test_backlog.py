@@ -8,13 +8,14 @@ seconds whatever the backlog, and the rest is answered after the restart.
 from __future__ import annotations
 
 import itertools
+import json
 import signal
 import threading
 import time
 from pathlib import Path
 
 from tests.reliability.process import polls, start_bot, wait_until
-from tests.support.fake_bot_api import FakeBotApi, FakeBotApiServer
+from tests.support.fake_bot_api import FIRST_UPDATE_ID, FakeBotApi, FakeBotApiServer
 
 LATENCY = 0.045
 
@@ -42,6 +43,15 @@ class HeldReplies:
         self.release.set()
 
 
+def recorded(data: Path) -> int:
+    """How many updates the ledger says were handled (the fake's ids run on from FIRST_UPDATE_ID)."""
+    try:
+        ledger = json.loads((data / "updates.json").read_text())
+    except (OSError, ValueError):
+        return 0
+    return max(0, ledger["last_update_id"] - FIRST_UPDATE_ID + 1) + len(ledger.get("handled", []))
+
+
 def inbox_files(data: Path) -> list[Path]:
     return [path for path in (data / "inbox").glob("*.json")]
 
@@ -61,9 +71,14 @@ def test_killed_with_a_backlog_every_command_is_answered_once_after_the_restart(
             assert held.reached.wait(timeout=30)
             # Every command is fetched, and Telegram was told so by the next poll, long before most are answered.
             wait_until(lambda: len(api.pending_updates()) == 0, timeout=20)
+            time.sleep(0.5)  # the replies let through come back and are recorded (held ones wait, well within 5 s)
         finally:
             bot.send_signal(signal.SIGKILL)
             bot.wait(timeout=30)
+            time.sleep(5 * LATENCY)  # a call already on its way still reaches Telegram, as it would
+            # A reply Telegram has but the bot never saw answered (the kill came first) is not recorded, so it is
+            # sent again after the restart: at least once, as README says. Only those may repeat.
+            in_flight = sum(len(api.messages(leader)) for leader in leaders) - recorded(data)
             held.restore()
         answered = sum(len(api.messages(leader)) for leader in leaders)
         assert answered <= 30 < total and not api.pending_updates()  # the rest lives only in the bot's inbox
@@ -73,9 +88,12 @@ def test_killed_with_a_backlog_every_command_is_answered_once_after_the_restart(
         bot = start_bot(server, data, log)
         try:
             wait_until(lambda: polls(api) > seen, timeout=30)
+            # None lost: every command answered.
             api.wait_for(lambda a: all(len(a.messages(leader)) >= per_leader for leader in leaders), timeout=30)
             time.sleep(1.5)  # room for a wrong second answer
-            assert [len(api.messages(leader)) for leader in leaders] == [per_leader] * len(leaders)
+            # None handled twice, but for a reply that was on its way at the kill.
+            repeated = sum(len(api.messages(leader)) - per_leader for leader in leaders)
+            assert 0 <= repeated <= in_flight <= 10
         finally:
             bot.send_signal(signal.SIGTERM)
             assert bot.wait(timeout=30) == 0
