@@ -167,3 +167,23 @@ def test_a_stop_leaves_what_waits_and_lets_what_runs_finish():
 
     asyncio.run(scenario())
     assert finished == [0, 1]
+
+
+def test_a_press_behind_a_chats_backlog_is_answered_at_once(tmp_path):
+    api = FakeBotApi(latency=0.045, callback_window=1.5)
+    leader = 7101
+
+    async def scenario() -> None:
+        async with polling_bot(tmp_path, api):
+            api.user_sends(leader, "/start")
+            await until(lambda: with_button(api, leader, "lang:en") is not None)
+            message = with_button(api, leader, "lang:en")
+            assert message is not None
+            for _ in range(6):  # replies the press waits behind: one a second in this chat
+                api.user_sends(leader, "/help")
+            api.user_presses(leader, message.message_id, "lang:en")
+            await until(lambda: len(api.messages(leader)) >= 8, timeout=20)  # the press's own reply, in order
+
+    asyncio.run(scenario())
+    assert api.presses_left_spinning() == 0
+    assert [call.ok for call in api.calls_to("answerCallbackQuery")] == [True]
