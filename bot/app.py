@@ -64,22 +64,31 @@ def build_application(
     per_chat_per_second: float = PER_CHAT_PER_SECOND,
     feed_workers: int = 1,
     feed_timeout: float = FEED_TIMEOUT,
+    running: int | None = None,
+    fetch_ahead: int | None = None,
 ) -> Application:
     """The Telegram application, wired: handlers, scheduler, rate limiter, start-up tasks."""
     from telegram.ext import Application
+    from telegram.request import HTTPXRequest
 
+    from bot.adapters.inbox import FETCH_AHEAD, Inbox, InboxRequest
     from bot.adapters.pacing import PacedRateLimiter
     from bot.adapters.telegram import JobQueueScheduler, TelegramFrontend
     from bot.adapters.telegram_render import TelegramRenderer
+    from bot.adapters.updates import RUNNING, ChatOrderedProcessor, CoachApplication
 
     logs.install_redaction(settings.secrets)  # before anything can log the token
     scheduler = JobQueueScheduler()
     service, desk = build_service(settings, feed_workers=feed_workers, feed_timeout=feed_timeout,
                                   scheduler=scheduler)
     writer = Writer.from_settings(settings, service.coach.content)
+    # Fetched updates are kept on disk until handled; the ledger's watermark stops below the first in hand.
+    inbox: Inbox
+    ledger = UpdateLedger(settings.data_dir, floor=lambda: inbox.lowest())
+    inbox = Inbox(settings.data_dir, ledger, ahead=FETCH_AHEAD if fetch_ahead is None else fetch_ahead)
     frontend = TelegramFrontend(service, scheduler, TelegramRenderer(Words(service.coach.content.catalog)),
-                                UpdateLedger(settings.data_dir), desk, writer, allowed_users=settings.allowed_users,
-                                clock=clock, refresh_every=timedelta(minutes=settings.feed_refresh_minutes))
+                                ledger, desk, writer, allowed_users=settings.allowed_users, clock=clock,
+                                refresh_every=timedelta(minutes=settings.feed_refresh_minutes), inbox=inbox)
     builder = (
         Application.builder()
         .token(settings.token)
@@ -89,9 +98,14 @@ def build_application(
                                        per_chat_per_second=per_chat_per_second))
         .post_init(frontend.start)
         .post_shutdown(frontend.stop)
+        # Chats handled at once, each in order; a stop that does not wait for the backlog.
+        .application_class(CoachApplication)
+        .concurrent_updates(ChatOrderedProcessor(RUNNING if running is None else running))
     )
     if request is not None:
-        builder = builder.request(request).get_updates_request(get_updates_request or request)
+        builder = builder.request(request)
+    polling = get_updates_request or request or HTTPXRequest(connection_pool_size=1)
+    builder = builder.get_updates_request(InboxRequest(polling, inbox))  # each batch kept before confirmed
     application = builder.build()
     frontend.install(application)
     application.bot_data["frontend"] = frontend

@@ -1156,3 +1156,39 @@ def test_the_server_reads_json_bodies_query_strings_and_refuses_other_paths(api:
         json.loads(api.calls_to("sendMessage")[0].params["reply_markup"])["inline_keyboard"][0][0]["text"]
         == "a"
     )
+
+
+def test_a_press_answered_after_the_window_is_refused_as_too_old() -> None:
+    api = FakeBotApi(callback_window=0.2)
+
+    async def scenario(bot: telegram.Bot) -> None:
+        sent = await bot.send_message(USER, "Ready?", reply_markup=keyboard(
+            InlineKeyboardButton("Yes", callback_data="yes"), InlineKeyboardButton("No", callback_data="no")))
+        api.user_presses(USER, sent.message_id, "yes")
+        api.user_presses(USER, sent.message_id, "no")
+        *_, first, second = await bot.get_updates()
+        assert await bot.answer_callback_query(first.callback_query.id) is True  # within the window
+        await asyncio.sleep(0.3)
+        assert api.presses_left_spinning() == 1  # the second one, never answered, is now past the window
+        with pytest.raises(BadRequest, match="too old"):
+            await bot.answer_callback_query(second.callback_query.id)
+
+    api.user_sends(USER, "/start")
+    with_bot(api, scenario)
+    assert api.presses_left_spinning() == 1  # refused once, no longer open
+    assert last_error(api, "answerCallbackQuery").startswith("Bad Request: query is too old")
+
+
+def test_each_call_takes_the_latency_in_process_and_over_http() -> None:
+    api = FakeBotApi(latency=0.05)
+    started = time.monotonic()
+    with_bot(api, lambda bot: bot.get_me())  # initialize: getMe; then getMe
+    in_process = time.monotonic() - started
+    assert in_process >= 0.1
+    with FakeBotApiServer(api) as server:
+        started = time.monotonic()
+        with httpx.Client() as client:
+            answer = client.post(f"{server.base_url}{api.token}/getMe")
+        over_http = time.monotonic() - started
+    assert answer.json()["ok"] is True
+    assert over_http >= 0.05

@@ -16,7 +16,7 @@ import logging
 import os
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -154,35 +154,74 @@ class LeaderStore:
 
 
 class UpdateLedger:
-    """The id of the last Telegram update handled, so that an update delivered again after a crash is skipped.
+    """Which Telegram updates were handled, so that an update delivered again after a crash is skipped.
 
-    Telegram forgets an update only when the next poll confirms it; a bot killed in between receives it again.
+    Updates of different chats finish in any order, so the ledger keeps a watermark (every update up to it is
+    done with) and the ids handled above it. `floor` tells the lowest update still in hand (fetched and not
+    handled; None: none), which lets the watermark move up. The file stays readable by the previous release:
+    `{"last_update_id": watermark, "handled": [ids above it]}` (that release wrote only `last_update_id`).
     """
 
-    def __init__(self, data_dir: Path) -> None:
+    KEEP = 10_000  # handled ids kept above the watermark at most
+
+    def __init__(self, data_dir: Path, *, floor: Callable[[], int | None] = lambda: None) -> None:
         self.path = Path(data_dir) / "updates.json"
+        self.floor = floor
+        self._handled: set[int] = set()
+        self._waiting: set[int] = set()  # recorded, not written yet
+        self._mutex = threading.Lock()  # guards the sets
+        self._writing = threading.Lock()  # one write at a time
         try:
-            self._last = int(json.loads(self.path.read_text(encoding="utf-8"))["last_update_id"])
+            stored = json.loads(self.path.read_text(encoding="utf-8"))
+            self._last = int(stored["last_update_id"])
+            self._handled = {int(i) for i in stored.get("handled", ()) if int(i) > self._last}
         except FileNotFoundError:
             self._last = 0
-        except (OSError, ValueError, KeyError, TypeError) as error:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
             log.error("the update ledger is unreadable (%s); starting afresh", type(error).__name__)
-            self._last = 0
+            self._last, self._handled = 0, set()
 
     @property
     def last(self) -> int:
-        """The highest update id handled."""
+        """The watermark: every update up to this id is done with."""
         return self._last
 
+    def handled(self, update_id: int) -> bool:
+        """Whether this update was handled already."""
+        return update_id <= self._last or update_id in self._handled
+
     def record(self, update_id: int) -> None:
-        """Remember that an update was handled."""
-        if update_id <= self._last:
-            return
-        try:
-            write_atomically(self.path, json.dumps({"last_update_id": update_id}).encode())
-        except OSError as error:
-            raise StorageError(f"cannot record the update: {error.strerror or error}") from None
-        self._last = update_id
+        """Remember that an update was handled (written atomically before this returns; thread-safe).
+
+        Records made at the same time share one write: whoever writes takes every id waiting.
+        """
+        with self._mutex:
+            if self.handled(update_id):
+                return
+            self._waiting.add(update_id)
+        with self._writing:
+            with self._mutex:
+                if update_id not in self._waiting:  # another record's write took it
+                    if not self.handled(update_id):
+                        raise StorageError("cannot record the update")
+                    return
+                batch = set(self._waiting)
+                handled = self._handled | batch
+                floor = self.floor()
+            # Everything below the lowest update in hand is done with; nothing in hand: everything fetched is.
+            last = max(self._last, floor - 1) if floor is not None else max(max(handled), self._last)
+            kept = sorted(i for i in handled if i > last)
+            if len(kept) > self.KEEP:
+                last, kept = kept[-self.KEEP - 1], kept[-self.KEEP:]
+            try:
+                write_atomically(self.path, json.dumps({"last_update_id": last, "handled": kept}).encode())
+            except OSError as error:
+                with self._mutex:
+                    self._waiting -= batch
+                raise StorageError(f"cannot record the update: {error.strerror or error}") from None
+            with self._mutex:
+                self._last, self._handled = last, set(kept)
+                self._waiting -= batch
 
 
 class FeedStore:

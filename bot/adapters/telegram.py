@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from telegram import BotCommand, Message, Update
@@ -26,9 +27,11 @@ from telegram.ext import (
     filters,
 )
 
+from bot.adapters.inbox import Inbox
 from bot.adapters.pacing import BULK
 from bot.adapters.storage import UpdateLedger
 from bot.adapters.telegram_render import TelegramRenderer
+from bot.adapters.updates import ChatOrderedProcessor
 from bot.clock import Clock, utc_now
 from bot.core.events import Event, Other, Press, Upload, Who, read_line
 from bot.core.replies import Outcome, msg
@@ -43,6 +46,7 @@ JOB_PREFIX = "wake:"
 DELIVERY_WORKERS = 64  # leaders served at once; pacing, not this, sets the sending rate
 FIRST_REFRESH_WAIT = 120.0  # seconds deliveries wait at start for the feeds to be read once
 MAX_UPLOAD = 1_000_000  # bytes of a file a leader sends (an OPML list)
+COMMAND_THREADS = 8  # threads deciding and recording commands (each mostly waits for its fsync)
 
 
 def _who(update: Update) -> Who | None:
@@ -124,10 +128,14 @@ class TelegramFrontend:
 
     def __init__(self, service: CoachService, scheduler: JobQueueScheduler, renderer: TelegramRenderer,
                  ledger: UpdateLedger, desk: NewsDesk, writer: Writer, *, allowed_users: frozenset[int] = frozenset(),
-                 clock: Clock = utc_now, refresh_every: timedelta = timedelta(minutes=30)) -> None:
+                 clock: Clock = utc_now, refresh_every: timedelta = timedelta(minutes=30),
+                 inbox: Inbox | None = None) -> None:
         self.service = service
         self.scheduler = scheduler
         self.renderer = renderer
+        self.inbox = inbox  # fetched updates kept on disk until handled
+        # Commands decide and write in threads of their own, never queued behind the morning's deliveries.
+        self._commands = ThreadPoolExecutor(COMMAND_THREADS, thread_name_prefix="commands")
         self.ledger = ledger
         self.desk = desk
         self.writer = writer
@@ -163,11 +171,22 @@ class TelegramFrontend:
         if application.job_queue is None:
             raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
         self.scheduler.bind(application.job_queue, asyncio.get_running_loop())
+        self._commands = ThreadPoolExecutor(COMMAND_THREADS, thread_name_prefix="commands")
         self._workers = [
             asyncio.create_task(self._deliver(application), name=f"delivery {n}") for n in range(DELIVERY_WORKERS)
         ]
         count = self.service.rebuild_schedule(self.clock())
         log.info("scheduled %d leader(s)", count)
+        # Updates fetched before a stop or a crash and not handled go first, before any new poll.
+        if self.inbox is not None:
+            for kept in self.inbox.drain():
+                update = Update.de_json(kept, application.bot)
+                if update is None:
+                    continue
+                processor = application.update_processor
+                if update.callback_query is not None and isinstance(processor, ChatOrderedProcessor):
+                    processor.leave_unanswered(update.callback_query.id)
+                await application.update_queue.put(update)
         application.job_queue.run_repeating(self.on_refresh, interval=self.refresh_every, first=0.5,
                                             name="refresh feeds", job_kwargs={"misfire_grace_time": None,
                                                                               "coalesce": True})
@@ -186,19 +205,29 @@ class TelegramFrontend:
             task.cancel()
         await asyncio.gather(*self._workers, *self._background, return_exceptions=True)
         self._workers = []
+        self._commands.shutdown(wait=False)  # idle by now: the updates in hand finished at the stop
         await self.desk.close()
 
     # --- handlers ---------------------------------------------------------------------------------------------
 
     async def skip_handled(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stop an update that was already handled (Telegram sends it again when a crash kept it unconfirmed)."""
-        if update.update_id <= self.ledger.last:
+        if self.ledger.handled(update.update_id):
             log.info("update %s was already handled; skipped", update.update_id)
+            self._done(update.update_id)
             raise ApplicationHandlerStop
 
     async def mark_handled(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Remember the update as handled."""
-        self.ledger.record(update.update_id)
+        """Remember the update as handled (the write in a thread: concurrent ones share one write)."""
+        await asyncio.get_running_loop().run_in_executor(self._commands, self.ledger.record, update.update_id)
+        if self.inbox is not None:
+            self.inbox.done(update.update_id)
+
+    def _done(self, update_id: int) -> None:
+        """Recorded in the ledger, then out of the inbox (a crash in between: skipped at the next start)."""
+        self.ledger.record(update_id)
+        if self.inbox is not None:
+            self.inbox.done(update_id)
 
     async def guard(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Refuse anyone outside COACHBOT_ALLOWED_USERS, once per message, storing nothing."""
@@ -214,7 +243,7 @@ class TelegramFrontend:
                 await context.bot.send_message(update.effective_chat.id, refusal)
         except TelegramError as error:
             log.info("could not answer a stranger: %s", error)
-        self.ledger.record(update.update_id)
+        self._done(update.update_id)
         raise ApplicationHandlerStop
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -262,9 +291,14 @@ class TelegramFrontend:
         who = _who(update)
         if who is None:
             return
-        outcome = self.service.handle(who, event, self.clock())
+        # Deciding reads and writes the leader's file (an fsync): in a thread, so other chats go on meanwhile.
+        outcome = await asyncio.get_running_loop().run_in_executor(
+            self._commands, self.service.handle, who, event, self.clock())
         query = update.callback_query
-        if query is not None:
+        processor = context.application.update_processor
+        # A press that had to wait its turn was answered at once, without a toast.
+        if query is not None and not (isinstance(processor, ChatOrderedProcessor)
+                                      and processor.answered_early(query.id)):
             try:
                 await query.answer(self.renderer.toast(outcome.toast, outcome.language))
             except BadRequest as error:  # too old: the press still counts

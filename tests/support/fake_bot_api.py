@@ -77,6 +77,7 @@ MAX_COMMAND_DESCRIPTION_LENGTH = 256
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 LONG_POLL_MAX_TIMEOUT = 50
+CALLBACK_QUERY_WINDOW = 15.0  # seconds Telegram waits for a button press to be answered
 FIRST_UPDATE_ID = 700_000_001
 
 _NOT_FOUND: JsonDict = {"ok": False, "error_code": 404, "description": "Not Found"}
@@ -680,9 +681,20 @@ class FakeBotApi:
         self,
         token: str = "123456789:AAE-test-token-for-the-fake-api-0000",
         bot_username: str = "coach_test_bot",
+        *,
+        latency: float = 0.0,
+        callback_window: float = CALLBACK_QUERY_WINDOW,
     ) -> None:
-        """Create a fake for the bot with this token (its id is the token's prefix) and this username."""
+        """Create a fake for the bot with this token (its id is the token's prefix) and this username.
+
+        `latency`: seconds each call takes to come back (network and server), slept by the transport (the HTTP
+        server's thread, or RecordingRequest with asyncio.sleep), never with the fake's lock held.
+        `callback_window`: seconds after a press within which answerCallbackQuery is accepted, as Telegram's
+        "query is too old" refusal comes after about 15 s.
+        """
         self.token = token
+        self.latency = latency
+        self.callback_window = callback_window
         self.bot_username = bot_username
         self.bot_id = int(token.split(":", 1)[0])
         self.bot_first_name = bot_username.removesuffix("_bot").replace("_", " ").title() + " Bot"
@@ -694,7 +706,7 @@ class FakeBotApi:
         self._allowed_updates: frozenset[str] = _DEFAULT_ALLOWED_UPDATES
         self._long_poll: _LongPoll | None = None
         self._callback_ids = itertools.count(4_377_000_000_000_000_001)
-        self._open_callback_queries: dict[str, tuple[int, int]] = {}
+        self._open_callback_queries: dict[str, tuple[int, int, float]] = {}
         self._files: dict[str, _StoredFile] = {}
         self._file_paths: dict[str, _StoredFile] = {}
         self._file_numbers = itertools.count(1)
@@ -910,7 +922,8 @@ class FakeBotApi:
         return self._message_json(message)
 
     def _answer_callback_query(self, params: dict[str, str], files: dict[str, tuple[str, bytes]]) -> bool:
-        if self._open_callback_queries.pop(params.get("callback_query_id", "").strip(), None) is None:
+        query = self._open_callback_queries.pop(params.get("callback_query_id", "").strip(), None)
+        if query is None or time.monotonic() - query[2] > self.callback_window:
             raise _bad(_QUERY_INVALID)
         return True
 
@@ -1191,7 +1204,7 @@ class FakeBotApi:
                 )
             self._check_not_blocked(chat)
             query_id = str(next(self._callback_ids))
-            self._open_callback_queries[query_id] = (user_id, message_id)
+            self._open_callback_queries[query_id] = (user_id, message_id, time.monotonic())
             callback_query = {
                 "id": query_id,
                 "from": dict(chat.user),
@@ -1309,6 +1322,15 @@ class FakeBotApi:
             if chat is None:
                 return []
             return [_snapshot(message) for message in chat.bot_messages.values()]
+
+    def presses_left_spinning(self) -> int:
+        """Button presses the leader saw spin for nothing: answered too late (refused), or still unanswered
+        past the window."""
+        with self._condition:
+            now = time.monotonic()
+            refused = sum(1 for call in self.calls if call.method == "answerCallbackQuery" and not call.ok)
+            expired = sum(1 for *_, at in self._open_callback_queries.values() if now - at > self.callback_window)
+            return refused + expired
 
     def calls_to(self, method: str) -> list[Call]:
         """The calls made to one method (name case-insensitive), oldest first."""
@@ -1670,6 +1692,8 @@ class RecordingRequest(BaseRequest):
         if request_data and request_data.contains_files:
             for part, (file_name, content, _mime) in request_data.multipart_data.items():
                 files[part] = (file_name, content if isinstance(content, bytes) else content.read())
+        if self.api.latency:
+            await asyncio.sleep(self.api.latency)
         if api_method.lower() == "getupdates" and params.get("timeout", "0") not in ("", "0"):
             status, body = await asyncio.to_thread(self.api.handle, token, api_method, params, files)
         else:
@@ -1752,6 +1776,8 @@ class _BotApiHandler(http.server.BaseHTTPRequestHandler):
         self._answer(self.rfile.read(length), self.headers.get("Content-Type", ""))
 
     def _answer(self, body: bytes, content_type: str) -> None:
+        if self.api.latency:
+            time.sleep(self.api.latency)
         path, _, query = self.path.partition("?")
         token, method = _split_bot_url(path)
         if token is None:
