@@ -35,8 +35,7 @@ async def follow(service: CoachService, desk: NewsDesk, writer: Writer, who: Who
         elif isinstance(effect, ReadNews) and read_news:
             leader = service.store.get(who.user_id)
             unread = desk.unread(leader) if leader is not None else []
-            if not unread:
-                continue
-            yield Outcome(leader, (Reply(msg("news_reading")),), language=outcome.language)
-            await desk.read_now(unread, clock())
+            if unread:  # nothing read yet for this sector or feed: read it now (once for everybody), and say so
+                yield Outcome(leader, (Reply(msg("news_reading")),), language=outcome.language)
+                await desk.read_now(unread, clock())
             yield service.news_ready(who.user_id, clock())
