@@ -327,3 +327,41 @@ def test_export_includes_suggestion_data(tmp_path):
             assert exported["taste"]["interests"] == ["AI"]
 
     run(scenario())
+
+
+def test_through_telegram_with_a_model_the_post_comes_from_it_and_a_failing_model_costs_nothing(tmp_path):
+    from tests.support.llm_server import LLMServer
+
+    take = "We tried this in our plants last year: it worked because the teams chose the tools."
+
+    async def scenario(server: LLMServer):
+        with FeedServer() as feeds:
+            async with Harness(tmp_path / "data", feeds_path=local_feeds(tmp_path, feeds), llm_url=server.url,
+                               llm_model="small-model") as bot:
+                await bot.onboard(9)
+                await bot.desk.refresh(bot.now)
+                await bot.send(9, "/suggest")
+                stored = LeaderStore(tmp_path / "data").get(9).offers
+                pressed = bot.button(9, "pt:")
+                offer = next(o for o in stored if o.ref == pressed[3:])
+                server.answer = {
+                    "linkedin": f"{take}\n\nWhy it matters for every plant manager this year.\n\n{offer.link}",
+                    "x": f"{take} {offer.link}",
+                }
+                await bot.press(9, pressed)
+                await bot.send(9, take)
+                await bot.settle()
+                first = bot.last(9).text
+                server.mode = "error"
+                await bot.press(9, bot.button(9, "pa:"))  # another angle, and the model fails this time
+                await bot.settle()
+                return first, bot.last(9).text, offer.link, len(server.requests)
+
+    server = LLMServer().start()
+    try:
+        first, second, link, calls = run(scenario(server))
+    finally:
+        server.stop()
+    assert "Why it matters for every plant manager this year." in first and take in first  # the model's post
+    assert calls >= 2 and take in second and link in second  # the composer's, and no error shown
+    assert "went wrong" not in second and "Why it matters" not in second
