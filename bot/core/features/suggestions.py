@@ -10,7 +10,7 @@ back (`PostWritten`).
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -119,19 +119,20 @@ def _message(ctx: Context, leader: Leader, batch: str, now: datetime, *, intro: 
         used += len(offer.title) + min(len(offer.summary), GIST_LIMIT) + len(offer.source) + 120
         if used > MAX_SHOWN_CHARS and number > 1:  # feeds are wordy: keep each suggestion whole
             break
-        lines, buttons = _suggestion(leader, offer, number, now)
+        lines, buttons = _suggestion(leader, offer, number, now, ctx.content.drafts[leader.language].language_notes)
         parts.append(lines)
         rows.append(buttons)
     return Reply(Lines(tuple(parts), "\n\n"), tuple(rows), edit=edit)
 
 
-def _suggestion(leader: Leader, offer: Offer, number: int, now: datetime) -> tuple[Lines, tuple[Button, ...]]:
+def _suggestion(leader: Leader, offer: Offer, number: int, now: datetime,
+                notes: Mapping[str, str]) -> tuple[Lines, tuple[Button, ...]]:
     age = _age(offer.published, now)
     source = msg("offer_source_age", source=offer.source, age=age) if age else msg("offer_source", source=offer.source)
     lines: list[Msg] = [msg("offer_heading", number=number, link=offer.link, title=offer.title), source]
-    if offer.item_language and offer.item_language != leader.language:
-        lines.append(msg(f"offer_in_{offer.item_language}") if offer.item_language in ("en", "fr")
-                     else msg("offer_in_other"))
+    if offer.item_language and offer.item_language != leader.language:  # said plainly, as the post says it
+        note = notes.get(offer.item_language)
+        lines.append(msg("offer_language", note=note) if note else msg("offer_in_other"))
     gist = first_sentence(offer.summary, offer.title)
     if gist:
         lines.append(msg("offer_gist", gist=clip(gist, GIST_LIMIT)))
