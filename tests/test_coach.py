@@ -241,22 +241,25 @@ def test_later_brings_the_lesson_back_in_three_hours(coach):
     assert woken.leader.later_at is None
 
 
-def test_remind_changes_time_and_days(session):
+def test_schedule_changes_time_and_days(session):
     session.onboard()
-    outcome = session.command("remind", "07:45 mon,wed")
+    outcome = session.command("schedule", "07:45 mon,wed")
     assert session.leader.schedule == Schedule(time(7, 45), frozenset({0, 2}))
     assert "07:45" in text_of(outcome)
-    session.command("remind", "off")
+    session.command("schedule", "off")
     assert not session.leader.schedule.enabled
-    session.command("remind", "on")
+    session.command("schedule", "on")
     assert session.leader.schedule.enabled
+    session.command("remind", "off")  # as in release 0.1.0
+    assert not session.leader.schedule.enabled
 
 
 @pytest.mark.parametrize(
     ("command", "args", "example"),
-    [("remind", "25:99", "/remind 07:45"), ("remind", "tomorrow-ish", "/remind 07:45 mon-fri"),
+    [("remind", "25:99", "/remind 07:45"), ("remind", "tomorrow-ish", "/remind tomorrow 09:00"),
+     ("schedule", "tomorrow 9am", "/schedule 07:45 mon-fri"), ("schedule", "25:99", "/remind 07:45"),
      ("timezone", "Mars/Olympus", "/timezone Europe/Paris"), ("pause", "-3", "/pause 7"),
-     ("language", "klingon", "/language fr"), ("remind", "x" * 4000, "/remind 07:45")],
+     ("language", "klingon", "/language fr"), ("remind", "x" * 4000, "/remind fri 17:00")],
 )
 def test_bad_arguments_get_an_example_and_change_nothing(session, command, args, example):
     session.onboard()
@@ -291,8 +294,8 @@ def test_the_schedule_log_keeps_the_weekdays_in_force_each_day(session):
     session.onboard()
     assert session.leader.schedule_log == (ScheduleChange(date(2026, 11, 23), frozenset(range(5))),)
     session.now = utc(2026, 11, 25, 12, 0)
-    session.command("remind", "mon,wed")
-    session.command("remind", "off")
+    session.command("schedule", "mon,wed")
+    session.command("schedule", "off")
     log = session.leader.schedule_log
     assert log[0] == ScheduleChange(date(2026, 11, 23), frozenset(range(5)))
     assert log[-1] == ScheduleChange(date(2026, 11, 25), frozenset())  # the same day's changes keep the last
@@ -441,7 +444,7 @@ def test_the_evening_nudge_can_be_moved_or_switched_off(session):
 def test_no_evening_nudge_when_the_lesson_comes_after_the_nudge_time(coach):
     session = Session(coach)
     session.onboard()
-    session.command("remind", "19:30")  # lessons in the evening, after the 18:00 nudge
+    session.command("schedule", "19:30")  # lessons in the evening, after the 18:00 nudge
     leader = coach.wake(session.leader, utc(2026, 11, 24, 18, 30)).leader  # the lesson, 19:30 in Paris
     assert coach.wake(leader, utc(2026, 11, 24, 18, 31)).replies == ()
     assert coach.next_wake(leader, utc(2026, 11, 24, 18, 31)) == utc(2026, 11, 25, 18, 30)

@@ -16,12 +16,14 @@ from bot.core import actions, schedule
 from bot.core.actions import (
     Answer,
     Ask,
+    Clarify,
     ConfirmDelete,
     Judge,
     LessonDone,
     LessonLater,
     LessonMore,
     OpenToday,
+    Snooze,
     SwitchLessons,
 )
 from bot.core.content import Content
@@ -59,6 +61,7 @@ COMMANDS: dict[str, Feature] = {
     "interests": interests.interests,
     "feeds": feeds.feeds,
     "remind": reminders.remind,
+    "schedule": settings.schedule_lessons,
     "settings": settings.show,
     "timezone": settings.timezone,
     "language": settings.language,
@@ -141,6 +144,10 @@ class Coach:
                 return privacy.confirm(ctx, leader, action)
             case Judge():
                 return suggestions.judge(ctx, leader, action, now, news)
+            case Clarify():
+                return reminders.clarified(ctx, leader, action, now)
+            case Snooze():
+                return reminders.snooze(ctx, leader, action, now)
         return Outcome(leader, toast=msg("button_expired"))
 
     # --- scheduled moments -----------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ def show(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
     strength = round(habit.strength * 100)
     text = msg(
         "stats",
-        streak=msg("stats_streak", count=habit.current_streak, best=habit.best_streak),
+        streak=msg("stats_streak_days", count=habit.current_streak, best=habit.best_streak),
         freezes=msg("stats_freezes", count=habit.freezes),
         strength=strength,
         week=msg("stats_week", count=habit.week_done, goal=habit.week_goal),

@@ -1,0 +1,55 @@
+"""Reminders, /schedule and moving around the course through the real Application and the fake Bot API, restarts
+included (a second Harness on the same data directory is the bot started again)."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from bot.adapters.storage import LeaderStore
+from tests.conftest import utc
+from tests.support.fake_bot_api import FakeBotApi
+from tests.telegram_harness import Harness, run
+
+ANN = 601
+
+
+def buttons(message) -> list[str]:
+    rows = (message.reply_markup or {}).get("inline_keyboard", [])
+    return [b.get("callback_data") or b.get("url") for row in rows for b in row]
+
+
+def test_a_bare_time_asks_and_a_one_off_reminder_fires_once_after_a_restart(tmp_path):
+    api = FakeBotApi()
+
+    async def scenario():
+        async with Harness(tmp_path, api=api) as bot:
+            await bot.onboard(ANN)
+            await bot.send(ANN, "/remind 5pm")
+            question = bot.last(ANN)
+            assert {"clr:r:1700:-", "clr:l:1700:-"} <= set(buttons(question))
+            assert LeaderStore(tmp_path).get(ANN).schedule.at == time(8, 0)
+            await bot.press(ANN, "clr:r:1700:-")
+            assert "17:00" in bot.api.messages(ANN)[-1].text
+            await bot.send(ANN, "/remind tomorrow 09:30 Call the chair")
+            await bot.send(ANN, "/schedule 07:45 mon-fri")
+            assert LeaderStore(tmp_path).get(ANN).schedule.at == time(7, 45)
+        async with Harness(tmp_path, api=api, now=utc(2026, 11, 23, 15, 0)) as bot:  # restarted
+            assert bot.when(ANN) == utc(2026, 11, 23, 16, 0)  # 17:00 in Paris
+            bot.now = utc(2026, 11, 23, 16, 0)
+            await bot.run_job(ANN)
+            reminder = bot.last(ANN)
+            assert "reminder" in reminder.text.lower() and any(b.startswith("snz:") for b in buttons(reminder))
+            assert len(LeaderStore(tmp_path).get(ANN).reminders) == 1  # the one-off is gone, tomorrow's stays
+        async with Harness(tmp_path, api=api, now=utc(2026, 11, 23, 16, 5)) as bot:  # restarted again
+            assert bot.when(ANN) == utc(2026, 11, 24, 6, 45)  # tomorrow's lesson, nothing sent twice
+            count = len(bot.api.messages(ANN))
+            bot.now = utc(2026, 11, 24, 6, 45)
+            await bot.run_job(ANN)
+            bot.now = utc(2026, 11, 24, 8, 30)
+            assert bot.when(ANN) == utc(2026, 11, 24, 8, 30)
+            await bot.run_job(ANN)
+            assert "Call the chair" in bot.last(ANN).text
+            assert LeaderStore(tmp_path).get(ANN).reminders == ()
+            assert len(bot.api.messages(ANN)) >= count + 2
+
+    run(scenario())
