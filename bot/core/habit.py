@@ -8,7 +8,8 @@ or a paused day is a bonus day: it starts or extends the streak too, and such a 
 (without an action, rest days and paused days change nothing). A missed scheduled day spends a freeze when
 the leader holds one (the streak is kept but not extended), otherwise it breaks the streak. A freeze is
 earned, up to MAX_FREEZES held, for each calendar week (Monday to Sunday, the whole week inside the history)
-with at least one scheduled day that was not paused and an action on every such day. Today is not over: a scheduled day without an action yet is not a miss.
+with at least one scheduled day that was not paused and an action on every such day. Today is not over: a
+scheduled day without an action yet is not a miss.
 
 Strength: an exponential average over scheduled days that a single lapse barely moves; a bonus day moves it up
 like a scheduled day done, and never down.
