@@ -172,7 +172,10 @@ def test_done_command_marks_the_delivered_lesson(session):
 
 def test_skip_moves_to_the_next_lesson(session):
     session.onboard()
-    session.command("skip")
+    asked = session.command("skip")
+    assert session.leader.finished_ids == frozenset()  # asked first
+    assert "skn:welcome" in buttons_of(asked)
+    session.press("skp:welcome")
     assert session.leader.finished_ids == {"welcome"}
     assert "welcome" not in session.leader.done_ids
     assert "here-to-stay" in buttons_of(session.command("today"))[0]

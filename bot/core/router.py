@@ -18,13 +18,16 @@ from bot.core.actions import (
     Ask,
     Clarify,
     ConfirmDelete,
+    ConfirmSkip,
     Judge,
     LessonDone,
     LessonLater,
     LessonMore,
+    OpenLesson,
     OpenToday,
     Snooze,
     SwitchLessons,
+    UndoDone,
 )
 from bot.core.content import Content
 from bot.core.events import Command, Event, FeedList, Press, Text, Who
@@ -55,7 +58,9 @@ COMMANDS: dict[str, Feature] = {
     "today": lessons.today,
     "done": lessons.done,
     "skip": lessons.skip,
+    "undo": lessons.undo,
     "roadmap": lessons.roadmap,
+    "lesson": lessons.open_lesson,
     "stats": stats.show,
     "suggest": lambda ctx, leader, args, now: Outcome(leader),  # answered with the news, in `handle`
     "interests": interests.interests,
@@ -144,6 +149,12 @@ class Coach:
                 return privacy.confirm(ctx, leader, action)
             case Judge():
                 return suggestions.judge(ctx, leader, action, now, news)
+            case ConfirmSkip():
+                return lessons.confirm_skip(ctx, leader, action, now)
+            case UndoDone():
+                return lessons.undo_press(ctx, leader, action, now)
+            case OpenLesson():
+                return lessons.open_press(ctx, leader, action, now)
             case Clarify():
                 return reminders.clarified(ctx, leader, action, now)
             case Snooze():
