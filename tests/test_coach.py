@@ -230,14 +230,18 @@ def test_onboarding_after_the_lesson_time_waits_for_the_next_day(coach):
     assert coach.next_wake(session.leader, session.now) == utc(2026, 11, 24, 7, 0)  # and no nudge tonight
 
 
-def test_later_brings_the_lesson_back_in_three_hours(coach):
+def test_later_offers_a_choice_and_brings_the_lesson_back_then(coach):
     session = Session(coach)
     session.onboard()
     session.command("today")
+    before = session.leader
     outcome = session.press("later:welcome")
-    assert outcome.toast and outcome.replies == ()
+    assert session.leader == before
+    assert buttons_of(outcome) == ["lat:h:welcome", "lat:e:welcome", "lat:t:welcome"]
+    chosen = session.press("lat:h:welcome")
+    assert chosen.replies[0].edit and chosen.toast
     back = session.leader.later_at
-    assert back == session.now + timedelta(hours=3)
+    assert back == session.now + timedelta(hours=1)
     assert coach.next_wake(session.leader, session.now) == back
     woken = coach.wake(session.leader, back)
     assert woken.replies and lesson_of(woken.replies[0]) == "welcome"

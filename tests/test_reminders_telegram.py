@@ -53,3 +53,48 @@ def test_a_bare_time_asks_and_a_one_off_reminder_fires_once_after_a_restart(tmp_
             assert len(bot.api.messages(ANN)) >= count + 2
 
     run(scenario())
+
+
+def test_skip_undo_roadmap_later_and_snooze_through_telegram_across_a_restart(tmp_path):
+    api = FakeBotApi()
+
+    async def scenario():
+        async with Harness(tmp_path, api=api) as bot:
+            await bot.onboard(ANN)
+            await bot.send(ANN, "/skip")
+            assert "skn:welcome" in buttons(bot.last(ANN))
+            assert LeaderStore(tmp_path).get(ANN).finished_ids == frozenset()
+            await bot.press(ANN, "skp:welcome")
+            assert "welcome" in LeaderStore(tmp_path).get(ANN).finished_ids
+            await bot.send(ANN, "/roadmap")
+            assert "open:welcome" in buttons(bot.last(ANN))
+            await bot.press(ANN, "open:welcome")
+            await bot.press(ANN, "done:welcome")
+            assert "undo:welcome" in buttons(bot.api.messages(ANN)[-1])
+            await bot.send(ANN, "/lesson 2")
+            await bot.send(ANN, "/today")
+            await bot.press(ANN, "later:here-to-stay")
+            await bot.press(ANN, "lat:e:here-to-stay")
+            await bot.send(ANN, "/remind in 20 minutes Call the chair")
+        async with Harness(tmp_path, api=api) as bot:  # restarted: the Done can still be undone today
+            await bot.press(ANN, "undo:welcome")
+            assert LeaderStore(tmp_path).get(ANN).done_ids == frozenset()
+            assert bot.when(ANN) == utc(2026, 11, 23, 6, 20)  # the reminder first
+            bot.now = utc(2026, 11, 23, 6, 20)
+            await bot.run_job(ANN)
+            reminder = bot.last(ANN)
+            assert "Call the chair" in reminder.text
+            snooze = next(b for b in buttons(reminder) if b.startswith("snz:h:"))
+            await bot.press(ANN, snooze)
+            assert "💤" in bot.api.messages(ANN)[-1].text or "snooze" in bot.api.messages(ANN)[-1].text.lower()
+        async with Harness(tmp_path, api=api, now=utc(2026, 11, 23, 7, 20)) as bot:  # restarted again
+            assert bot.when(ANN) == utc(2026, 11, 23, 7, 20)
+            await bot.run_job(ANN)
+            assert "Call the chair" in bot.last(ANN).text
+            assert LeaderStore(tmp_path).get(ANN).reminders == ()
+            assert bot.when(ANN) == utc(2026, 11, 23, 17, 0)  # the lesson put off until this evening
+            bot.now = utc(2026, 11, 23, 17, 0)
+            await bot.run_job(ANN)
+            assert "here-to-stay" in " ".join(buttons(bot.last(ANN)))
+
+    run(scenario())

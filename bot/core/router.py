@@ -22,6 +22,7 @@ from bot.core.actions import (
     Judge,
     LessonDone,
     LessonLater,
+    LessonLaterAt,
     LessonMore,
     OpenLesson,
     OpenToday,
@@ -149,6 +150,8 @@ class Coach:
                 return privacy.confirm(ctx, leader, action)
             case Judge():
                 return suggestions.judge(ctx, leader, action, now, news)
+            case LessonLaterAt():
+                return lessons.later_at(ctx, leader, action, now)
             case ConfirmSkip():
                 return lessons.confirm_skip(ctx, leader, action, now)
             case UndoDone():
@@ -172,6 +175,7 @@ class Coach:
         if not leader.active:
             return Outcome(leader, language=leader.language)
         replies: list[Reply] = []
+        again: Reply | None = None
         slot = schedule.due_slot(leader, now)
         if slot is not None:
             leader, morning = self._morning(leader, slot, now, news)
@@ -183,8 +187,14 @@ class Coach:
         replies += due
         if slot is None:
             leader, nudge = lessons.nudge(leader, now)
-            replies += [nudge] if nudge else []
+            # The lesson itself, just sent again, says more than a nudge: the nudge is counted as given.
+            replies += [nudge] if nudge and again is None else []
+        leader, recap = self._recap(leader, now)
+        replies += recap
         return Outcome(leader, tuple(replies), language=leader.language)
+
+    def _recap(self, leader: Leader, now: datetime) -> tuple[Leader, list[Reply]]:
+        return leader, []
 
     def _morning(self, leader: Leader, slot: datetime, now: datetime, news: News) -> tuple[Leader, list[Reply]]:
         leader, lesson = lessons.morning(self.ctx, leader, slot)

@@ -4,13 +4,15 @@ evening nudge."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from bot.core import schedule
 from bot.core.actions import (
     ConfirmSkip,
+    LaterWhen,
     LessonDone,
     LessonLater,
+    LessonLaterAt,
     LessonMore,
     OpenLesson,
     OpenToday,
@@ -243,9 +245,46 @@ def press(ctx: Context, leader: Leader, action: LessonDone | LessonLater | Lesso
     if lesson.id in leader.done_ids or (isinstance(action, LessonLater) and lesson.id in leader.finished_ids):
         return Outcome(leader, toast=msg("already_done"))
     if isinstance(action, LessonLater):
-        return Outcome(leader.with_(later_at=now + schedule.LATER_DELAY), toast=msg("later_set"))
+        return Outcome(leader, (later_choices(leader, lesson, now),))
     leader = record(leader, lesson, LessonKind.DONE, now)
     return Outcome(leader, (message(ctx, leader, lesson, now, closed=True, edit=True),), toast=msg("done_toast"))
+
+
+EVENING = time(18, 0)  # "this evening", offered until an hour before
+MORNING = time(8, 0)  # "tomorrow morning"
+
+
+def later_choices(leader: Leader, lesson: Lesson, now: datetime) -> Reply:
+    """When shall the lesson come back? In an hour, this evening (while it is still ahead), tomorrow morning."""
+    clock = schedule.local_now(now, leader.timezone)
+    choices = [Button(msg("button_later_hour"), LessonLaterAt(lesson.id, LaterWhen.HOUR))]
+    if clock.time() < time(EVENING.hour - 1, EVENING.minute):
+        choices.append(Button(msg("button_later_evening", time=EVENING), LessonLaterAt(lesson.id, LaterWhen.EVENING)))
+    choices.append(Button(msg("button_later_tomorrow", time=MORNING), LessonLaterAt(lesson.id, LaterWhen.TOMORROW)))
+    return Reply(msg("later_ask", title=lesson.title), (tuple(choices),))
+
+
+def later_at(ctx: Context, leader: Leader, action: LessonLaterAt, now: datetime) -> Outcome:
+    """The moment chosen for a lesson put off: it comes back then, once."""
+    lesson = ctx.course(leader).lesson(action.lesson_id)
+    if lesson is None:
+        return Outcome(leader, toast=msg("button_expired"))
+    if lesson.id in leader.finished_ids:
+        return Outcome(leader, toast=msg("already_done"))
+    today = schedule.local_today(leader, now)
+    if action.when is LaterWhen.HOUR:
+        moment = now + timedelta(hours=1)
+    elif action.when is LaterWhen.EVENING:
+        moment = schedule.at_local(leader, today, EVENING)
+        if moment <= now:
+            moment = now + timedelta(hours=1)
+    else:
+        moment = schedule.at_local(leader, today + timedelta(days=1), MORNING)
+    changed = leader.with_(later_at=moment)
+    if leader.delivery is None or leader.delivery.lesson_id != lesson.id:
+        changed = changed.with_(delivery=Delivery(today, lesson.id))
+    said = msg("later_set_at", title=lesson.title, at=schedule.local_now(moment, leader.timezone))
+    return Outcome(changed, (Reply(said, edit=True),), toast=msg("saved"))
 
 
 def morning(ctx: Context, leader: Leader, slot: datetime) -> tuple[Leader, Lesson | None]:
