@@ -1,6 +1,8 @@
-"""The /stats picture: a leader's last twelve weeks as a calendar heatmap in PNG, drawn with matplotlib.
+"""The /stats picture: a leader's weeks as a calendar heatmap in PNG, drawn with matplotlib.
 
-Columns are weeks (the last one holds today), rows are Monday to Sunday. The layout is in pixels, with the
+Columns are weeks, from the week of the leader's first day (twelve at most: the last twelve), the last one
+holding today; each is labelled with the date of its Monday (day/month, as both languages write it). Rows are
+Monday to Sunday. The totals, when given, are written above the legend. The layout is in pixels, with the
 origin at the top left, so that a cell's centre is known exactly (see `cell_centre`).
 """
 
@@ -63,18 +65,27 @@ def _square(axes: Axes, x: float, y: float, size: float, fill: str, edge: str, w
         facecolor=fill, edgecolor=edge, linewidth=width))
 
 
+def weeks_shown(days: Sequence[Day], today: date) -> int:
+    """How many week columns the picture has: from the week of the first day of the history, twelve at most."""
+    first = days[0].day if days else today
+    weeks = (today - timedelta(days=today.weekday()) - (first - timedelta(days=first.weekday()))).days // 7 + 1
+    return max(1, min(WEEKS, weeks))
+
+
 def render_heatmap(days: Sequence[Day], *, today: date, labels: Mapping[str, str], title: str) -> bytes:
-    """The last twelve weeks of a leader's history as a PNG of 800x300 pixels.
+    """A leader's history, from the week of their first day (the last twelve weeks at most), as a PNG of 800x300
+    pixels.
 
     `labels` names the legend ("done", "missed", "rest", "paused", "today", and optionally "freeze": without
-    it, a day saved by a freeze is drawn as missed) and holds the weekday initials ("weekdays", seven, comma
-    separated, Monday first).
+    it, a day saved by a freeze is drawn as missed), holds the weekday initials ("weekdays", seven, comma
+    separated, Monday first) and optionally the totals ("totals", written above the legend).
     """
     # The frequency weighs only the strength, which is not drawn: any valid value gives the same freezes.
     frozen = frozenset(compute(days, today=today, days_per_week=7).freezes_spent)
     show_freezes = "freeze" in labels
     by_date = {record.day: record for record in days}
-    first_monday = today - timedelta(days=today.weekday(), weeks=WEEKS - 1)
+    weeks = weeks_shown(days, today)
+    first_monday = today - timedelta(days=today.weekday(), weeks=weeks - 1)
 
     figure = Figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI, facecolor=BACKGROUND)
     FigureCanvasAgg(figure)
@@ -87,7 +98,11 @@ def render_heatmap(days: Sequence[Day], *, today: date, labels: Mapping[str, str
     for row, initial in enumerate(labels["weekdays"].split(",")):
         axes.text(GRID_LEFT - 12, cell_centre(0, row)[1], initial.strip(), fontsize=11, color=SOFT_INK,
                   ha="right", va="center")
-    for column in range(WEEKS):
+    for column in range(weeks):
+        monday = first_monday + timedelta(weeks=column)
+        if weeks <= 6 or (weeks - 1 - column) % 2 == 0:  # every week, or every other one ending with today's
+            axes.text(cell_centre(column, 0)[0], GRID_TOP - 6, f"{monday.day}/{monday.month}", fontsize=7,
+                      color=SOFT_INK, ha="center", va="bottom")
         for row in range(7):
             day = first_monday + timedelta(weeks=column, days=row)
             status = _status(by_date.get(day), today, frozen, show_freezes)
@@ -96,6 +111,8 @@ def render_heatmap(days: Sequence[Day], *, today: date, labels: Mapping[str, str
             x, y = cell_centre(column, row)
             _square(axes, x - CELL / 2, y - CELL / 2, CELL, COLOURS[status], edge, 2.0 if is_today else 0.8)
 
+    if labels.get("totals"):
+        axes.text(LEGEND_LEFT, 30, labels["totals"], fontsize=10, color=INK, va="center", wrap=True)
     legend = ["done", "missed"] + (["freeze"] if show_freezes else []) + ["rest", "paused", "today"]
     legend_top = GRID_TOP + (7 * PITCH - GAP - len(legend) * LEGEND_PITCH) / 2
     for index, key in enumerate(legend):

@@ -39,6 +39,7 @@ from bot.core.features import (
     lessons,
     onboarding,
     privacy,
+    recap,
     reminders,
     settings,
     stats,
@@ -50,7 +51,7 @@ from bot.core.history import habit_of
 from bot.core.markup import shorten
 from bot.core.model import Leader
 from bot.core.parse import language_from_code
-from bot.core.replies import Msg, Outcome, Reply, msg
+from bot.core.replies import Lines, Msg, Outcome, Reply, msg
 
 Feature = Callable[[Context, Leader, str, datetime], Outcome]
 
@@ -63,6 +64,7 @@ COMMANDS: dict[str, Feature] = {
     "roadmap": lessons.roadmap,
     "lesson": lessons.open_lesson,
     "stats": stats.show,
+    "recap": recap.command,
     "suggest": lambda ctx, leader, args, now: Outcome(leader),  # answered with the news, in `handle`
     "interests": interests.interests,
     "feeds": feeds.feeds,
@@ -123,7 +125,7 @@ class Coach:
         if name == "start":
             return onboarding.start(self.ctx, leader, who, now)
         if name == "help":
-            return Outcome(leader, (Reply(msg("help")),))
+            return Outcome(leader, (Reply(Lines((msg("help"), msg("help_more")), "\n\n")),))
         feature = COMMANDS.get(name)
         if feature is None:
             return Outcome(leader, (Reply(msg("unknown_command", command="/" + shorten(event.name, MAX_ECHO))),))
@@ -194,7 +196,7 @@ class Coach:
         return Outcome(leader, tuple(replies), language=leader.language)
 
     def _recap(self, leader: Leader, now: datetime) -> tuple[Leader, list[Reply]]:
-        return leader, []
+        return recap.due(self.ctx, leader, now)
 
     def _morning(self, leader: Leader, slot: datetime, now: datetime, news: News) -> tuple[Leader, list[Reply]]:
         leader, lesson = lessons.morning(self.ctx, leader, slot)
