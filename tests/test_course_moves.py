@@ -95,3 +95,15 @@ def test_a_done_of_yesterday_cannot_be_undone(coach):
     assert "on the day" in text_of(session.command("undo"))
     assert session.press("undo:welcome").toast
     assert session.leader == before
+
+
+@pytest.mark.parametrize("data", ["undo:welcome", "skp:not-a-lesson", "skn:not-a-lesson", "open:not-a-lesson",
+                                  "lat:h:not-a-lesson", "lat:x:welcome", "clr:r:2500:-", "clr:r:-:-", "clr:r:-:5",
+                                  "snz:h:deadbeef", "snz:q:deadbeef", "skp:", "undo:", "clr:l:0800:789"])
+def test_new_buttons_forged_or_stale_change_nothing(coach, data):
+    session = Session(coach)
+    session.onboard()
+    before = session.leader
+    outcome = session.press(data)
+    assert session.leader == before
+    assert outcome.replies == () and outcome.toast
