@@ -110,7 +110,8 @@ def test_a_bare_time_or_days_is_a_question_never_a_reminder_or_a_schedule(at, da
 
 
 def test_impossible_and_ambiguous_forms_are_refused_with_their_reason():
-    for text, key in (("31 février 9h x", "error_reminder_date"), ("Feb 30 9am x", "error_reminder_date"),
+    for text, key in (("31 février 9h x", "error_reminder_date"), ("le 31 février à 9h x", "error_reminder_date"),
+                      ("le 4/12 à 9h x", "error_reminder_date_ambiguous"), ("Feb 30 9am x", "error_reminder_date"),
                       ("tomorrow Call Anna", "error_reminder_when"), ("in 0 minutes x", "error_reminder_delay"),
                       ("in 31 days x", "error_reminder_words"), ("tomorrow fri 9:00 x", "error_reminder_words"),
                       ("fri 9:00 " + "x" * 201, "error_reminder_text_long"),

@@ -243,6 +243,7 @@ _TOMORROW = ("tomorrow", "demain", "tmrw")
 _EVERY_DAY = (("every", "day"), ("each", "day"), ("tous", "les", "jours"), ("chaque", "jour"), ("daily",),
               ("everyday",), ("tlj",), ("every", "weekday"), ("en", "semaine"), ("weekdays",))
 _CONNECTORS = ("at", "a", "on", "le", "les", "every", "each", "tous", "toutes", "chaque", "the", "et", "and", ",")
+_DATE_ERRORS = ("error_reminder_date", "error_reminder_date_ambiguous", "error_reminder_delay")
 _DASHES = ":-\u2013\u2014,"
 
 
@@ -361,7 +362,9 @@ class _When:
             saved = (self.at, set(self.days), self.days_ahead, self.month_day, self.year, self.delay)
             try:
                 used = self.take(words, i + 1)
-            except InputError:
+            except InputError as error:
+                if error.key in _DATE_ERRORS:  # « le 31 février »: the date is wrong, and the leader is told so
+                    raise
                 used = 0
             if used:
                 return used + 1
