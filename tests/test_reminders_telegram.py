@@ -98,3 +98,42 @@ def test_skip_undo_roadmap_later_and_snooze_through_telegram_across_a_restart(tm
             assert "here-to-stay" in " ".join(buttons(bot.last(ANN)))
 
     run(scenario())
+
+
+def test_goal_cap_recap_setting_and_bad_input_through_telegram_across_a_restart(tmp_path):
+    api = FakeBotApi()
+
+    async def scenario():
+        async with Harness(tmp_path, api=api) as bot:
+            await bot.onboard(ANN)
+            await bot.send(ANN, "/settings")
+            await bot.press(ANN, "set:goal")
+            assert [b for b in buttons(bot.last(ANN)) if b.startswith("goal:")] == [f"goal:{n}" for n in range(1, 6)]
+            before = LeaderStore(tmp_path).get(ANN)
+            await bot.send(ANN, "7")
+            assert "/schedule" in bot.last(ANN).text
+            for bad in ("/remind le 31 février à 9h Conseil", "/remind 4/12 9h Conseil", "/lesson 99",
+                        "/remind 2027-03-28 02:30 Night", "/recap someday", "/schedule tomorrow"):
+                await bot.send(ANN, bad)
+                assert "<code>" in bot.last(ANN).html, bad  # an example to follow
+            assert LeaderStore(tmp_path).get(ANN) == before
+            await bot.send(ANN, "/remind Dec 4 9am Board meeting")
+            await bot.send(ANN, "/recap fri 17:00")
+            await bot.send(ANN, "/today")
+            await bot.press(ANN, "done:welcome")
+        async with Harness(tmp_path, api=api, now=utc(2026, 11, 27, 15, 0)) as bot:  # restarted on Friday
+            assert bot.when(ANN) == utc(2026, 11, 27, 16, 0)  # the recap, moved to Friday 17:00
+            bot.now = utc(2026, 11, 27, 16, 0)
+            await bot.run_job(ANN)
+            assert bot.api.messages(ANN)[-1].photo is not None
+            assert "one lesson done" in bot.api.messages(ANN)[-2].text
+            assert bot.when(ANN) == utc(2026, 11, 30, 7, 0)  # Monday's lesson
+        async with Harness(tmp_path, api=api, now=utc(2026, 12, 4, 7, 30)) as bot:
+            await bot.run_job(ANN)  # that Friday's lesson, missed while down by half an hour
+            assert bot.when(ANN) == utc(2026, 12, 4, 8, 0)  # the board meeting reminder, 09:00 in Paris
+            bot.now = utc(2026, 12, 4, 8, 0)
+            await bot.run_job(ANN)
+            assert "Board meeting" in bot.last(ANN).text
+            assert LeaderStore(tmp_path).get(ANN).reminders == ()
+
+    run(scenario())
