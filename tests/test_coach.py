@@ -172,7 +172,10 @@ def test_done_command_marks_the_delivered_lesson(session):
 
 def test_skip_moves_to_the_next_lesson(session):
     session.onboard()
-    session.command("skip")
+    asked = session.command("skip")
+    assert session.leader.finished_ids == frozenset()  # asked first
+    assert "skn:welcome" in buttons_of(asked)
+    session.press("skp:welcome")
     assert session.leader.finished_ids == {"welcome"}
     assert "welcome" not in session.leader.done_ids
     assert "here-to-stay" in buttons_of(session.command("today"))[0]
@@ -227,36 +230,43 @@ def test_onboarding_after_the_lesson_time_waits_for_the_next_day(coach):
     assert coach.next_wake(session.leader, session.now) == utc(2026, 11, 24, 7, 0)  # and no nudge tonight
 
 
-def test_later_brings_the_lesson_back_in_three_hours(coach):
+def test_later_offers_a_choice_and_brings_the_lesson_back_then(coach):
     session = Session(coach)
     session.onboard()
     session.command("today")
+    before = session.leader
     outcome = session.press("later:welcome")
-    assert outcome.toast and outcome.replies == ()
+    assert session.leader == before
+    assert buttons_of(outcome) == ["lat:h:welcome", "lat:e:welcome", "lat:t:welcome"]
+    chosen = session.press("lat:h:welcome")
+    assert chosen.replies[0].edit and chosen.toast
     back = session.leader.later_at
-    assert back == session.now + timedelta(hours=3)
+    assert back == session.now + timedelta(hours=1)
     assert coach.next_wake(session.leader, session.now) == back
     woken = coach.wake(session.leader, back)
     assert woken.replies and lesson_of(woken.replies[0]) == "welcome"
     assert woken.leader.later_at is None
 
 
-def test_remind_changes_time_and_days(session):
+def test_schedule_changes_time_and_days(session):
     session.onboard()
-    outcome = session.command("remind", "07:45 mon,wed")
+    outcome = session.command("schedule", "07:45 mon,wed")
     assert session.leader.schedule == Schedule(time(7, 45), frozenset({0, 2}))
     assert "07:45" in text_of(outcome)
-    session.command("remind", "off")
+    session.command("schedule", "off")
     assert not session.leader.schedule.enabled
-    session.command("remind", "on")
+    session.command("schedule", "on")
     assert session.leader.schedule.enabled
+    session.command("remind", "off")  # as in release 0.1.0
+    assert not session.leader.schedule.enabled
 
 
 @pytest.mark.parametrize(
     ("command", "args", "example"),
-    [("remind", "25:99", "for example 07:45"), ("remind", "tomorrow-ish", "/remind 07:45 mon-fri"),
+    [("remind", "25:99", "for example 07:45"), ("remind", "tomorrow-ish", "/remind tomorrow 09:00"),
+     ("schedule", "tomorrow 9am", "/schedule 07:45 mon-fri"), ("schedule", "25:99", "for example 07:45"),
      ("timezone", "Mars/Olympus", "a time zone such as Europe/Paris"), ("pause", "-3", "/pause 7"),
-     ("language", "klingon", "/language fr"), ("remind", "x" * 4000, "/remind 07:45")],
+     ("language", "klingon", "/language fr"), ("remind", "x" * 4000, "/remind fri 17:00")],
 )
 def test_bad_arguments_get_an_example_and_change_nothing(session, command, args, example):
     session.onboard()
@@ -291,8 +301,8 @@ def test_the_schedule_log_keeps_the_weekdays_in_force_each_day(session):
     session.onboard()
     assert session.leader.schedule_log == (ScheduleChange(date(2026, 11, 23), frozenset(range(5))),)
     session.now = utc(2026, 11, 25, 12, 0)
-    session.command("remind", "mon,wed")
-    session.command("remind", "off")
+    session.command("schedule", "mon,wed")
+    session.command("schedule", "off")
     log = session.leader.schedule_log
     assert log[0] == ScheduleChange(date(2026, 11, 23), frozenset(range(5)))
     assert log[-1] == ScheduleChange(date(2026, 11, 25), frozenset())  # the same day's changes keep the last
@@ -451,7 +461,7 @@ def test_the_evening_nudge_can_be_moved_or_switched_off(session):
 def test_no_evening_nudge_when_the_lesson_comes_after_the_nudge_time(coach):
     session = Session(coach)
     session.onboard()
-    session.command("remind", "19:30")  # lessons in the evening, after the 18:00 nudge
+    session.command("schedule", "19:30")  # lessons in the evening, after the 18:00 nudge
     leader = coach.wake(session.leader, utc(2026, 11, 24, 18, 30)).leader  # the lesson, 19:30 in Paris
     assert coach.wake(leader, utc(2026, 11, 24, 18, 31)).replies == ()
     assert coach.next_wake(leader, utc(2026, 11, 24, 18, 31)) == utc(2026, 11, 25, 18, 30)

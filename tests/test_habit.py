@@ -77,13 +77,21 @@ def test_two_freezes_cover_two_misses_and_the_third_breaks():
     assert (result.current_streak, result.best_streak, result.freezes) == (1, 11, 0)
 
 
-def test_rest_days_change_nothing_even_with_actions():
+def test_rest_days_without_an_action_change_nothing():
     plain = habit("xx x")
     with_rest = habit("xxrrrrrrrrrrx")
-    with_busy_rest = habit("xxRRRRRRRRRRx")
-    for result in (with_rest, with_busy_rest):
-        assert (result.current_streak, result.best_streak) == (3, 3)
-        assert result.strength == plain.strength
+    assert (with_rest.current_streak, with_rest.best_streak) == (3, 3)
+    assert with_rest.strength == plain.strength
+
+
+def test_an_action_on_a_rest_day_is_a_bonus_day_that_starts_or_extends_the_streak():
+    assert habit("xxRRRRRRRRRRx").current_streak == 13
+    assert habit("xxRRRRRRRRRRx").strength > habit("xx x").strength
+    sunday_first = habit("R", start=MONDAY + timedelta(days=6))  # the first lesson done on a Sunday
+    assert (sunday_first.current_streak, sunday_first.best_streak) == (1, 1)
+    assert sunday_first.strength > 0
+    assert habit("rrrrrR x").current_streak == 2
+    assert habit("xxxxxPP").current_streak == 7  # paused days with an action count as bonus days too
 
 
 def test_paused_days_freeze_everything():
@@ -296,15 +304,39 @@ def test_inserting_rest_weeks_leaves_streak_freezes_and_strength_unchanged(days,
 
 
 @given(histories(), st.data())
-def test_a_rest_day_never_changes_the_streak_whatever_it_holds(days, data):
-    rests = [i for i, d in enumerate(days) if d.kind == REST]
+def test_a_rest_day_without_an_action_changes_nothing(days, data):
+    rests = [i for i, d in enumerate(days) if d.kind in (REST, PAUSED) and not d.actions]
     assume(rests)
     at = data.draw(st.sampled_from(rests))
-    kind, actions = data.draw(st.sampled_from([(REST, 0), (REST, 3), (PAUSED, 0), (PAUSED, 1)]))
-    changed = days[:at] + [Day(days[at].day, kind, actions)] + days[at + 1:]
+    kind = data.draw(st.sampled_from([REST, PAUSED]))
+    changed = days[:at] + [Day(days[at].day, kind, 0)] + days[at + 1:]
     before, after = fold(days), fold(changed)
     assert (after.current_streak, after.best_streak, after.freezes, after.freezes_spent, after.strength) == (
         before.current_streak, before.best_streak, before.freezes, before.freezes_spent, before.strength)
+
+
+@given(histories(), st.data())
+def test_an_action_on_a_rest_day_never_lowers_anything_and_counts_one_more_day(days, data):
+    rests = [i for i, d in enumerate(days) if d.kind in (REST, PAUSED) and not d.actions]
+    assume(rests)
+    at = data.draw(st.sampled_from(rests))
+    busy = days[:at] + [Day(days[at].day, days[at].kind, data.draw(st.integers(1, 3)))] + days[at + 1:]
+    before, after = fold(days), fold(busy)
+    assert after.current_streak >= before.current_streak
+    assert after.best_streak >= before.best_streak
+    assert after.freezes == before.freezes
+    assert after.strength >= before.strength
+    assert after.idle_scheduled_days <= before.idle_scheduled_days
+    # Nothing between that day and today broke the streak: it holds that bonus day, one more than before.
+    after_it = days[at + 1:]
+    if not any(d.kind == SCHEDULED and not d.actions and d.day < days[-1].day for d in after_it):
+        assert after.current_streak == before.current_streak + 1
+
+
+@given(histories())
+def test_a_history_ending_on_an_action_has_a_streak_whatever_the_kind_of_day(days):
+    if days[-1].actions:
+        assert fold(days).current_streak >= 1
 
 
 @given(histories(), st.data())
@@ -325,6 +357,6 @@ def test_the_strength_is_the_exponential_average_of_the_scheduled_days_that_are_
     keep = 0.5 ** (math.sqrt(days_per_week / 7) / 13)
     expected = 0.0
     for d in days:
-        if d.kind == SCHEDULED and (d.actions or d.day < days[-1].day):
+        if d.kind == SCHEDULED and (d.actions or d.day < days[-1].day) or d.actions:
             expected = expected * keep + (1 if d.actions else 0) * (1 - keep)
     assert fold(days, days_per_week).strength == pytest.approx(expected)

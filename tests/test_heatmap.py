@@ -10,7 +10,7 @@ import pytest
 from matplotlib.colors import to_rgb
 from matplotlib.image import imread
 
-from bot.adapters.heatmap import CELL, COLOURS, HEIGHT, WEEKS, WIDTH, cell_centre, render_heatmap
+from bot.adapters.heatmap import CELL, COLOURS, HEIGHT, WEEKS, WIDTH, cell_centre, render_heatmap, weeks_shown
 from bot.core.habit import PAUSED, REST, SCHEDULED, Day
 
 TODAY = date(2026, 3, 25)  # a Wednesday: the last column holds Monday 23 to Sunday 29
@@ -102,3 +102,31 @@ def test_a_history_with_a_gap_is_refused():
     days = twelve_weeks()
     with pytest.raises(ValueError):
         render_heatmap(days[:10] + days[11:], today=TODAY, labels=LABELS, title="Streak")
+
+
+def test_the_picture_starts_at_the_leaders_first_week_with_at_most_twelve():
+    nine_days = [Day(TODAY - timedelta(days=8 - i), SCHEDULED, 1) for i in range(9)]
+    assert weeks_shown(nine_days, TODAY) == 2
+    assert weeks_shown([], TODAY) == 1
+    assert weeks_shown(twelve_weeks(), TODAY) == WEEKS
+    long = [Day(TODAY - timedelta(days=299 - i), REST) for i in range(300)]
+    assert weeks_shown(long, TODAY) == WEEKS
+    image = pixels(render_heatmap(nine_days, today=TODAY, labels=LABELS, title="Your first 2 weeks"))
+    assert_colour(colour_at(image, 0, 0), "empty")  # Monday 16 March, before the first day
+    assert_colour(colour_at(image, 0, 1), "done")  # Tuesday 17 March, the first day, in the first column
+    assert_colour(colour_at(image, 1, 1), "done")
+    x, y = cell_centre(2, 0)  # no third week, not even an empty one
+    assert float(image[int(y), int(x - CELL / 2), :3].sum()) == pytest.approx(3.0, abs=0.01)
+
+
+def test_the_weeks_are_labelled_and_the_totals_written():
+    plain = pixels(render_heatmap(twelve_weeks(), today=TODAY, labels=LABELS, title="Streak"))
+    with_totals = pixels(render_heatmap(twelve_weeks(), today=TODAY, labels={**LABELS, "totals": "Lessons: 40"},
+                                        title="Streak"))
+    legend_top = slice(15, 45)
+    assert (plain[legend_top, 520:780, :3] != with_totals[legend_top, 520:780, :3]).any()
+    x, y = cell_centre(WEEKS - 1, 0)  # above the last column: the date of its Monday, in grey ink
+    label = plain[int(y - CELL / 2 - 14):int(y - CELL / 2 - 2), int(x - 14):int(x + 14), :3]
+    assert label.min() < 0.8
+    x, y = cell_centre(WEEKS - 2, 0)  # every other week when there are twelve: none above this one
+    assert plain[int(y - CELL / 2 - 14):int(y - CELL / 2 - 2), int(x - 6):int(x + 6), :3].min() > 0.95

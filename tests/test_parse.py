@@ -97,7 +97,7 @@ def test_remind_reads_time_and_days_in_any_order():
     assert parse_remind("on") == RemindRequest("toggle", enabled=True)
     with pytest.raises(InputError) as error:
         parse_remind("tomorrow-ish")
-    assert error.value.key == "error_remind"
+    assert error.value.key == "error_reminder_words"
 
 
 def test_remind_reads_reminders_of_the_leaders_own():

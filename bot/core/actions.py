@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import time
 from enum import StrEnum
 
 from bot.core.model import Step
@@ -96,6 +97,61 @@ class Judge:
     ref: str
 
 
+class LaterWhen(StrEnum):
+    """When a lesson put off with "Later" comes back."""
+
+    HOUR = "h"  # in an hour
+    EVENING = "e"  # this evening
+    TOMORROW = "t"  # tomorrow morning
+
+
+@dataclass(frozen=True)
+class LessonLaterAt:
+    """Bring a lesson back at the moment chosen."""
+
+    lesson_id: str
+    when: LaterWhen
+
+
+@dataclass(frozen=True)
+class Clarify:
+    """The answer to "a reminder, or your lessons moved?" after a bare `/remind 17:00` or `/remind sat 10:00`."""
+
+    lessons: bool
+    at: time | None
+    days: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Snooze:
+    """Bring a reminder just sent back in an hour (or tomorrow at the same time)."""
+
+    ref: str
+    tomorrow: bool
+
+
+@dataclass(frozen=True)
+class ConfirmSkip:
+    """Answer the question "skip this lesson?"."""
+
+    lesson_id: str
+    yes: bool
+
+
+@dataclass(frozen=True)
+class UndoDone:
+    """Take back a Done pressed today."""
+
+    lesson_id: str
+
+
+@dataclass(frozen=True)
+class OpenLesson:
+    """Open a lesson of the course again."""
+
+    lesson_id: str
+
+
 @dataclass(frozen=True)
 class AskTake:
     """Add my take to a suggestion: the bot waits for the leader's sentences."""
@@ -126,7 +182,8 @@ class Unknown:
 UNKNOWN = Unknown()
 
 Action = (Answer | Ask | SwitchLessons | OpenToday | OpenSuggestions | LessonDone | LessonLater | LessonMore
-          | ConfirmDelete | Judge | AskTake | ShowPost | Rewrite | Unknown)
+          | ConfirmDelete | Judge | AskTake | ShowPost | Rewrite | LessonLaterAt | Clarify | Snooze | ConfirmSkip
+          | UndoDone | OpenLesson | Unknown)
 
 # The wire format: a short verb, a colon, an argument. These verbs are those of release 0.1.0.
 _ANSWER_VERBS: dict[Step, str] = {
@@ -134,7 +191,8 @@ _ANSWER_VERBS: dict[Step, str] = {
     Step.NUDGE: "nudge", Step.GOAL: "goal", Step.SUGGEST: "sugg",
 }
 _ANSWER_STEPS = {verb: step for step, verb in _ANSWER_VERBS.items()}
-_LESSON_VERBS: dict[type, str] = {LessonDone: "done", LessonLater: "later", LessonMore: "more"}
+_LESSON_VERBS: dict[type, str] = {LessonDone: "done", LessonLater: "later", LessonMore: "more", UndoDone: "undo",
+                                  OpenLesson: "open"}
 _LESSON_TYPES = {verb: kind for kind, verb in _LESSON_VERBS.items()}
 _VERDICT_VERBS: dict[Verdict, str] = {Verdict.POSTED: "sp", Verdict.IRRELEVANT: "sn", Verdict.ANOTHER: "sa"}
 _VERDICTS = {verb: verdict for verdict, verb in _VERDICT_VERBS.items()}
@@ -147,6 +205,20 @@ _LESSON_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,56}")
 _REF = re.compile(r"[0-9a-f]{8}")
 _ANSWER_VALUE = re.compile(r"[A-Za-z0-9_+/-]{1,58}")
 _MINUTES = re.compile(r"[1-9][0-9]{0,11}")
+_CLARIFY = re.compile(r"([lr]):(-|(?:[01]\d|2[0-3])[0-5]\d):(-|0?1?2?3?4?5?6?)")
+
+
+def _days_code(days: frozenset[int]) -> str:
+    return "".join(str(d) for d in sorted(days)) or "-"
+
+
+def _clarify(arg: str) -> Action:
+    match = _CLARIFY.fullmatch(arg)
+    if not match or (match.group(2) == "-" and match.group(3) in ("-", "")) or match.group(3) == "":
+        return UNKNOWN
+    kind, hhmm, days = match.groups()
+    at = None if hhmm == "-" else time(int(hhmm[:2]), int(hhmm[2:]))
+    return Clarify(kind == "l", at, frozenset() if days == "-" else frozenset(int(d) for d in days))
 
 
 def encode(action: Action) -> str:
@@ -174,6 +246,16 @@ def encode(action: Action) -> str:
             data = f"pd:{ref}"
         case Rewrite(ref, shorter):
             data = f"{'ps' if shorter else 'pa'}:{ref}"
+        case UndoDone(lesson_id) | OpenLesson(lesson_id):
+            data = f"{_LESSON_VERBS[type(action)]}:{lesson_id}"
+        case LessonLaterAt(lesson_id, when):
+            data = f"lat:{when.value}:{lesson_id}"
+        case Clarify(lessons, at, days):
+            data = f"clr:{'l' if lessons else 'r'}:{at.strftime('%H%M') if at else '-'}:{_days_code(days)}"
+        case Snooze(ref, tomorrow):
+            data = f"snz:{'t' if tomorrow else 'h'}:{ref}"
+        case ConfirmSkip(lesson_id, yes):
+            data = f"{'skp' if yes else 'skn'}:{lesson_id}"
         case _:
             raise ValueError(f"not an action the bot can put on a button: {action!r}")
     if len(data.encode()) > MAX_DATA or decode(data) != action:
@@ -203,6 +285,17 @@ def decode(data: str) -> Action:
         if answer not in ("yes", "no") or (colon and not _MINUTES.fullmatch(asked)):
             return UNKNOWN
         return ConfirmDelete(answer == "yes", int(asked) if colon else None)
+    if verb in ("skp", "skn"):
+        return ConfirmSkip(arg, verb == "skp") if _LESSON_ID.fullmatch(arg) else UNKNOWN
+    if verb == "clr":
+        return _clarify(arg)
+    if verb in ("lat", "snz"):
+        kind, colon, rest = arg.partition(":")
+        if verb == "lat" and colon and kind in LaterWhen._value2member_map_ and _LESSON_ID.fullmatch(rest):
+            return LessonLaterAt(rest, LaterWhen(kind))
+        if verb == "snz" and colon and kind in ("h", "t") and _REF.fullmatch(rest):
+            return Snooze(rest, kind == "t")
+        return UNKNOWN
     fixed: dict[str, Action] = {
         "rem:on": SwitchLessons(True), "rem:off": SwitchLessons(False),
         "go:today": OpenToday(), "go:suggest": OpenSuggestions(),

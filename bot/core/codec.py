@@ -15,6 +15,8 @@ from bot.core.iso import instant as _dt
 from bot.core.iso import parse_day as _parse_day
 from bot.core.iso import parse_instant as _parse_dt
 from bot.core.model import (
+    DEFAULT_RECAP_AT,
+    DEFAULT_RECAP_DAY,
     DEFAULT_SUGGESTIONS,
     Delivery,
     Leader,
@@ -28,11 +30,12 @@ from bot.core.model import (
     Reminder,
     Schedule,
     ScheduleChange,
+    SentReminder,
     Step,
     Taste,
 )
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 def _from_1(data: dict[str, Any]) -> dict[str, Any]:
@@ -42,8 +45,19 @@ def _from_1(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _from_2(data: dict[str, Any]) -> dict[str, Any]:
+    """Format 2 to 3: reminders may be one-off (a date or an instant); reminders lately sent (for their snooze
+    buttons); the weekly recap, Sunday 18:00 by default, never sent yet."""
+    data["reminders"] = [{**r, "on": None, "fire_at": None} for r in data.get("reminders", ())]
+    data.setdefault("sent_reminders", [])
+    data.setdefault("recap_day", DEFAULT_RECAP_DAY)
+    data.setdefault("recap_at", DEFAULT_RECAP_AT.strftime("%H:%M"))
+    data.setdefault("recapped_on", None)
+    return data
+
+
 # Version n -> the function that turns a dictionary of version n into one of version n + 1.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _from_1}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _from_1, 2: _from_2}
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:
@@ -96,9 +110,13 @@ def leader_to_dict(leader: Leader) -> dict[str, Any]:
         "posts": [{"key": p.key, "at": p.at.isoformat(), "local_date": p.local_date.isoformat()} for p in leader.posts],
         "reminders": [
             {"days": sorted(r.days), "at": r.at.strftime("%H:%M"), "text": r.text,
-             "sent_on": r.sent_on.isoformat() if r.sent_on else None}
+             "sent_on": r.sent_on.isoformat() if r.sent_on else None, "on": _day(r.on), "fire_at": _dt(r.fire_at)}
             for r in leader.reminders
         ],
+        "sent_reminders": [{"ref": s.ref, "text": s.text, "snoozed": s.snoozed} for s in leader.sent_reminders],
+        "recap_day": leader.recap_day,
+        "recap_at": leader.recap_at.strftime("%H:%M") if leader.recap_at else None,
+        "recapped_on": _day(leader.recapped_on),
         "nudge_at": leader.nudge_at.strftime("%H:%M") if leader.nudge_at else None,
         "nudged_on": _day(leader.nudged_on),
         "nudge_turn": leader.nudge_turn,
@@ -175,9 +193,16 @@ def leader_from_dict(data: dict[str, Any]) -> Leader:
         ),
         reminders=tuple(
             Reminder(frozenset(int(d) for d in r["days"]), time.fromisoformat(r["at"]), str(r["text"]),
-                     _parse_day(r.get("sent_on")))
+                     _parse_day(r.get("sent_on")), _parse_day(r.get("on")), _parse_dt(r.get("fire_at")))
             for r in data.get("reminders", ())
         ),
+        sent_reminders=tuple(
+            SentReminder(str(s["ref"]), str(s["text"]), bool(s.get("snoozed", False)))
+            for s in data.get("sent_reminders", ())
+        ),
+        recap_day=int(data.get("recap_day", DEFAULT_RECAP_DAY)),
+        recap_at=time.fromisoformat(data["recap_at"]) if data.get("recap_at") else None,
+        recapped_on=_parse_day(data.get("recapped_on")),
         nudge_at=time.fromisoformat(data.get("nudge_at", "18:00")) if data.get("nudge_at", "18:00") else None,
         nudged_on=_parse_day(data.get("nudged_on")),
         nudge_turn=int(data.get("nudge_turn", 0)),

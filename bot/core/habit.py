@@ -3,13 +3,16 @@
 The history holds one record per date of the leader's own local calendar, so time zones, travel and
 daylight saving are settled by whoever builds it: here a day is a date, and a 23- or 25-hour day is a day.
 
-Streak: counted in scheduled days. A scheduled day with an action extends it; rest days and paused days
-change nothing. A missed scheduled day spends a freeze when the leader holds one (the streak is kept but not
-extended), otherwise it breaks the streak. A freeze is earned, up to MAX_FREEZES held, for each calendar week
-(Monday to Sunday, the whole week inside the history) with at least one scheduled day that was not paused
-and an action on every such day. Today is not over: a scheduled day without an action yet is not a miss.
+Streak: counted in days with an action. A scheduled day with an action extends it; an action on a rest day
+or a paused day is a bonus day: it starts or extends the streak too, and such a day never breaks it
+(without an action, rest days and paused days change nothing). A missed scheduled day spends a freeze when
+the leader holds one (the streak is kept but not extended), otherwise it breaks the streak. A freeze is
+earned, up to MAX_FREEZES held, for each calendar week (Monday to Sunday, the whole week inside the history)
+with at least one scheduled day that was not paused and an action on every such day. Today is not over: a
+scheduled day without an action yet is not a miss.
 
-Strength: an exponential average over scheduled days that a single lapse barely moves.
+Strength: an exponential average over scheduled days that a single lapse barely moves; a bonus day moves it up
+like a scheduled day done, and never down.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ class Day:
 
     day: date
     kind: str  # "scheduled", "rest" or "paused"
-    actions: int = 0  # lessons done + posts shared that date (on a rest day: for totals and goal, not streak)
+    actions: int = 0  # lessons done + posts shared that date (on a rest or paused day: a bonus day)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -100,6 +103,10 @@ def compute(days: Sequence[Day], *, today: date, days_per_week: int, week_goal: 
                     spent.append(record.day)
                 else:
                     current = 0
+        elif record.actions:  # a bonus day: an action on a rest day or a paused day
+            current += 1
+            best = max(best, current)
+            strength = _strength_after(strength, keep, done=True)
         if record.day.weekday() == 6 and week_whole and week_worked and not week_missed:
             freezes = min(MAX_FREEZES, freezes + 1)
     return Habit(

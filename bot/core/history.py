@@ -54,4 +54,12 @@ def habit_of(leader: Leader, today: date) -> Habit:
     days = days_of(leader, today)
     if not days:
         days = [Day(today, REST, 0)]
-    return compute(days, today=today, days_per_week=per_week, week_goal=leader.weekly_goal or per_week or None)
+    return compute(days, today=today, days_per_week=per_week, week_goal=weekly_goal(leader))
+
+
+def weekly_goal(leader: Leader) -> int | None:
+    """The weekly goal in force: the leader's own, capped by the days their lessons come (None: no goal)."""
+    per_week = len(leader.schedule.days) if leader.schedule.enabled else 0
+    if not per_week:
+        return leader.weekly_goal
+    return min(leader.weekly_goal or per_week, per_week)

@@ -116,12 +116,36 @@ class PostEvent:
 
 @dataclass(frozen=True)
 class Reminder:
-    """A reminder of the leader's own, with its text, on some weekdays at a local time."""
+    """A reminder of the leader's own, with its text (empty: a bare reminder).
+
+    Recurring: on some weekdays (`days`) at a local time. One-off: on a local date (`on`) at a local time, or at an
+    exact instant (`fire_at`: "in 2 hours", a snooze); a one-off reminder is gone once sent.
+    """
 
     days: frozenset[int]
     at: time
     text: str
     sent_on: date | None = None
+    on: date | None = None
+    fire_at: datetime | None = None
+
+    @property
+    def once(self) -> bool:
+        """Whether this reminder goes out once only."""
+        return self.on is not None or self.fire_at is not None
+
+
+@dataclass(frozen=True)
+class SentReminder:
+    """A reminder lately sent, named by `ref` on its snooze buttons (and whether it was snoozed already)."""
+
+    ref: str
+    text: str
+    snoozed: bool = False
+
+
+DEFAULT_RECAP_DAY = 6  # Sunday
+DEFAULT_RECAP_AT = time(18, 0)
 
 
 DEFAULT_NUDGE = time(18, 0)
@@ -194,6 +218,10 @@ class Leader:
     own_feeds: tuple[OwnFeed, ...] = ()
     offers: tuple[Offer, ...] = ()
     take_for: str | None = None  # the suggestion (its ref) whose take the bot is waiting for
+    sent_reminders: tuple[SentReminder, ...] = ()
+    recap_day: int = DEFAULT_RECAP_DAY
+    recap_at: time | None = DEFAULT_RECAP_AT  # None: no weekly recap
+    recapped_on: date | None = None
 
     def pause_on(self, day: date) -> Pause | None:
         """The pause covering a local date, if any."""

@@ -17,16 +17,22 @@ from bot.core.actions import (
     Answer,
     Ask,
     AskTake,
+    Clarify,
     ConfirmDelete,
+    ConfirmSkip,
     Judge,
     LessonDone,
     LessonLater,
+    LessonLaterAt,
     LessonMore,
+    OpenLesson,
     OpenSuggestions,
     OpenToday,
     Rewrite,
     ShowPost,
+    Snooze,
     SwitchLessons,
+    UndoDone,
 )
 from bot.core.content import Content
 from bot.core.events import Command, Event, FeedList, FeedProbed, PostWritten, Press, Text, Who
@@ -37,6 +43,7 @@ from bot.core.features import (
     lessons,
     onboarding,
     privacy,
+    recap,
     reminders,
     settings,
     stats,
@@ -49,7 +56,7 @@ from bot.core.history import habit_of
 from bot.core.markup import shorten
 from bot.core.model import Leader
 from bot.core.parse import language_from_code
-from bot.core.replies import Msg, Outcome, Reply, msg
+from bot.core.replies import Lines, Msg, Outcome, Reply, msg
 
 Feature = Callable[[Context, Leader, str, datetime], Outcome]
 
@@ -58,12 +65,16 @@ COMMANDS: dict[str, Feature] = {
     "today": lessons.today,
     "done": lessons.done,
     "skip": lessons.skip,
+    "undo": lessons.undo,
     "roadmap": lessons.roadmap,
+    "lesson": lessons.open_lesson,
     "stats": stats.show,
+    "recap": recap.command,
     "suggest": lambda ctx, leader, args, now: Outcome(leader),  # answered with the news, in `handle`
     "interests": interests.interests,
     "feeds": feeds.feeds,
     "remind": reminders.remind,
+    "schedule": settings.schedule_lessons,
     "settings": settings.show,
     "timezone": settings.timezone,
     "language": settings.language,
@@ -133,7 +144,7 @@ class Coach:
         if name == "start":
             return onboarding.start(self.ctx, leader, who, now)
         if name == "help":
-            return Outcome(leader, (Reply(msg("help")),))
+            return Outcome(leader, (Reply(Lines((msg("help"), msg("help_more")), "\n\n")),))
         feature = COMMANDS.get(name)
         if feature is None:
             return Outcome(leader, (Reply(msg("unknown_command", command="/" + shorten(event.name, MAX_ECHO))),))
@@ -171,6 +182,18 @@ class Coach:
                 return suggestions.show_post(ctx, leader, action)
             case Rewrite():
                 return suggestions.rewrite(ctx, leader, action)
+            case LessonLaterAt():
+                return lessons.later_at(ctx, leader, action, now)
+            case ConfirmSkip():
+                return lessons.confirm_skip(ctx, leader, action, now)
+            case UndoDone():
+                return lessons.undo_press(ctx, leader, action, now)
+            case OpenLesson():
+                return lessons.open_press(ctx, leader, action, now)
+            case Clarify():
+                return reminders.clarified(ctx, leader, action, now)
+            case Snooze():
+                return reminders.snooze(ctx, leader, action, now)
         return Outcome(leader, toast=msg("button_expired"))
 
     # --- scheduled moments -----------------------------------------------------------------------------------
@@ -184,6 +207,7 @@ class Coach:
         if not leader.active:
             return Outcome(leader, language=leader.language)
         replies: list[Reply] = []
+        again: Reply | None = None
         slot = schedule.due_slot(leader, now)
         if slot is not None:
             leader, morning = self._morning(leader, slot, now, news)
@@ -195,8 +219,14 @@ class Coach:
         replies += due
         if slot is None:
             leader, nudge = lessons.nudge(leader, now)
-            replies += [nudge] if nudge else []
+            # The lesson itself, just sent again, says more than a nudge: the nudge is counted as given.
+            replies += [nudge] if nudge and again is None else []
+        leader, recap = self._recap(leader, now)
+        replies += recap
         return Outcome(leader, tuple(replies), language=leader.language)
+
+    def _recap(self, leader: Leader, now: datetime) -> tuple[Leader, list[Reply]]:
+        return recap.due(self.ctx, leader, now)
 
     def _morning(self, leader: Leader, slot: datetime, now: datetime, news: News) -> tuple[Leader, list[Reply]]:
         leader, lesson = lessons.morning(self.ctx, leader, slot)

@@ -1,5 +1,5 @@
 """When the coach acts for a leader, on their own local calendar: the daily lesson, the "later" reminder, the
-evening nudge and the leader's own reminders.
+evening nudge, the weekly recap and the leader's own reminders (recurring, or one-off at a date or an instant).
 
 Every daily moment is computed afresh for each local date, so a daylight-saving change moves nothing: a time
 that occurs twice on the autumn night is taken once (its first occurrence), and a time that does not exist on
@@ -147,6 +147,27 @@ def next_nudge(leader: Leader, now: datetime) -> datetime | None:
 # --- the leader's own reminders ------------------------------------------------------------------------------
 
 
+def exists_locally(timezone: str, day: date, at: time) -> bool:
+    """Whether a local time occurs on a local date (not in the hour skipped on a spring-forward night)."""
+    wall = datetime.combine(day, at, tzinfo=ZoneInfo(timezone))
+    return wall.astimezone(UTC).astimezone(ZoneInfo(timezone)).replace(tzinfo=None) == wall.replace(tzinfo=None)
+
+
+def once_moment(leader: Leader, reminder: Reminder) -> datetime | None:
+    """The instant of a one-off reminder (None for a recurring one)."""
+    if reminder.fire_at is not None:
+        return reminder.fire_at
+    if reminder.on is not None:
+        return at_local(leader, reminder.on, reminder.at)
+    return None
+
+
+def once_expired(leader: Leader, reminder: Reminder, now: datetime) -> bool:
+    """Whether a one-off reminder was missed by more than CATCH_UP (the bot was down): it is dropped unsent."""
+    moment = once_moment(leader, reminder)
+    return moment is not None and moment + CATCH_UP <= now
+
+
 def _reminder_day(leader: Leader, reminder: Reminder) -> DayTest:
     def ok(day: date) -> bool:
         return (
@@ -160,13 +181,53 @@ def _reminder_day(leader: Leader, reminder: Reminder) -> DayTest:
 
 
 def due_reminder(leader: Leader, reminder: Reminder, now: datetime) -> date | None:
-    """The local date on which this reminder is due now, if any."""
+    """The local date on which this reminder is due now, if any. A one-off reminder is due from its instant for
+    CATCH_UP, pauses or not (the leader asked for that moment)."""
+    moment = once_moment(leader, reminder)
+    if moment is not None:
+        if _reachable(leader) and reminder.sent_on is None and moment <= now < moment + CATCH_UP:
+            return local_now(moment, leader.timezone).date()
+        return None
     return _due(leader, now, reminder.at, _reminder_day(leader, reminder))
 
 
 def next_reminder(leader: Leader, reminder: Reminder, now: datetime) -> datetime | None:
     """The next moment of this reminder."""
+    moment = once_moment(leader, reminder)
+    if moment is not None:
+        return moment if _reachable(leader) and reminder.sent_on is None and moment > now else None
     return _next(leader, now, reminder.at, _reminder_day(leader, reminder))
+
+
+# --- the weekly recap ----------------------------------------------------------------------------------------
+
+
+def _recap_day(leader: Leader) -> DayTest:
+    def ok(day: date) -> bool:
+        return (
+            _reachable(leader)
+            and leader.recap_at is not None
+            and leader.schedule.enabled  # lessons switched off: no recap either
+            and day.weekday() == leader.recap_day
+            and not is_paused(leader, day)
+            and leader.recapped_on != day
+        )
+
+    return ok
+
+
+def due_recap(leader: Leader, now: datetime) -> date | None:
+    """The local date whose weekly recap is due now, if any."""
+    if leader.recap_at is None:
+        return None
+    return _due(leader, now, leader.recap_at, _recap_day(leader))
+
+
+def next_recap(leader: Leader, now: datetime) -> datetime | None:
+    """The next weekly recap (a week away at most, so within the horizon)."""
+    if leader.recap_at is None:
+        return None
+    return _next(leader, now, leader.recap_at, _recap_day(leader))
 
 
 # --- all together ----------------------------------------------------------------------------------------------
@@ -181,9 +242,10 @@ def next_wake(leader: Leader, now: datetime) -> datetime | None:
         or due_nudge(leader, now) is not None
         or any(due_reminder(leader, r, now) is not None for r in leader.reminders)
         or (leader.later_at is not None and leader.later_at <= now)
+        or due_recap(leader, now) is not None
     ):
         return now
-    candidates = [next_slot(leader, now), next_nudge(leader, now), leader.later_at]
+    candidates = [next_slot(leader, now), next_nudge(leader, now), leader.later_at, next_recap(leader, now)]
     candidates += [next_reminder(leader, r, now) for r in leader.reminders]
     moments = [c for c in candidates if c is not None]
     return min(moments) if moments else None

@@ -63,12 +63,12 @@ def test_a_full_disk_or_read_only_data_gives_a_log_line_an_error_reply_and_keeps
             for error_number, text, where in ((errno.ENOSPC, "No space left on device", "fsync"),
                                               (errno.EROFS, "Read-only file system", "replace")):
                 monkeypatch.setattr(os, where, failing(error_number, text))
-                await bot.send(ANN, "/remind 09:15")
+                await bot.send(ANN, "/schedule 09:15")
                 monkeypatch.undo()
                 assert "went wrong" in bot.last(ANN).text
                 assert text in caplog.text
                 assert LeaderStore(tmp_path).get(ANN) == before
-            await bot.send(ANN, "/remind 09:15")  # the disk is back
+            await bot.send(ANN, "/schedule 09:15")  # the disk is back
             assert LeaderStore(tmp_path).get(ANN).schedule.at.hour == 9
 
     run(scenario())

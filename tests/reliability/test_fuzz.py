@@ -16,6 +16,7 @@ from bot.core.parse import (
     parse_language,
     parse_pause_days,
     parse_remind,
+    parse_schedule,
     parse_timezone,
 )
 from bot.core.router import MENU as COMMANDS
@@ -30,7 +31,8 @@ NASTY = st.one_of(
     st.sampled_from(["", " ", "\x00", "<script>alert(1)</script>", "&amp;", "0", "-1", "99999999999999", "🙂" * 50,
                      "x" * 5000, "\n\n", "../../etc/passwd", "%s%s%s", "{leader}", "mon-fri" * 100]),
 )
-PARSERS = {"timezone": parse_timezone, "language": parse_language, "pause": parse_pause_days, "remind": parse_remind}
+PARSERS = {"timezone": parse_timezone, "language": parse_language, "pause": parse_pause_days, "remind": parse_remind,
+           "schedule": parse_schedule}
 # Buttons the coach itself issues; anything else must change nothing.
 ISSUED = re.compile(
     r"^(lang:(en|fr)|tz:[A-Za-z_/+-]+|time:\d{4}|days:[0-6]{1,7}|sec:[a-z0-9-]+|nudge:(\d{4}|off)|goal:[1-7]"

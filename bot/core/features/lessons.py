@@ -1,12 +1,23 @@
-"""Lessons: the day's lesson (morning, /today, "Later"), Done and "Tell me more", /done, /skip, /roadmap, and
-the evening nudge."""
+"""Lessons: the day's lesson (morning, /today, "Later" and its choices), Done (and its undo) and "Tell me more",
+/done, /skip (asked first), /undo, /roadmap (every lesson, done or not), /lesson N (any lesson again), and the
+evening nudge."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from bot.core import schedule
-from bot.core.actions import LessonDone, LessonLater, LessonMore, OpenToday
+from bot.core.actions import (
+    ConfirmSkip,
+    LaterWhen,
+    LessonDone,
+    LessonLater,
+    LessonLaterAt,
+    LessonMore,
+    OpenLesson,
+    OpenToday,
+    UndoDone,
+)
 from bot.core.content import Lesson
 from bot.core.features.common import Context, local, say
 from bot.core.features.onboarding import reask
@@ -34,9 +45,17 @@ def record(leader: Leader, lesson: Lesson, kind: LessonKind, now: datetime) -> L
     return leader.with_(events=(*leader.events, event), later_at=None)
 
 
+def done_today(leader: Leader, lesson_id: str, now: datetime) -> bool:
+    """Whether this lesson was marked done on the leader's local date (a Done that can still be undone)."""
+    today = schedule.local_today(leader, now)
+    return any(e.lesson_id == lesson_id and e.kind == LessonKind.DONE and e.local_date == today for e in leader.events)
+
+
 def message(ctx: Context, leader: Leader, lesson: Lesson, now: datetime, *, intro: str | None = None,
-            more: bool = False, closed: bool | None = None, edit: bool = False) -> Reply:
-    """The lesson message: header, title, body (and its deeper part), action, sources, its state and buttons."""
+            more: bool = False, closed: bool | None = None, edit: bool = False, later: bool = True) -> Reply:
+    """The lesson message: header, title, body (and its deeper part), action, sources, its state and buttons.
+
+    A skipped lesson can still be marked done; a Done of today can be undone."""
     course = ctx.course(leader)
     finished = lesson.id in leader.finished_ids if closed is None else closed
     parts: list[Msg | Html] = []
@@ -56,8 +75,14 @@ def message(ctx: Context, leader: Leader, lesson: Lesson, now: datetime, *, intr
         parts.append(msg(status, next=local(leader, schedule.next_slot(leader, now))))
     rows: list[tuple[Button, ...]] = []
     if not finished:
-        rows.append((Button(msg("button_done"), LessonDone(lesson.id)),
-                     Button(msg("button_later"), LessonLater(lesson.id))))
+        buttons = [Button(msg("button_done"), LessonDone(lesson.id))]
+        if later:
+            buttons.append(Button(msg("button_later"), LessonLater(lesson.id)))
+        rows.append(tuple(buttons))
+    elif lesson.id not in leader.done_ids:  # skipped: it can still be done
+        rows.append((Button(msg("button_done"), LessonDone(lesson.id)),))
+    elif done_today(leader, lesson.id, now):
+        rows.append((Button(msg("button_undo"), UndoDone(lesson.id)),))
     if lesson.more and not more:
         rows.append((Button(msg("button_more"), LessonMore(lesson.id)),))
     return Reply(Lines(tuple(parts), "\n\n"), tuple(rows), edit=edit)
@@ -86,24 +111,98 @@ def done(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
 
 
 def skip(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
-    """/skip: go on to the next lesson."""
+    """/skip: asks first; a skipped lesson stays in /roadmap, to be taken later."""
     if not leader.onboarded:
         return reask(ctx, leader)
     lesson = pending(ctx, leader) or current(ctx, leader)
     if lesson is None:
         return say(leader, msg("roadmap_complete"))
+    keyboard: Keyboard = ((Button(msg("button_skip_yes"), ConfirmSkip(lesson.id, True)),
+                           Button(msg("button_skip_no"), ConfirmSkip(lesson.id, False))),)
+    return say(leader, msg("skip_confirm", title=lesson.title, number=lesson.position), buttons=keyboard)
+
+
+def confirm_skip(ctx: Context, leader: Leader, action: ConfirmSkip, now: datetime) -> Outcome:
+    """The answer to "skip this lesson?"."""
+    lesson = ctx.course(leader).lesson(action.lesson_id)
+    if lesson is None:
+        return Outcome(leader, toast=msg("button_expired"))
+    if not action.yes:
+        return Outcome(leader, (Reply(msg("skip_kept", title=lesson.title), edit=True),))
+    if lesson.id in leader.finished_ids:
+        return Outcome(leader, toast=msg("already_done"))
     leader = record(leader, lesson, LessonKind.SKIPPED, now)
     following = current(ctx, leader)
     if following is None:
-        return say(leader, msg("skipped_last", title=lesson.title))
-    return say(leader, msg("skipped", title=lesson.title, next=following.title))
+        text = msg("skipped_last", title=lesson.title)
+    else:
+        text = msg("skipped_for_later", title=lesson.title, number=lesson.position, next=following.title)
+    return Outcome(leader, (Reply(text, edit=True),), toast=msg("saved"))
+
+
+def undo(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
+    """/undo: take back the last Done of today."""
+    today = schedule.local_today(leader, now)
+    last = next((e for e in reversed(leader.events) if e.kind == LessonKind.DONE), None)
+    if last is None:
+        return say(leader, msg("undo_nothing"))
+    if last.local_date != today:
+        return say(leader, msg("undo_too_late"))
+    lesson = ctx.course(leader).lesson(last.lesson_id)
+    changed = _undone(leader, last.lesson_id, today)
+    title = lesson.title if lesson else last.lesson_id
+    return say(changed, msg("undone", title=title))
+
+
+def _undone(leader: Leader, lesson_id: str, today: date) -> Leader:
+    kept = tuple(e for e in leader.events
+                 if not (e.lesson_id == lesson_id and e.kind == LessonKind.DONE and e.local_date == today))
+    return leader.with_(events=kept)
+
+
+def undo_press(ctx: Context, leader: Leader, action: UndoDone, now: datetime) -> Outcome:
+    """The Undo button on a lesson marked done today: the lesson is open again, in place."""
+    lesson = ctx.course(leader).lesson(action.lesson_id)
+    if lesson is None:
+        return Outcome(leader, toast=msg("button_expired"))
+    if not done_today(leader, lesson.id, now):
+        return Outcome(leader, toast=msg("undo_too_late"))
+    changed = _undone(leader, lesson.id, schedule.local_today(leader, now))
+    return Outcome(changed, (message(ctx, changed, lesson, now, edit=True),), toast=msg("undone_toast"))
+
+
+def open_lesson(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
+    """/lesson N: any lesson of the course again, by its number."""
+    if not leader.onboarded:
+        return reask(ctx, leader)
+    course = ctx.course(leader)
+    value = args.strip().lstrip("#")
+    if not value.isdigit() or not 1 <= int(value) <= len(course.lessons):
+        return say(leader, msg("error_lesson_number", count=len(course.lessons)))
+    lesson = course.lessons[int(value) - 1]
+    return Outcome(leader, (message(ctx, leader, lesson, now, later=False),))
+
+
+def open_press(ctx: Context, leader: Leader, action: OpenLesson, now: datetime) -> Outcome:
+    """A button that opens a lesson again."""
+    lesson = ctx.course(leader).lesson(action.lesson_id)
+    if lesson is None or not leader.onboarded:
+        return Outcome(leader, toast=msg("button_expired"))
+    return Outcome(leader, (message(ctx, leader, lesson, now, later=False),))
+
+
+ROADMAP_BUTTONS = 4  # lessons left behind offered as buttons under the roadmap
 
 
 def roadmap(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
-    """/roadmap: the modules with progress, and what comes next."""
+    """/roadmap: each module with its lessons, done, skipped or ahead, and what comes next; any lesson opens
+    again with /lesson N, and the first lessons left behind have a button."""
     course = ctx.course(leader)
-    done_ids, finished = leader.done_ids, leader.finished_ids
-    following = course.current(finished)
+    done_ids = course.credited(leader.done_ids)
+    finished = course.credited(leader.finished_ids)
+    following = course.current(leader.finished_ids)
+    behind = [lesson for lesson in course.lessons if lesson.id in finished and lesson.id not in done_ids]
+    behind += list(course.earlier_open(leader.finished_ids))
     lines: list[Msg] = [msg("roadmap_title")]
     for module, title in sorted(course.modules.items()):
         lessons = [lesson for lesson in course.lessons if lesson.module == module]
@@ -115,11 +214,24 @@ def roadmap(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
         else:
             mark = "◻️"
         lines.append(msg("roadmap_module", mark=mark, module=module, title=title, done=count, total=len(lessons)))
+        for lesson in lessons:
+            if lesson.id in done_ids:
+                state = "✅"
+            elif lesson.id in finished:
+                state = "⏭"
+            elif following is not None and lesson.id == following.id:
+                state = "▶️"
+            else:
+                state = "▫️"
+            lines.append(msg("roadmap_lesson", mark=state, number=lesson.position, title=lesson.title))
     total_done = sum(1 for lesson in course.lessons if lesson.id in done_ids)
     lines.append(msg("roadmap_total", count=total_done, total=len(course.lessons)))
     if following is not None:
         lines.append(msg("roadmap_next", title=following.title))
-    return say(leader, Lines(tuple(lines)))
+    lines.append(msg("roadmap_open_hint"))
+    keyboard: Keyboard = tuple((Button(msg("button_open_lesson", number=lesson.position, title=lesson.title),
+                                       OpenLesson(lesson.id)),) for lesson in behind[:ROADMAP_BUTTONS])
+    return say(leader, Lines(tuple(lines)), buttons=keyboard)
 
 
 def press(ctx: Context, leader: Leader, action: LessonDone | LessonLater | LessonMore, now: datetime) -> Outcome:
@@ -130,12 +242,49 @@ def press(ctx: Context, leader: Leader, action: LessonDone | LessonLater | Lesso
     if isinstance(action, LessonMore):
         finished = lesson.id in leader.finished_ids
         return Outcome(leader, (message(ctx, leader, lesson, now, more=True, closed=finished, edit=True),))
-    if lesson.id in leader.finished_ids:
+    if lesson.id in leader.done_ids or (isinstance(action, LessonLater) and lesson.id in leader.finished_ids):
         return Outcome(leader, toast=msg("already_done"))
     if isinstance(action, LessonLater):
-        return Outcome(leader.with_(later_at=now + schedule.LATER_DELAY), toast=msg("later_set"))
+        return Outcome(leader, (later_choices(leader, lesson, now),))
     leader = record(leader, lesson, LessonKind.DONE, now)
     return Outcome(leader, (message(ctx, leader, lesson, now, closed=True, edit=True),), toast=msg("done_toast"))
+
+
+EVENING = time(18, 0)  # "this evening", offered until an hour before
+MORNING = time(8, 0)  # "tomorrow morning"
+
+
+def later_choices(leader: Leader, lesson: Lesson, now: datetime) -> Reply:
+    """When shall the lesson come back? In an hour, this evening (while it is still ahead), tomorrow morning."""
+    clock = schedule.local_now(now, leader.timezone)
+    choices = [Button(msg("button_later_hour"), LessonLaterAt(lesson.id, LaterWhen.HOUR))]
+    if clock.time() < time(EVENING.hour - 1, EVENING.minute):
+        choices.append(Button(msg("button_later_evening", time=EVENING), LessonLaterAt(lesson.id, LaterWhen.EVENING)))
+    choices.append(Button(msg("button_later_tomorrow", time=MORNING), LessonLaterAt(lesson.id, LaterWhen.TOMORROW)))
+    return Reply(msg("later_ask", title=lesson.title), (tuple(choices),))
+
+
+def later_at(ctx: Context, leader: Leader, action: LessonLaterAt, now: datetime) -> Outcome:
+    """The moment chosen for a lesson put off: it comes back then, once."""
+    lesson = ctx.course(leader).lesson(action.lesson_id)
+    if lesson is None:
+        return Outcome(leader, toast=msg("button_expired"))
+    if lesson.id in leader.finished_ids:
+        return Outcome(leader, toast=msg("already_done"))
+    today = schedule.local_today(leader, now)
+    if action.when is LaterWhen.HOUR:
+        moment = now + timedelta(hours=1)
+    elif action.when is LaterWhen.EVENING:
+        moment = schedule.at_local(leader, today, EVENING)
+        if moment <= now:
+            moment = now + timedelta(hours=1)
+    else:
+        moment = schedule.at_local(leader, today + timedelta(days=1), MORNING)
+    changed = leader.with_(later_at=moment)
+    if leader.delivery is None or leader.delivery.lesson_id != lesson.id:
+        changed = changed.with_(delivery=Delivery(today, lesson.id))
+    said = msg("later_set_at", title=lesson.title, at=schedule.local_now(moment, leader.timezone))
+    return Outcome(changed, (Reply(said, edit=True),), toast=msg("saved"))
 
 
 def morning(ctx: Context, leader: Leader, slot: datetime) -> tuple[Leader, Lesson | None]:

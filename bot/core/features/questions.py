@@ -33,6 +33,11 @@ NUDGE_CHOICES: tuple[time, ...] = (time(17, 0), time(18, 0), time(19, 0), time(2
 MAX_SUGGESTIONS = 5
 
 
+def _goal_cap(leader: Leader) -> int:
+    """A weekly goal is at most the number of days lessons come (7 when they are switched off)."""
+    return len(leader.schedule.days) if leader.schedule.enabled and leader.schedule.days else 7
+
+
 def _hhmm(at: time) -> str:
     return at.strftime("%H%M")
 
@@ -55,7 +60,7 @@ def choices(ctx: Context, leader: Leader, step: Step) -> Keyboard:
         times = tuple(Button(msg("clock", time=at), Answer(step, _hhmm(at))) for at in NUDGE_CHOICES)
         return (times, (Button(msg("button_nudge_off"), Answer(step, "off")),))
     if step is Step.GOAL:
-        return (tuple(Button(str(n), Answer(step, str(n))) for n in range(1, 8)),)
+        return (tuple(Button(str(n), Answer(step, str(n))) for n in range(1, _goal_cap(leader) + 1)),)
     if step is Step.SUGGEST:
         return (tuple(Button(str(n), Answer(step, str(n))) for n in range(0, MAX_SUGGESTIONS + 1)),)
     return _rows([Button(s.label(leader.language), Answer(step, s.id)) for s in ctx.content.sectors], 2)
@@ -110,7 +115,10 @@ def apply_answer(ctx: Context, leader: Leader, step: Step, value: str, *, typed:
             return leader.with_(nudge_at=None)
         return leader.with_(nudge_at=parse_time(value) if typed else _button_time(value))
     if step is Step.GOAL:
-        return leader.with_(weekly_goal=_count(value, 1, 7, "error_goal"))
+        goal = _count(value, 1, 7, "error_goal")
+        if goal > _goal_cap(leader):
+            raise InputError("error_goal_cap")
+        return leader.with_(weekly_goal=goal)
     if step is Step.SUGGEST:
         return leader.with_(suggestions_per_day=_count(value, 0, MAX_SUGGESTIONS, "error_suggest_count"))
     folded = value.strip().casefold()

@@ -10,9 +10,10 @@ from bot.core.actions import Ask, SwitchLessons
 from bot.core.features.answers import answer
 from bot.core.features.common import Context, invalid, say, settle, summary
 from bot.core.features.questions import ask
+from bot.core.history import weekly_goal
 from bot.core.model import Leader, Pause, Schedule, Step
-from bot.core.parse import InputError, parse_pause_days
-from bot.core.replies import Button, Days, Outcome, Reply, Value, msg
+from bot.core.parse import InputError, RemindAction, parse_pause_days, parse_schedule
+from bot.core.replies import Button, Days, Lines, Outcome, Reply, Value, msg
 
 
 def panel(ctx: Context, leader: Leader, now: datetime, *, edit: bool = False) -> Reply:
@@ -29,7 +30,7 @@ def panel(ctx: Context, leader: Leader, now: datetime, *, edit: bool = False) ->
         reminders=msg("on" if leader.schedule.enabled else "off"),
         pause=msg("pause_ends", date=pause.end) if pause else msg("none"),
         nudge=nudge,
-        goal=msg("goal_days", count=leader.weekly_goal or len(leader.schedule.days)),
+        goal=msg("goal_days", count=weekly_goal(leader) or len(leader.schedule.days)),
         suggestions=leader.suggestions_per_day,
         interests=", ".join(leader.taste.interests) if leader.taste.interests else msg("interests_none"),
     )
@@ -99,3 +100,20 @@ def resume(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
     kept = tuple(p for p in leader.pauses if p != current) + ended
     changed = settle(leader.with_(pauses=kept), now)
     return say(changed, msg("resumed", summary=summary(changed, now)))
+
+
+def schedule_lessons(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
+    """/schedule: when the daily lessons come (`07:45 mon-fri`, `08:30`, `mon,wed,fri`, `off`, `on`)."""
+    if not args:
+        return say(leader, Lines((summary(leader, now), msg("schedule_usage")), "\n\n"))
+    try:
+        request = parse_schedule(args)
+    except InputError as error:
+        return invalid(leader, error)
+    sched = leader.schedule
+    if request.action is RemindAction.TOGGLE:
+        sched = Schedule(sched.at, sched.days, bool(request.enabled))
+    else:
+        sched = Schedule(request.at or sched.at, request.days or sched.days, True)
+    changed = settle(leader.with_(schedule=sched), now)
+    return say(changed, msg("remind_saved", summary=summary(changed, now)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from bot.core import schedule
 from bot.core.features.common import Context
@@ -11,7 +11,7 @@ from bot.core.history import days_of, habit_of
 from bot.core.model import Leader
 from bot.core.replies import Chart, Lines, Msg, Outcome, Reply, msg
 
-HEATMAP_DAYS = 12 * 7
+HEATMAP_WEEKS = 12
 HEATMAP_LABELS = ("done", "missed", "freeze", "rest", "paused", "today", "weekdays")
 
 
@@ -31,7 +31,7 @@ def show(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
     strength = round(habit.strength * 100)
     text = msg(
         "stats",
-        streak=msg("stats_streak", count=habit.current_streak, best=habit.best_streak),
+        streak=msg("stats_streak_days", count=habit.current_streak, best=habit.best_streak),
         freezes=msg("stats_freezes", count=habit.freezes),
         strength=strength,
         week=msg("stats_week", count=habit.week_done, goal=habit.week_goal),
@@ -39,12 +39,24 @@ def show(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
         posts=msg("stats_posts", count=len(leader.posts)),
     )
     leader, notice = freeze_notice(leader, habit)
-    chart = Chart(
-        days=tuple(days_of(leader, today)[-HEATMAP_DAYS:]),
-        today=today,
-        labels=tuple((key, msg(f"heatmap_{key}")) for key in HEATMAP_LABELS),
-        title=msg("heatmap_title"),
-    )
-    caption = msg("stats_caption", current=habit.current_streak, strength=strength)
-    replies = ((Reply(notice),) if notice else ()) + (Reply(text), Reply(caption, chart=chart))
+    caption = msg("stats_picture_caption", current=habit.current_streak, strength=strength)
+    replies = ((Reply(notice),) if notice else ()) + (Reply(text), Reply(caption, chart=chart(leader, today)))
     return Outcome(leader, replies)
+
+
+def chart(leader: Leader, today: date) -> Chart:
+    """The habit picture: from the week of the leader's first day (the last twelve weeks at most), with totals."""
+    days = days_of(leader, today)
+    first = days[0].day if days else today
+    shown = [d for d in days if d.day >= today - timedelta(days=today.weekday(), weeks=HEATMAP_WEEKS - 1)]
+    mondays = (today - timedelta(days=today.weekday())) - (first - timedelta(days=first.weekday()))
+    weeks = min(HEATMAP_WEEKS, mondays.days // 7 + 1)
+    title = msg("heatmap_title") if weeks >= HEATMAP_WEEKS else msg("heatmap_title_weeks", count=weeks)
+    totals = msg("heatmap_totals", lessons=msg("stats_lessons", count=len(leader.done_ids)),
+                 posts=msg("stats_posts", count=len(leader.posts)))
+    return Chart(
+        days=tuple(shown),
+        today=today,
+        labels=(*((key, msg(f"heatmap_{key}")) for key in HEATMAP_LABELS), ("totals", totals)),
+        title=title,
+    )
