@@ -213,7 +213,7 @@ def _writer(settings: Settings):  # type: ignore[no-untyped-def]
 
 
 def _post_row(post, item_language: str | None) -> dict:  # type: ignore[no-untyped-def]
-    from bot.core.posts import linkedin_compose_url, x_post_url
+    from bot.core.sharing import linkedin_compose_url, x_post_url
 
     return {"linkedin": post.linkedin, "x": post.x, "language": post.language, "item_language": item_language,
             "writer": post.writer, "linkedin_url": linkedin_compose_url(post.linkedin), "x_url": x_post_url(post)}

@@ -16,7 +16,7 @@ from bot.adapters.pages import read_page
 from bot.adapters.storage import FeedStore
 from bot.core.feedstate import FeedState
 from bot.core.news import Item
-from bot.core.posts import X_LIMIT, x_weight
+from bot.core.sharing import X_LIMIT, x_weight
 from tests.conftest import ROOT
 from tests.support.feed_server import FeedServer
 from tests.support.llm_server import LLMServer

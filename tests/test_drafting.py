@@ -25,8 +25,9 @@ from bot.core.drafting import (
     x_intent_url,
     x_weight,
 )
+from bot.core.matching import story_key
 from bot.core.news import Item
-from bot.core.suggest import Suggestion, story_key
+from bot.core.suggest import Suggestion
 from tests.conftest import CONTENT_DIR, utc
 
 MONDAY = date(2026, 11, 23)

@@ -15,18 +15,20 @@ from bot.adapters.content_files import read_drafts, read_sectors
 from bot.adapters.language import detect
 from bot.core.news import Item, clip
 from bot.core.posts import (
-    BUTTON_URL_LIMIT,
-    COPY_LIMIT,
     LINKEDIN_LIMIT,
     SUMMARY_LIMIT,
-    X_LIMIT,
     PostRequest,
     compose,
-    copy_text,
     first_sentence,
     has_markup,
-    linkedin_compose_url,
     topics_for,
+)
+from bot.core.sharing import (
+    BUTTON_URL_LIMIT,
+    COPY_LIMIT,
+    X_LIMIT,
+    copy_text,
+    linkedin_compose_url,
     x_weight,
 )
 from bot.core.suggest import Taste, rank

@@ -12,20 +12,22 @@ from hypothesis import strategies as st
 
 from bot.adapters.content_files import read_drafts
 from bot.core.posts import (
-    BUTTON_URL_LIMIT,
-    COPY_LIMIT,
     LINKEDIN_LIMIT,
     LINKEDIN_SHORT_LIMIT,
-    X_LIMIT,
     Post,
     PostRequest,
     check_post,
     compose,
-    copy_text,
     has_markup,
     holds_take,
-    linkedin_compose_url,
     topics_for,
+)
+from bot.core.sharing import (
+    BUTTON_URL_LIMIT,
+    COPY_LIMIT,
+    X_LIMIT,
+    copy_text,
+    linkedin_compose_url,
     x_post_url,
     x_weight,
 )

@@ -12,7 +12,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.adapters.content_files import read_drafts
 from bot.core.markup import escape
-from bot.core.posts import PostRequest, compose, copy_text, linkedin_compose_url, x_post_url
+from bot.core.posts import PostRequest, compose
+from bot.core.sharing import copy_text, linkedin_compose_url, x_post_url
 from tests.conftest import CONTENT_DIR
 from tests.support.fake_bot_api import FakeBotApi, RecordingRequest
 

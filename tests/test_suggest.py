@@ -11,31 +11,35 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.news import Item, fold, words
-from bot.core.suggest import (
+from bot.core.matching import (
     ACRONYM_LENGTH,
-    FRESHNESS_WEIGHT,
-    HALF_LIFE,
     INTEREST_IN_TITLE,
     KEYWORD_IN_TITLE,
+    SUMMARY_SHARE,
+    same_story,
+    story_key,
+    title_words,
+    topic_key,
+)
+from bot.core.news import Item, fold, words
+from bot.core.scoring import (
+    FRESHNESS_WEIGHT,
+    HALF_LIFE,
     LANGUAGE_BONUS,
     MATCHED_BONUS,
     RELEVANCE_CAP,
-    SEEN_LIMIT,
     SOURCE_FACTOR,
-    SUMMARY_SHARE,
     TOPIC_FACTOR,
     WEIGHT_BOUND,
+)
+from bot.core.suggest import (
+    SEEN_LIMIT,
     Suggestion,
     Taste,
     learn,
     prepare,
     rank,
     remember,
-    same_story,
-    story_key,
-    title_words,
-    topic_key,
 )
 from tests.conftest import utc
 

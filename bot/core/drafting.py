@@ -1,10 +1,11 @@
-"""The morning's drafts as release 0.1.0 called them: thin wrappers over `bot.core.posts`, kept until the
-coach calls `posts.compose` (or `bot.writing.Writer.write`) and the share links of `posts` directly.
+"""The morning's drafts as release 0.1.0 called them: thin wrappers over `bot.core.posts` and
+`bot.core.sharing`, kept until the coach calls `posts.compose` (or `bot.writing.Writer.write`) and the share
+links of `sharing` directly.
 
 Instead of `draft(suggestion, templates=..., day=...)`, build a `posts.PostRequest` and call
 `posts.compose(request, templates)` (or `await Writer.write(request)`); instead of `linkedin_share_url(link)`,
-call `posts.linkedin_compose_url(post.linkedin)`; instead of `x_intent_url(draft, link)`,
-`posts.x_post_url(post)`; the copy button takes `posts.copy_text(post)`.
+call `sharing.linkedin_compose_url(post.linkedin)`; instead of `x_intent_url(draft, link)`,
+`sharing.x_post_url(post)`; the copy button takes `sharing.copy_text(post)`.
 """
 
 from __future__ import annotations
@@ -16,16 +17,18 @@ from bot.core.news import Item, percent_encode
 from bot.core.posts import (
     FIELDS,
     MAX_HASHTAGS,
-    X_LIMIT,
-    X_URL_WEIGHT,
     DraftTemplates,
     PostRequest,
     compose,
     first_sentence,
-    fits_x,
     hashtags,
     template_fields,
     topics_for,
+)
+from bot.core.sharing import (
+    X_LIMIT,
+    X_URL_WEIGHT,
+    fits_x,
     x_weight,
 )
 from bot.core.suggest import Suggestion
@@ -47,13 +50,13 @@ def request_for(item: Item, *, language: str, topics: Sequence[str] = (), keywor
 
 
 def linkedin_share_url(link: str) -> str:
-    """LinkedIn's page to share a link (it carries only the URL). Prefer `posts.linkedin_compose_url`, which
+    """LinkedIn's page to share a link (it carries only the URL). Prefer `sharing.linkedin_compose_url`, which
     carries the whole post."""
     return f"https://www.linkedin.com/sharing/share-offsite/?url={percent_encode(link)}"
 
 
 def x_intent_url(draft: str, link: str) -> str:
-    """X's page to post the draft with its link. Prefer `posts.x_post_url(post)`."""
+    """X's page to post the draft with its link. Prefer `sharing.x_post_url(post)`."""
     return f"https://x.com/intent/post?text={percent_encode(draft)}&url={percent_encode(link)}"
 
 

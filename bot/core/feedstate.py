@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.core.iso import instant, parse_instant
 from bot.core.news import Item
 
 MAX_FAILURES = 10
@@ -191,21 +192,13 @@ def likely_cause(errors: list[str], *, proxy: str | None = None, names_resolve: 
     return "likely cause: unclear; the reasons above say what each feed answered"
 
 
-def _dt(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _parse_dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
 def _item_to_dict(item: Item) -> dict[str, Any]:
     return {
         "title": item.title,
         "link": item.link,
         "source": item.source,
         "summary": item.summary,
-        "published": _dt(item.published),
+        "published": instant(item.published),
         "language": item.language,
         "feed_url": item.feed_url,
         "undated": item.undated,
@@ -218,7 +211,7 @@ def _item_from_dict(data: dict[str, Any]) -> Item:
         link=data["link"],
         source=data["source"],
         summary=data.get("summary", ""),
-        published=_parse_dt(data.get("published")),
+        published=parse_instant(data.get("published")),
         language=data.get("language"),
         feed_url=data.get("feed_url", ""),
         undated=bool(data.get("undated", False)),
@@ -233,11 +226,11 @@ def state_to_dict(state: FeedState) -> dict[str, Any]:
         "etag": state.etag,
         "last_modified": state.last_modified,
         "failures": state.failures,
-        "retry_at": _dt(state.retry_at),
+        "retry_at": instant(state.retry_at),
         "disabled": state.disabled,
         "last_error": state.last_error,
         "last_status": state.last_status,
-        "checked_at": _dt(state.checked_at),
+        "checked_at": instant(state.checked_at),
         "items": [_item_to_dict(item) for item in state.items],
     }
 
@@ -249,10 +242,10 @@ def state_from_dict(data: dict[str, Any]) -> FeedState:
         etag=data.get("etag"),
         last_modified=data.get("last_modified"),
         failures=int(data.get("failures", 0)),
-        retry_at=_parse_dt(data.get("retry_at")),
+        retry_at=parse_instant(data.get("retry_at")),
         disabled=bool(data.get("disabled", False)),
         last_error=data.get("last_error"),
         last_status=data.get("last_status"),
-        checked_at=_parse_dt(data.get("checked_at")),
+        checked_at=parse_instant(data.get("checked_at")),
         items=tuple(_item_from_dict(item) for item in data.get("items", ())),
     )

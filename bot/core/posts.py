@@ -11,7 +11,7 @@ When the article is in another language than the leader's, the post says so plai
 and hashtags come only from the topics the caller gives, which are in the leader's language (`topics_for`).
 
 `check_post(post, request)` tells why a post written by someone else (a language model) is not acceptable.
-The share links (`linkedin_compose_url`, `x_post_url`, `copy_text`) keep the text on the way.
+Counting as X does and the share links are `bot.core.sharing`'s.
 """
 
 from __future__ import annotations
@@ -23,18 +23,13 @@ import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bot.core.news import clip, fold, percent_encode
+from bot.core.news import clip, fold
+from bot.core.sharing import X_LIMIT, clip_words, plain_weight, x_weight
 
-X_LIMIT = 280
-X_URL_WEIGHT = 23
-COPY_LIMIT = 256  # Telegram's copy-text button
 # LinkedIn accepts 3,000 characters; a post the leader reads in one glance is far shorter.
 LINKEDIN_LIMIT = 1300
 LINKEDIN_SHORT_LIMIT = 700
 LINKEDIN_HARD_LIMIT = 3000
-# The Bot API documents no length for a button's URL; 2,048 characters is what browsers and Telegram's
-# clients have long handled, and what we keep every button's address within.
-BUTTON_URL_LIMIT = 2048
 X_ROOM_FOR_ARTICLE = 90  # on X, what a long take leaves for the article's title and source
 TAKE_LIMIT = 600  # one or two sentences: more is refused by the caller before composing
 MAX_HASHTAGS = 2
@@ -50,13 +45,6 @@ NO_FLOORS: Mapping[str, int] = {name: 1 for name in SHORTENED_IN_TURN}
 ABBREVIATIONS = frozenset({"m", "mm", "mme", "mmes", "mlle", "mr", "mrs", "ms", "dr", "pr", "st", "jr", "sr",
                            "inc", "ltd", "corp", "vs", "cf"})
 
-_HEAVY = re.compile(r"[^\x00-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]")
-_ADDRESS_END = r"[^\s<>\"'.,;:!?)\]}»…’”]"
-_WEB_ADDRESS = re.compile(
-    rf"(?P<scheme>https?://)[^\s<>\"]*{_ADDRESS_END}"
-    rf"|(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{{2,63}}\b(?:/[^\s<>\"]*{_ADDRESS_END})?",
-    re.IGNORECASE,
-)
 _SENTENCE_END = re.compile(r"(?<!\S)(?P<word>\S*?)[.!?…]+[\"'»”’)]*(?=\s|$)")
 _ELISION = re.compile(r"\b(?:[cdjlmnst]|qu)['’](?=\w)", re.IGNORECASE)
 _NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
@@ -141,28 +129,6 @@ class PostError(ValueError):
     """The templates cannot make a post of this request (a content problem, never the leader's)."""
 
 
-# --- counting as X does -------------------------------------------------------------------------------------
-
-
-def _plain_weight(text: str) -> int:
-    return len(text) + len(_HEAVY.findall(text))
-
-
-def x_weight(text: str) -> int:
-    """X's character count: a URL counts 23, code points outside X's weight-1 ranges count 2."""
-    text = unicodedata.normalize("NFC", text)
-    weight = 0
-    for address in _WEB_ADDRESS.finditer(text):
-        own = _plain_weight(address.group())
-        weight += X_URL_WEIGHT if address.group("scheme") else max(X_URL_WEIGHT, own)
-    return weight + _plain_weight(_WEB_ADDRESS.sub("", text))
-
-
-def fits_x(draft: str, link: str) -> bool:
-    """Whether the draft, a space and the link make a post within X's 280, as X counts them."""
-    return x_weight(f"{draft} {link}") <= X_LIMIT
-
-
 # --- the pieces ---------------------------------------------------------------------------------------------
 
 
@@ -236,7 +202,7 @@ def _render(template: str, values: Mapping[str, str]) -> str:
 
 
 def _floor_length(text: str, floor: int | None) -> int:
-    weight = _plain_weight(text)
+    weight = plain_weight(text)
     if floor is None or weight <= floor:
         return len(text)
     return max(1, len(text) * floor // weight)
@@ -268,19 +234,6 @@ def _fit(template: str, values: Mapping[str, str], tags: Sequence[str], fits: Ca
             return rendered(low)
         shortened[name] = clip(full, low)
     return None
-
-
-def _clip_words(text: str, fits: Callable[[str], bool]) -> str:
-    """The longest beginning of `text`, cut after a word and ended by "…", that fits (empty if none)."""
-    words = text.split(" ")
-    low, high = 0, len(words)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if fits(" ".join(words[:middle]).rstrip(",;:") + "…"):
-            low = middle
-        else:
-            high = middle - 1
-    return " ".join(words[:low]).rstrip(",;:") + "…" if low else ""
 
 
 def _pick(options: Sequence[str], request: PostRequest, salt: str) -> str:
@@ -336,10 +289,10 @@ def compose(request: PostRequest, templates: DraftTemplates) -> Post:
                            {**values, "summary": "", "question": "", "hashtags": ""})
     x_values = {**values, "question": ""}
     if take and x_weight(f"{take}\n{link}") > X_LIMIT - X_ROOM_FOR_ARTICLE:  # room left for the title
-        x_values["take"] = _clip_words(take, lambda text: x_weight(f"{text}\n{link}") <= X_LIMIT - X_ROOM_FOR_ARTICLE)
+        x_values["take"] = clip_words(take, lambda text: x_weight(f"{text}\n{link}") <= X_LIMIT - X_ROOM_FOR_ARTICLE)
     body = _first_fitting(_rotated(x_options, request, "x"), x_values, tags, x_fits)
     if body is None and take:  # the take alone, as much of it as fits
-        body = _clip_words(take, x_fits) if not x_fits(take) else take
+        body = clip_words(take, x_fits) if not x_fits(take) else take
     if not body:
         raise PostError("the X templates are too long for a post on X")
     return Post(linkedin=linkedin, x=f"{body}\n{link}", language=request.language, link=link)
@@ -420,48 +373,3 @@ def check_post(post: Post, request: PostRequest, detect: Callable[[str], str | N
     if request.take and not holds_take(post.linkedin, request.take):
         return "the take is missing or altered"
     return None
-
-
-# --- sharing ------------------------------------------------------------------------------------------------
-
-
-def linkedin_compose_url(text: str, limit: int = BUTTON_URL_LIMIT) -> str:
-    """LinkedIn's composer opened with the post (`feed/?shareActive=true&text=`: undocumented, used by other
-    products since 2025). The whole address stays within `limit` characters (what a Telegram button takes):
-    when the encoded post is longer, paragraphs are left out from the end, those holding a link last, then the
-    first one is cut after a word and ends with "…". The leader has the whole text in the message anyway."""
-    base = "https://www.linkedin.com/feed/?shareActive=true&text="
-
-    def url(body: str) -> str:
-        return base + percent_encode(body)
-
-    if len(url(text)) <= limit:
-        return url(text)
-    paragraphs = text.split("\n\n")
-    keep = list(range(len(paragraphs)))
-    droppable = [i for i in reversed(keep[1:]) if "http" not in paragraphs[i]]
-    droppable += [i for i in reversed(keep[1:]) if "http" in paragraphs[i]]
-    for index in droppable:
-        keep.remove(index)
-        shorter = "\n\n".join(paragraphs[i] for i in keep)
-        if len(url(shorter)) <= limit:
-            return url(shorter)
-    cut = _clip_words(paragraphs[0], lambda body: len(url(body)) <= limit)
-    return url(cut) if cut else base
-
-
-def x_post_url(post: Post) -> str:
-    """X's page to post the X text (its link inside)."""
-    return f"https://x.com/intent/post?text={percent_encode(post.x)}"
-
-
-def copy_text(post: Post) -> str:
-    """What the copy button holds (at most COPY_LIMIT characters): the X text, its body cut after a word when
-    the whole is longer, the link always whole at its end (only the link when even that is too long)."""
-    if len(post.x) <= COPY_LIMIT:
-        return post.x
-    room = COPY_LIMIT - len(post.link) - 1
-    if room < 2:
-        return post.link[:COPY_LIMIT]
-    body = _clip_words(post.x_body, lambda text: len(text) <= room)
-    return f"{body}\n{post.link}" if body else post.link

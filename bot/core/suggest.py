@@ -10,16 +10,18 @@ to them alone (its freshness and the keywords it matches) is computed once: `pre
 story, best shared score first, and `rank` accepts what it returns as well as the items themselves, then or
 later in the morning (items only get older). What a leader's taste can add to a shared score is bounded, so
 ranking for a leader scores stories only while one of them can still come before those already found: a few
-dozen rather than thousands. The folded words of each item, and the keywords it matches, are also kept (a
-bounded cache) for callers that pass the items themselves.
+dozen rather than thousands. The keywords each item matches are also kept (a bounded cache) for callers that
+pass the items themselves.
+
+What an item's text matches is `bot.core.matching`'s business; what each part of a score weighs,
+`bot.core.scoring`'s.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
-import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -27,54 +29,39 @@ from itertools import groupby
 from operator import attrgetter
 from typing import NamedTuple
 
+from bot.core.matching import (
+    PROFILE_CACHE_SIZE,
+    SUMMARY_SHARE,
+    Match,
+    Phrases,
+    Profile,
+    find_matches,
+    interest_phrases,
+    item_profile,
+    keyword_phrases,
+    same_story,
+    topic_key,
+)
 from bot.core.model import Taste
-from bot.core.news import Item, fold, normalise_url, words
+from bot.core.news import Item
+from bot.core.scoring import (
+    LANGUAGE_BONUS,
+    MATCHED_BONUS,
+    RELEVANCE_CAP,
+    ROUNDING_MARGIN,
+    SOURCE_FACTOR,
+    TOPIC_FACTOR,
+    bounded,
+    freshness_score,
+    relevance_score,
+)
 
-# Relevance: a match in the title counts fully, in the summary only half; the leader's interests weigh more
-# than the sector's keywords. The sum is capped so that a list of buzzwords does not win by itself.
-INTEREST_IN_TITLE = 3.0
-KEYWORD_IN_TITLE = 2.0
-SUMMARY_SHARE = 0.5
-RELEVANCE_CAP = 8.0
-# Freshness: worth FRESHNESS_WEIGHT when just published, half of it a HALF_LIFE later.
-FRESHNESS_WEIGHT = 2.0
-HALF_LIFE = timedelta(hours=24)
 # Only items published within this window before now are suggested.
 WINDOW = timedelta(hours=72)
-# What the leader taught the bot: learned weights stay within [-WEIGHT_BOUND, WEIGHT_BOUND].
-WEIGHT_BOUND = 3.0
+# A verdict moves a learned weight by this much (within the bound of `bot.core.scoring`).
 LEARNING_STEP = 1.0
-SOURCE_FACTOR = 0.5
-TOPIC_FACTOR = 0.5
-# Given to an item in the leader's language, so that items in another language come lower: a headline that
-# needs "article in English" in a French post must be worth it (a keyword more in its title, or more than a
-# day fresher).
-LANGUAGE_BONUS = 1.5
-# Added to every item that matches a keyword or an interest: more than freshness, language and learned weights
-# can ever make up, so an item matching nothing always comes below one that matches something.
-MATCHED_BONUS = FRESHNESS_WEIGHT + LANGUAGE_BONUS + (2 * SOURCE_FACTOR + TOPIC_FACTOR) * WEIGHT_BOUND
-# Added to the most a leader's taste can add to a shared score: far more than the rounding of a few sums of
-# numbers below a hundred, so that the bound holds whatever the order of the additions.
-ROUNDING_MARGIN = 1e-9
-# Two titles tell the same story when this share of their meaningful words is common to both.
-SAME_STORY_SIMILARITY = 0.85
 SEEN_LIMIT = 1000
-# A keyword of one word written in capitals, up to this length, is an acronym: matched in capitals only.
-ACRONYM_LENGTH = 5
 VERDICTS = {"posted": LEARNING_STEP, "irrelevant": -LEARNING_STEP}
-# Items whose folded words and keyword matches are kept: more than the morning's items of all sectors (about
-# 6 KB each).
-PROFILE_CACHE_SIZE = 10_000
-# Lists of sector keywords kept ready for matching: more than there are sectors.
-KEYWORD_LISTS_KEPT = 64
-
-# Words that say nothing of a story, folded (no accents, lower case), in English and French.
-STOP_WORDS = frozenset(
-    """a an and are as at be by for from has have how in into is it its new of on or over says than that the
-    their this to up was what when who why will with after about more out not but
-    au aux avec ce ces c d dans de des du elle en est et il ils j l la le les leur lui m mais n ne nous on ou
-    par pas plus pour qu que qui s sa se ses son sont sur t un une vers vous y""".split()
-)
 
 
 @dataclass(frozen=True)
@@ -87,196 +74,23 @@ class Suggestion:
     topics: tuple[str, ...]  # the keywords/interests it matched, best first
 
 
-def story_key(item: Item) -> str:
-    """What identifies a story whatever the tracking in its link: the normalised URL."""
-    return normalise_url(item.link)
-
-
-def topic_key(topic: str) -> str:
-    """How a keyword or interest is remembered in `Taste.topics`: case folded, spaces folded."""
-    return " ".join(topic.casefold().split())
-
-
-def title_words(title: str) -> frozenset[str]:
-    """The meaningful words of a title: folded, without stop words."""
-    return frozenset(fold(title).split()) - STOP_WORDS
-
-
-def same_story(words: frozenset[str], other: frozenset[str]) -> bool:
-    """Whether two titles' meaningful words are near-identical (SAME_STORY_SIMILARITY of them shared)."""
-    if not words or not other:
-        return False
-    return len(words & other) >= SAME_STORY_SIMILARITY * len(words | other)
-
-
-# --- what is computed once per item -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Words:
-    """A text folded for matching: its words, those written in capitals (acronyms), and the words padded."""
-
-    words: frozenset[str]
-    capitals: frozenset[str]
-    padded: str  # " word word word ", for phrases of several words
-
-
-@dataclass(frozen=True, slots=True, eq=False)  # one per item, from the cache: compared and hashed by identity
-class _Profile:
-    """An item's story key, its folded title and summary, all their words, and the meaningful words of its
-    title."""
-
-    key: str
-    title: _Words
-    summary: _Words
-    words: frozenset[str]
-    title_words: frozenset[str]
-
-
-def _words(text: str) -> _Words:
-    found = words(text)
-    folded = " ".join(found).casefold()
-    interned = frozenset(map(sys.intern, folded.split()))  # each word held once, however many items use it
-    return _Words(interned, frozenset(filter(str.isupper, found)), f" {folded} ")
-
-
-@lru_cache(maxsize=PROFILE_CACHE_SIZE)
-def _profile(link: str, title: str, summary: str) -> _Profile:
-    """What matching needs of an item, computed once: it depends on its link, title and summary only."""
-    title_folded, summary_folded = _words(title), _words(summary)
-    every_word = title_folded.words | summary_folded.words
-    meaningful = title_folded.words - STOP_WORDS
-    return _Profile(normalise_url(link), title_folded, summary_folded, every_word, meaningful)
-
-
-# --- keywords and interests ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Phrase:
-    """A keyword or interest, ready to be looked for in folded text."""
-
-    text: str  # as given, spaces folded
-    topic: str  # its key in `Taste.topics`
-    folded: str  # its words folded: two phrases with the same folded words are one
-    first: str  # its first folded word: a text without it cannot match
-    padded: str  # " folded words "
-    several_words: bool
-    acronym: str | None  # "AI", "HAS": matched in capitals only, so that "has" or "j'ai" do not count
-    weight: float  # in a title; SUMMARY_SHARE of it in a summary
-    order: int  # interests first (negative), then keywords, each in the order given
-
-    def found_in(self, text: _Words) -> bool:
-        """Whether this phrase occurs, on word boundaries, in a folded text."""
-        if self.acronym is not None:
-            return self.acronym in text.capitals
-        return self.first in text.words and (not self.several_words or self.padded in text.padded)
-
-
-@dataclass(frozen=True, eq=False)  # one per list of keywords, from the cache: compared and hashed by identity
-class _Phrases:
-    """Phrases, each once, in order and by their first folded word."""
-
-    all: tuple[_Phrase, ...]
-    by_first: dict[str, list[_Phrase]]
-    firsts: frozenset[str]
-    folded: frozenset[str]
-
-
-def _phrases(texts: Sequence[str], weight: float, first_order: int) -> _Phrases:
-    """The phrases of these texts, each once (the first of those with the same folded words), numbered from
-    `first_order`."""
-    phrases: dict[str, _Phrase] = {}
-    for text in texts:
-        found = words(text)
-        folded = " ".join(found).casefold()
-        if not found or folded in phrases:
-            continue
-        is_acronym = len(found) == 1 and 1 < len(found[0]) <= ACRONYM_LENGTH and found[0].isupper()
-        spaced = " ".join(text.split())
-        phrases[folded] = _Phrase(
-            text=spaced,
-            topic=topic_key(spaced),
-            folded=folded,
-            first=folded.split()[0],
-            padded=f" {folded} ",
-            several_words=len(found) > 1,
-            acronym=found[0] if is_acronym else None,
-            weight=weight,
-            order=first_order + len(phrases),
-        )
-    by_first: dict[str, list[_Phrase]] = {}
-    for phrase in phrases.values():
-        by_first.setdefault(phrase.first, []).append(phrase)
-    return _Phrases(tuple(phrases.values()), by_first, frozenset(by_first), frozenset(phrases))
-
-
-@lru_cache(maxsize=KEYWORD_LISTS_KEPT)
-def _keyword_phrases(keywords: tuple[str, ...]) -> _Phrases:
-    """A sector's keywords as phrases, numbered from 0."""
-    return _phrases(keywords, KEYWORD_IN_TITLE, 0)
-
-
-def _interest_phrases(interests: Sequence[str]) -> _Phrases:
-    """A leader's interests as phrases, numbered below 0 so that they come before every keyword."""
-    return _phrases(interests, INTEREST_IN_TITLE, -len(interests))
-
-
-# A match: minus its weight, the phrase's order, the phrase; so that matches sort best first.
-_Match = tuple[float, int, _Phrase]
-
-
-def _matches(phrases: _Phrases, profile: _Profile) -> list[_Match]:
-    """The phrases an item matches, each with the weight of its match, best first."""
-    common = phrases.firsts & profile.words
-    if not common:
-        return []
-    found = []
-    for first in common:
-        for phrase in phrases.by_first[first]:
-            if phrase.found_in(profile.title):
-                found.append((-phrase.weight, phrase.order, phrase))
-            elif phrase.found_in(profile.summary):
-                found.append((-phrase.weight * SUMMARY_SHARE, phrase.order, phrase))
-    found.sort()
-    return found
-
-
-def _bounded(weight: float) -> float:
-    return max(-WEIGHT_BOUND, min(WEIGHT_BOUND, weight))
-
-
-def _relevance(matches: Sequence[_Match], topics: Mapping[str, float]) -> float:
-    """What the matched keywords and interests add to an item's score (nothing when there are none), with the
-    weights the leader learned for them."""
-    if not matches:
-        return 0.0
-    relevance = min(-sum(weight for weight, _, _ in matches), RELEVANCE_CAP)
-    learned = _bounded(sum(topics.get(phrase.topic, 0.0) for _, _, phrase in matches))
-    return MATCHED_BONUS + relevance + TOPIC_FACTOR * learned
+# --- what every leader of a sector shares -------------------------------------------------------------------
 
 
 class _KeywordMatches(NamedTuple):
     """The sector keywords an item matches, best first, the sum of their weights, and what they add to its
     score when nothing was learned about them."""
 
-    matches: tuple[_Match, ...]
+    matches: tuple[Match, ...]
     weight: float
     relevance: float
 
 
 @lru_cache(maxsize=PROFILE_CACHE_SIZE)
-def _keyword_matches(keywords: _Phrases, profile: _Profile) -> _KeywordMatches:
+def _keyword_matches(keywords: Phrases, profile: Profile) -> _KeywordMatches:
     """The sector keywords an item matches: computed once per sector and item."""
-    matches = tuple(_matches(keywords, profile))
-    return _KeywordMatches(matches, -sum(weight for weight, _, _ in matches), _relevance(matches, {}))
-
-
-# --- what every leader of a sector shares -------------------------------------------------------------------
-
-
-def _freshness(published: datetime, now: datetime) -> float:
-    return FRESHNESS_WEIGHT * 0.5 ** max((now - published) / HALF_LIFE, 0.0)
+    matches = tuple(find_matches(keywords, profile))
+    return _KeywordMatches(matches, -sum(weight for weight, _, _ in matches), relevance_score(matches, {}))
 
 
 class _Copy(NamedTuple):
@@ -285,8 +99,8 @@ class _Copy(NamedTuple):
 
     item: Item
     published: datetime
-    profile: _Profile
-    matches: tuple[_Match, ...]
+    profile: Profile
+    matches: tuple[Match, ...]
     weight: float  # of the keywords matched
     freshness: float
     shared: float
@@ -353,16 +167,16 @@ def prepare(
     their freshness: prepared once, then passed to `rank` for each leader of the sector, at `now` or later.
 
     Time only makes items older, so a pool ranked later gives the suggestions its items give then."""
-    phrases = _keyword_phrases(tuple(keywords))
+    phrases = keyword_phrases(tuple(keywords))
     oldest = now - window
     copies: dict[str, list[_Copy]] = {}
     for item in items:
         published = item.published
         if published is None or published < oldest:
             continue
-        profile = _profile(item.link, item.title, item.summary)
+        profile = item_profile(item.link, item.title, item.summary)
         found = _keyword_matches(phrases, profile)
-        freshness = _freshness(published, now)
+        freshness = freshness_score(published, now)
         shared = freshness + found.relevance
         copies.setdefault(profile.key, []).append(
             _Copy(item, published, profile, found.matches, found.weight, freshness, shared)
@@ -381,8 +195,8 @@ class _Candidate(NamedTuple):
     score: float
     key: str
     item: Item
-    profile: _Profile
-    matches: Sequence[_Match]
+    profile: Profile
+    matches: Sequence[Match]
 
     def suggestion(self) -> Suggestion:
         """The candidate as a suggestion."""
@@ -405,19 +219,19 @@ class _Reader:
     """A leader as the ranking sees them at a moment: interests, learned weights and language, ready to score
     stories."""
 
-    def __init__(self, taste: Taste, keywords: _Phrases, language: str | None, now: datetime,
+    def __init__(self, taste: Taste, keywords: Phrases, language: str | None, now: datetime,
                  window: timedelta) -> None:
-        self.interests = _interest_phrases(taste.interests)
+        self.interests = interest_phrases(taste.interests)
         # A keyword that is also an interest counts as the interest.
         self.replaced = keywords.folded & self.interests.folded
         self.topics = taste.topics
-        self.sources = {source: SOURCE_FACTOR * _bounded(weight) for source, weight in taste.sources.items()}
+        self.sources = {source: SOURCE_FACTOR * bounded(weight) for source, weight in taste.sources.items()}
         self.language = language
         self.now = now
         self.oldest = now - window
         # The most the leader's learned weights and language can add to an item's score.
         self.most_added = (
-            TOPIC_FACTOR * _bounded(sum(max(weight, 0.0) for weight in taste.topics.values()))
+            TOPIC_FACTOR * bounded(sum(max(weight, 0.0) for weight in taste.topics.values()))
             + max((0.0, *self.sources.values()))
             + (LANGUAGE_BONUS if language is not None else 0.0)
             + ROUNDING_MARGIN
@@ -453,15 +267,15 @@ class _Reader:
 
     def _candidate(self, key: str, copy: _Copy, mentioned: bool) -> _Candidate:
         matches = self._matches(copy) if mentioned else copy.matches
-        freshness = _freshness(copy.published, self.now)
-        score = freshness + _relevance(matches, self.topics) + self.sources.get(copy.item.source, 0.0)
+        freshness = freshness_score(copy.published, self.now)
+        score = freshness + relevance_score(matches, self.topics) + self.sources.get(copy.item.source, 0.0)
         if self.language is not None and copy.item.language == self.language:
             score += LANGUAGE_BONUS
         return _Candidate(score, key, copy.item, copy.profile, matches)
 
-    def _matches(self, copy: _Copy) -> Sequence[_Match]:
+    def _matches(self, copy: _Copy) -> Sequence[Match]:
         """The interests and keywords an item matches for this leader, best first."""
-        interests = _matches(self.interests, copy.profile)
+        interests = find_matches(self.interests, copy.profile)
         if not interests and not self.replaced:
             return copy.matches
         keywords = [match for match in copy.matches if match[2].folded not in self.replaced]
@@ -555,7 +369,7 @@ def rank(
         raise ValueError("the pool was prepared for other keywords, another window or a later time")
     if limit <= 0:
         return []
-    reader = _Reader(taste, _keyword_phrases(pool.keywords), language, now, window)
+    reader = _Reader(taste, keyword_phrases(pool.keywords), language, now, window)
     candidates = _best_first(pool, reader, frozenset(taste.seen))
     return [candidate.suggestion() for candidate in _select(candidates, limit)]
 
@@ -570,10 +384,10 @@ def learn(taste: Taste, suggestion: Suggestion, verdict: str) -> Taste:
         raise ValueError(f"unknown verdict {verdict!r}")
     step = VERDICTS[verdict]
     source = suggestion.item.source
-    sources = {**taste.sources, source: _bounded(taste.sources.get(source, 0.0) + step)}
+    sources = {**taste.sources, source: bounded(taste.sources.get(source, 0.0) + step)}
     topics = dict(taste.topics)
     for key in dict.fromkeys(topic_key(topic) for topic in suggestion.topics):
-        topics[key] = _bounded(topics.get(key, 0.0) + step)
+        topics[key] = bounded(topics.get(key, 0.0) + step)
     return replace(taste, sources=sources, topics=topics)
 
 

@@ -28,13 +28,11 @@ from bot.core.posts import (
     PostError,
     PostRequest,
     compose,
-    copy_text,
     first_sentence,
-    linkedin_compose_url,
     topics_for,
-    x_post_url,
 )
 from bot.core.replies import Button, Lines, Msg, Outcome, Reply, Value, WritePost, msg
+from bot.core.sharing import copy_text, linkedin_compose_url, x_post_url
 from bot.core.suggest import Pool, Suggestion, learn, rank, remember
 
 News = Sequence[Item] | Pool
