@@ -242,7 +242,7 @@ def test_stats_sends_the_figures_and_a_heatmap_photo(tmp_path):
             await bot.press(ANN, "done:welcome")
             await bot.send(ANN, "/stats")
             figures, photo = bot.api.messages(ANN)[-2:]
-            assert "Streak: 1 scheduled day in a row (best: 1)" in figures.text and "1 lesson done" in figures.text
+            assert "Streak: 1 day in a row (best: 1)" in figures.text and "1 lesson done" in figures.text
             assert photo.kind == "photo" and photo.photo[1].startswith(b"\x89PNG\r\n\x1a\n")
             assert "Streak 1" in photo.caption
 
