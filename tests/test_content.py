@@ -13,14 +13,13 @@ from bot.adapters.content_files import check_content, read_catalog, read_course
 from bot.core.checks import (
     MAX_BODY_WORDS,
     RawLesson,
-    check_catalog,
     check_course,
     check_lesson,
     check_order,
-    french_typography,
     words,
 )
 from bot.core.content import Catalog
+from bot.core.content_checks import check_catalog, french_typography
 from tests.conftest import CONTENT_DIR, ROOT
 
 
@@ -288,7 +287,7 @@ def test_the_shipped_catalog_has_no_form_speak_and_every_count_has_its_plurals()
 
 
 def test_the_draft_check_finds_broken_typography_and_different_placeholders():
-    from bot.core.checks import check_draft_words
+    from bot.core.content_checks import check_draft_words
     from bot.core.drafting import DraftTemplates
 
     good_en = DraftTemplates(("{title}: worth a read {link}",), ("From {source}",), ("{take} {title}",),
@@ -310,6 +309,6 @@ def test_the_draft_check_finds_broken_typography_and_different_placeholders():
 
 def test_the_shipped_drafts_pass_the_words_check():
     from bot.adapters.content_files import read_drafts
-    from bot.core.checks import check_draft_words
+    from bot.core.content_checks import check_draft_words
 
     assert check_draft_words(read_drafts(CONTENT_DIR)) == []

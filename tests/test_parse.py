@@ -9,15 +9,14 @@ from hypothesis import strategies as st
 from bot.core.parse import (
     MAX_PAUSE_DAYS,
     InputError,
-    RemindRequest,
     language_from_code,
     parse_days,
     parse_language,
     parse_pause_days,
-    parse_remind,
     parse_time,
     parse_timezone,
 )
+from bot.core.when import RemindRequest, parse_remind
 
 
 @pytest.mark.parametrize(

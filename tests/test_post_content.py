@@ -9,7 +9,7 @@ import sys
 from dataclasses import replace
 
 from bot.adapters.content_files import check_content, read_drafts, read_prompts
-from bot.core.checks import check_drafts, check_prompts
+from bot.core.content_checks import check_drafts, check_prompts
 from tests.conftest import CONTENT_DIR, ROOT
 
 DRAFTS = read_drafts(CONTENT_DIR)

@@ -14,7 +14,8 @@ from bot.core import schedule
 from bot.core.features.reminders import MAX_REMINDERS
 from bot.core.markup import html_to_text
 from bot.core.model import Reminder, Schedule
-from bot.core.parse import InputError, RemindAction, parse_remind
+from bot.core.parse import InputError
+from bot.core.when import RemindAction, parse_remind
 from tests.conftest import utc
 from tests.test_coach import Session, buttons_of, text_of
 

@@ -9,8 +9,9 @@ from typing import Any
 
 import yaml
 
-from bot.core.checks import RawLesson, check_catalog, check_course, check_draft_words, check_drafts, check_prompts
+from bot.core.checks import RawLesson, check_course
 from bot.core.content import Catalog, Content, Course, FeedInfo, Lesson, Sector, Template
+from bot.core.content_checks import check_catalog, check_draft_words, check_drafts, check_prompts
 from bot.core.markup import escape, markdown_to_html
 from bot.core.model import LANGUAGES
 from bot.core.posts import DraftTemplates, Prompts

@@ -15,11 +15,10 @@ from bot.core.parse import (
     InputError,
     parse_language,
     parse_pause_days,
-    parse_remind,
-    parse_schedule,
     parse_timezone,
 )
 from bot.core.router import MENU as COMMANDS
+from bot.core.when import parse_remind, parse_schedule
 from tests.conftest import utc
 from tests.support.rendered import RenderedCoach as Coach
 

@@ -14,8 +14,9 @@ from bot.core.features.common import Context, invalid, say
 from bot.core.features.stats import chart
 from bot.core.history import habit_of
 from bot.core.model import DEFAULT_RECAP_AT, Leader, LessonKind
-from bot.core.parse import InputError, RemindAction, parse_remind
+from bot.core.parse import InputError
 from bot.core.replies import Days, Msg, Outcome, Reply, msg
+from bot.core.when import RemindAction, parse_remind
 
 
 def setting(leader: Leader) -> Msg:

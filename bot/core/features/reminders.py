@@ -14,8 +14,9 @@ from bot.core import schedule
 from bot.core.actions import Clarify, Snooze
 from bot.core.features.common import Context, invalid, say, settle, summary
 from bot.core.model import Leader, Reminder, Schedule, SentReminder
-from bot.core.parse import InputError, RemindAction, RemindRequest, parse_remind
+from bot.core.parse import InputError
 from bot.core.replies import Button, Days, Keyboard, Lines, Msg, Outcome, Reply, Value, msg
+from bot.core.when import RemindAction, RemindRequest, parse_remind
 
 MAX_REMINDERS = 20
 SENT_KEPT = 10  # reminders lately sent whose snooze buttons still work

@@ -12,8 +12,9 @@ from bot.core.features.common import Context, invalid, say, settle, summary
 from bot.core.features.questions import ask
 from bot.core.history import weekly_goal
 from bot.core.model import Leader, Pause, Schedule, Step
-from bot.core.parse import InputError, RemindAction, parse_pause_days, parse_schedule
+from bot.core.parse import InputError, parse_pause_days
 from bot.core.replies import Button, Days, Lines, Outcome, Reply, Value, msg
+from bot.core.when import RemindAction, parse_schedule
 
 
 def panel(ctx: Context, leader: Leader, now: datetime, *, edit: bool = False) -> Reply:
