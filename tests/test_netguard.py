@@ -294,7 +294,7 @@ def tls_publisher(tmp_path, name: str):  # type: ignore[no-untyped-def]
             self.wfile.write(b"ok")
 
         def log_message(self, *args: object) -> None:
-            pass
+            """Say nothing."""
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.socket = context.wrap_socket(server.socket, server_side=True)
