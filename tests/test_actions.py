@@ -12,6 +12,7 @@ from bot.core.actions import (
     UNKNOWN,
     Answer,
     Ask,
+    AskTake,
     Clarify,
     ConfirmDelete,
     ConfirmSkip,
@@ -22,7 +23,10 @@ from bot.core.actions import (
     LessonLaterAt,
     LessonMore,
     OpenLesson,
+    OpenSuggestions,
     OpenToday,
+    Rewrite,
+    ShowPost,
     Snooze,
     SwitchLessons,
     UndoDone,
@@ -43,7 +47,11 @@ actions = st.one_of(
     st.builds(LessonDone, lesson_ids),
     st.builds(LessonLater, lesson_ids),
     st.builds(LessonMore, lesson_ids),
-    st.builds(ConfirmDelete, st.booleans()),
+    st.builds(ConfirmDelete, st.booleans(), st.none() | st.integers(1, 10**11)),
+    st.just(OpenSuggestions()),
+    st.builds(AskTake, refs),
+    st.builds(ShowPost, refs),
+    st.builds(Rewrite, refs, st.booleans()),
     st.builds(Judge, st.sampled_from(list(Verdict)), refs),
     st.builds(LessonLaterAt, lesson_ids, st.sampled_from(list(LaterWhen))),
     st.builds(Clarify, st.booleans(), st.times().map(lambda t: t.replace(second=0, microsecond=0)),
@@ -85,7 +93,8 @@ def test_buttons_sent_by_release_0_1_0_still_read(data):
 
 
 @pytest.mark.parametrize("data", ["", "done", "done:", "done:Welcome!", "del:maybe", "set:nothing", "sp:xyz",
-                                  "go:tomorrow", "lang:" + "x" * 70, "rem:yes", "x" * 65, "tz:../../etc"])
+                                  "go:tomorrow", "lang:" + "x" * 70, "rem:yes", "x" * 65, "tz:../../etc",
+                                  "pt:xyz", "ps:", "pd:0A1B2C3D", "del:yes:0", "del:maybe:12"])
 def test_forged_data_is_unknown(data):
     assert decode(data) == UNKNOWN
 
