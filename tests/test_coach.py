@@ -475,3 +475,12 @@ def test_timezone_and_language_without_argument_show_and_ask(session):
     assert {"lang:fr", "lang:en"} <= set(buttons_of(asked))
     session.press("lang:fr")
     assert session.leader.language == "fr" and session.leader.awaiting is None
+
+
+@pytest.mark.parametrize("code", ["en", "fr"])
+def test_help_names_every_command_of_the_menu(coach, code):
+    from bot.core.router import MENU
+
+    shown = text_of(coach.handle(None, Who(7, 7, code), Command("help"), MONDAY_6))
+    missing = [name for name in MENU if name != "help" and f"/{name}" not in shown]
+    assert missing == [], missing

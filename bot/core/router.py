@@ -56,7 +56,7 @@ from bot.core.history import habit_of
 from bot.core.markup import shorten
 from bot.core.model import Leader
 from bot.core.parse import language_from_code
-from bot.core.replies import Lines, Msg, Outcome, Reply, msg
+from bot.core.replies import Msg, Outcome, Reply, msg
 
 Feature = Callable[[Context, Leader, str, datetime], Outcome]
 
@@ -144,7 +144,7 @@ class Coach:
         if name == "start":
             return onboarding.start(self.ctx, leader, who, now)
         if name == "help":
-            return Outcome(leader, (Reply(Lines((msg("help"), msg("help_more")), "\n\n")),))
+            return Outcome(leader, (Reply(msg("help")),))
         feature = COMMANDS.get(name)
         if feature is None:
             return Outcome(leader, (Reply(msg("unknown_command", command="/" + shorten(event.name, MAX_ECHO))),))

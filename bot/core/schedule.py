@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 from bot.core.model import Leader, Reminder
 
 CATCH_UP = timedelta(hours=3)
-LATER_DELAY = timedelta(hours=3)
 HORIZON_DAYS = 8
 UTC = ZoneInfo("UTC")
 
