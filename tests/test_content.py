@@ -288,7 +288,7 @@ def test_the_shipped_catalog_has_no_form_speak_and_every_count_has_its_plurals()
 
 def test_the_draft_check_finds_broken_typography_and_different_placeholders():
     from bot.core.content_checks import check_draft_words
-    from bot.core.drafting import DraftTemplates
+    from bot.core.posts import DraftTemplates
 
     good_en = DraftTemplates(("{title}: worth a read {link}",), ("From {source}",), ("{take} {title}",),
                              ("{take}",), ("Why {title}?", "{title}: yes"))

@@ -12,27 +12,41 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.adapters.content_files import read_drafts
-from bot.core.drafting import (
-    FIELDS,
-    MAX_HASHTAGS,
-    X_LIMIT,
-    DraftTemplates,
-    draft,
-    fits_x,
-    hashtags,
-    linkedin_share_url,
-    summary_sentence,
-    x_intent_url,
-    x_weight,
-)
 from bot.core.matching import story_key
 from bot.core.news import Item
+from bot.core.posts import (
+    FIELDS,
+    MAX_HASHTAGS,
+    DraftTemplates,
+    Post,
+    PostRequest,
+    compose,
+    first_sentence,
+    hashtags,
+    topics_for,
+)
+from bot.core.sharing import X_LIMIT, fits_x, linkedin_compose_url, x_post_url, x_weight
 from bot.core.suggest import Suggestion
 from tests.conftest import CONTENT_DIR, utc
 
 MONDAY = date(2026, 11, 23)
 THEMES = {"en": "Listening to your ecosystem", "fr": "Écouter votre écosystème"}
 NO_BREAK_SPACES = "\u00a0\u202f"
+
+
+def draft(suggestion: Suggestion, *, templates: DraftTemplates, day: date, theme: str | None = None) -> str:
+    """The morning's X draft for a suggestion, without its link, as the suggestions feature composes it (the
+    course's theme is offered and must never show)."""
+    item = suggestion.item
+    same_language = item.language in (None, templates.language)
+    request = PostRequest(title=item.title, link=item.link, source=item.source, summary=item.summary,
+                          item_language=item.language, language=templates.language,
+                          topics=suggestion.topics if same_language else (), variant=day.toordinal())
+    return compose(request, templates).x_body
+
+
+def summary_sentence(item: Item) -> str:
+    return first_sentence(item.summary, item.title)
 
 
 def raw_templates(language: str) -> dict:
@@ -234,25 +248,24 @@ def test_fits_x_counts_the_link_as_23_and_the_space():
     assert fits_x("é" * 256, link) and not fits_x("🚀" * 129, link)
 
 
-def test_share_urls_carry_the_draft_and_the_link_encoded():
+def test_share_urls_carry_the_post_encoded():
     text = "Lu dans Les Echos\u00a0: « R&D » + 20 % ?\n\n#Cybersécurité #IA"
     link = "https://example.com/a b?x=1&y=é#frag"
-    x = urlsplit(x_intent_url(text, link))
+    x = urlsplit(x_post_url(Post(text, f"{text} {link}", "fr", link)))
     assert (x.scheme, x.netloc, x.path) == ("https", "x.com", "/intent/post")
-    assert parse_qs(x.query) == {"text": [text], "url": [link]}
-    linkedin = urlsplit(linkedin_share_url(link))
-    assert (linkedin.scheme, linkedin.netloc, linkedin.path) == ("https", "www.linkedin.com",
-                                                                 "/sharing/share-offsite/")
-    assert parse_qs(linkedin.query) == {"url": [link]}
+    assert parse_qs(x.query) == {"text": [f"{text} {link}"]}
+    linkedin = urlsplit(linkedin_compose_url(text))
+    assert (linkedin.scheme, linkedin.netloc, linkedin.path) == ("https", "www.linkedin.com", "/feed/")
+    assert parse_qs(linkedin.query) == {"shareActive": ["true"], "text": [text]}
 
 
 @given(st.text(max_size=100), st.text(max_size=100))
 def test_share_urls_always_decode_back(text, link):
     text = text.encode("utf-8", "replace").decode("utf-8")
     link = link.encode("utf-8", "replace").decode("utf-8")
-    query = parse_qs(urlsplit(x_intent_url(text, link)).query, keep_blank_values=True)
-    assert query == {"text": [text], "url": [link]}
-    assert " " not in x_intent_url(text, link) and "\n" not in x_intent_url(text, link)
+    url = x_post_url(Post(text, text + link, "en", link))
+    assert parse_qs(urlsplit(url).query, keep_blank_values=True) == {"text": [text + link]}
+    assert " " not in url and "\n" not in url
 
 
 @pytest.mark.parametrize(
@@ -283,12 +296,10 @@ def test_hashtags_are_letters_and_digits_only_and_at_most_limit(topics, limit):
 
 
 def test_request_for_keeps_hashtags_in_the_leaders_language():
-    from bot.core.drafting import request_for
-    from bot.core.posts import compose
-
     item = SAMPLES[4].item  # French words, declared English by the test feed
-    asked = request_for(item, language="fr", topics=("cybersécurité", "santé publique", "hospital"),
-                        keywords=("cybersécurité",), interests=("Santé publique",), take="Mon avis.", variant=3)
+    topics = topics_for(("cybersécurité", "santé publique", "hospital"), ("cybersécurité",), ("Santé publique",))
+    asked = PostRequest(title=item.title, link=item.link, source=item.source, summary=item.summary,
+                        item_language=item.language, language="fr", take="Mon avis.", topics=topics, variant=3)
     assert asked.topics == ("cybersécurité", "santé publique") and asked.take == "Mon avis."
     assert (asked.item_language, asked.language, asked.variant) == ("en", "fr", 3)
     post = compose(asked, read_drafts(CONTENT_DIR)["fr"])
