@@ -312,3 +312,17 @@ def test_the_shipped_drafts_pass_the_words_check():
     from bot.core.content_checks import check_draft_words
 
     assert check_draft_words(read_drafts(CONTENT_DIR)) == []
+
+
+def test_a_feature_keeps_its_messages_in_a_file_of_its_own_and_a_key_is_written_once(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, content)
+    for lang in ("en", "fr"):
+        (content / "messages" / lang).mkdir(exist_ok=True)
+        (content / "messages" / lang / "zz-extra.yaml").write_text(f"zz_extra_line: 'Extra {lang}'\n")
+    catalog = read_catalog(content)
+    assert catalog.messages["fr"]["zz_extra_line"] == "Extra fr"
+    assert "welcome" in catalog.messages["fr"]
+    (content / "messages" / "en" / "zz-extra.yaml").write_text("welcome: 'Hello again'\n")
+    with pytest.raises(Exception, match="welcome"):
+        read_catalog(content)

@@ -72,16 +72,24 @@ def read_retired(content_dir: Path) -> dict[str, str]:
 
 
 def read_catalog(content_dir: Path) -> Catalog:
-    """The message catalog: content/messages/<lang>.yaml."""
+    """The message catalog: content/messages/<lang>.yaml, then one file per feature in content/messages/<lang>/
+    (e.g. `comments.yaml`), in name order; a key written in two files is refused."""
     messages: dict[str, dict[str, Template]] = {}
     for lang in LANGUAGES:
-        data = _yaml(content_dir / "messages" / f"{lang}.yaml")
-        if not isinstance(data, dict):
-            raise ContentError(f"messages/{lang}.yaml is not a mapping")
-        messages[lang] = {
-            str(k): {str(form): str(text) for form, text in v.items()} if isinstance(v, dict) else str(v)
-            for k, v in data.items()
-        }
+        folder = content_dir / "messages"
+        paths = [folder / f"{lang}.yaml", *sorted((folder / lang).glob("*.yaml"))]
+        messages[lang] = {}
+        for path in paths:
+            data = _yaml(path)
+            where = path.relative_to(folder).as_posix()
+            if not isinstance(data, dict):
+                raise ContentError(f"messages/{where} is not a mapping")
+            for k, v in data.items():
+                if str(k) in messages[lang]:
+                    raise ContentError(f"messages/{where}: '{k}' is written in another file too")
+                messages[lang][str(k)] = (
+                    {str(form): str(text) for form, text in v.items()} if isinstance(v, dict) else str(v)
+                )
     return Catalog(messages)
 
 
