@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ from bot.adapters.parsing import ParsePool
 from bot.adapters.storage import FeedStore, LeaderStore, UpdateLedger
 from bot.adapters.words import Words
 from bot.clock import Clock, utc_now
+from bot.core.news import Item
 from bot.core.router import Coach
 from bot.newsdesk import NewsDesk
 from bot.service import CoachService, NoScheduler, WakeScheduler
@@ -30,19 +32,20 @@ FEED_CONCURRENCY = 32  # feeds fetched at once: waiting on the network overlaps,
 
 
 def build_service(settings: Settings, *, feed_workers: int = 1, feed_timeout: float = FEED_TIMEOUT,
-                  scheduler: WakeScheduler | None = None) -> tuple[CoachService, NewsDesk]:
+                  scheduler: WakeScheduler | None = None,
+                  feed_parse: Callable[..., tuple[Item, ...]] = parse_feed) -> tuple[CoachService, NewsDesk]:
     """The coach with its content, storage and news desk, for any front end.
 
-    Feeds are parsed in `feed_workers` processes (0: in threads), away from the event loop.
+    Feeds are parsed by `feed_parse` in `feed_workers` processes (0: in threads), away from the event loop.
     """
     content = load_content(settings.content_dir, settings.feeds_path)
     coach = Coach(content, allow_private_feeds=settings.allow_private_feeds)
     store = LeaderStore(settings.data_dir)
     # The operator's feeds in `feed_workers` processes; leaders' own feeds in one worker of their own (the
     # fetcher starts it on first use). Both stop with the fetcher.
-    parsers = ParsePool(parse_feed, workers=feed_workers, budget=feed_timeout) if feed_workers else None
+    parsers = ParsePool(feed_parse, workers=feed_workers, budget=feed_timeout) if feed_workers else None
     fetcher = FeedFetcher(allow_private=settings.allow_private_feeds, parsers=parsers, timeout=feed_timeout,
-                          concurrency=FEED_CONCURRENCY)
+                          concurrency=FEED_CONCURRENCY, parse=feed_parse)
     desk = NewsDesk(content.sectors, FeedStore(settings.data_dir), fetcher, store.all)
     service = CoachService(coach, store, scheduler or NoScheduler(), news=desk.items_for, forget=desk.forget,
                            feed_states=desk.states_for)
@@ -64,6 +67,7 @@ def build_application(
     per_chat_per_second: float = PER_CHAT_PER_SECOND,
     feed_workers: int = 1,
     feed_timeout: float = FEED_TIMEOUT,
+    feed_parse: Callable[..., tuple[Item, ...]] = parse_feed,
     running: int | None = None,
     fetch_ahead: int | None = None,
 ) -> Application:
@@ -80,7 +84,7 @@ def build_application(
     logs.install_redaction(settings.secrets)  # before anything can log the token
     scheduler = JobQueueScheduler()
     service, desk = build_service(settings, feed_workers=feed_workers, feed_timeout=feed_timeout,
-                                  scheduler=scheduler)
+                                  scheduler=scheduler, feed_parse=feed_parse)
     writer = Writer.from_settings(settings, service.coach.content)
     # Fetched updates are kept on disk until handled; the ledger's watermark stops below the first in hand.
     inbox: Inbox

@@ -839,6 +839,7 @@ def test_long_poll_waits_and_is_woken_by_a_user_message(api: FakeBotApi) -> None
 
     elapsed, woken = with_bot(api, scenario)
 
+    # Woken after 0.3 s, not at its 20 s timeout (the bound is over ten times what an idle machine needs).
     assert 0.25 <= elapsed < 5
     assert texts(woken) == ["wake up"]
 
@@ -849,7 +850,7 @@ def test_long_poll_without_updates_returns_empty_after_its_timeout(api: FakeBotA
     status, body = api.handle(api.token, "getUpdates", {"timeout": 1})
 
     assert (status, body) == (200, {"ok": True, "result": []})
-    assert 0.9 <= time.monotonic() - started < 3
+    assert 0.9 <= time.monotonic() - started < 10  # the upper bound: ten times what an idle machine needs
 
 
 def test_a_second_long_poll_terminates_the_waiting_one_with_409(api: FakeBotApi) -> None:
@@ -900,7 +901,8 @@ def test_shutting_down_the_request_releases_a_waiting_long_poll(api: FakeBotApi)
     started = time.monotonic()
     shutdown_time = run(poll_then_shut_down())
 
-    assert shutdown_time < 2 and time.monotonic() - started < 5
+    # Released at once, not at the poll's 30 s timeout: milliseconds on an idle machine, bounds far above.
+    assert shutdown_time < 10 and time.monotonic() - started < 20
     assert api.calls_to("getUpdates")[-1].response == {"ok": True, "result": []}
 
 
@@ -1001,9 +1003,10 @@ def test_wait_for_returns_as_soon_as_another_thread_makes_it_true(api: FakeBotAp
     ).start()
     started = time.monotonic()
 
-    api.wait_for(lambda a: any(m.text == "late" for m in a.messages(USER)), timeout=5)
+    api.wait_for(lambda a: any(m.text == "late" for m in a.messages(USER)), timeout=60)
 
-    assert time.monotonic() - started < 2
+    # As soon as it is true (0.2 s on an idle machine), not at the 60 s timeout: the bound is ten times that.
+    assert time.monotonic() - started < 5
 
 
 def test_every_successful_answer_has_the_declared_result_type(api: FakeBotApi) -> None:
@@ -1087,6 +1090,7 @@ def test_a_bot_talks_to_the_fake_over_http(api: FakeBotApi) -> None:
 
         elapsed, woken = asyncio.run(main())
 
+    # Woken after 0.3 s, not at its 20 s timeout (the bound is over ten times what an idle machine needs).
     assert 0.25 <= elapsed < 5
     assert texts(woken) == ["over http"]
     assert [m.kind for m in api.messages(USER)] == ["text", "document"]
@@ -1159,7 +1163,7 @@ def test_the_server_reads_json_bodies_query_strings_and_refuses_other_paths(api:
 
 
 def test_a_press_answered_after_the_window_is_refused_as_too_old() -> None:
-    api = FakeBotApi(callback_window=0.2)
+    api = FakeBotApi(callback_window=2.0)  # the first press is answered within it on any machine
 
     async def scenario(bot: telegram.Bot) -> None:
         sent = await bot.send_message(USER, "Ready?", reply_markup=keyboard(
@@ -1168,7 +1172,7 @@ def test_a_press_answered_after_the_window_is_refused_as_too_old() -> None:
         api.user_presses(USER, sent.message_id, "no")
         *_, first, second = await bot.get_updates()
         assert await bot.answer_callback_query(first.callback_query.id) is True  # within the window
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(2.1)
         assert api.presses_left_spinning() == 1  # the second one, never answered, is now past the window
         with pytest.raises(BadRequest, match="too old"):
             await bot.answer_callback_query(second.callback_query.id)

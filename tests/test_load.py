@@ -81,7 +81,9 @@ def test_a_flooding_chat_never_delays_another_chats_replies(tmp_path):
             return delays, len(api.messages(flooder))
 
     delays, flood_answered = asyncio.run(scenario())
-    assert max(delays) < 1.0, delays
+    # Behind the flood (100 commands at one a second) a reply would wait over a minute; beside it, about 0.1 s on
+    # an idle machine: the bound is far from both.
+    assert max(delays) < 3.0, delays
     # The flood is answered in turn, at its chat's pace (one a second after a short burst), not all at once.
     assert 3 <= flood_answered < 20
 
@@ -100,18 +102,15 @@ def test_many_leaders_onboarding_at_once_never_see_a_button_spin(tmp_path):
             api.user_presses(user_id, message.message_id, data)
         await until(lambda: (stored := store.get(user_id)) is not None and stored.onboarded, timeout=60)
 
-    async def scenario() -> float:
+    async def scenario() -> None:
         # The overall limit is raised (300 a second) to keep the test short; each chat keeps its one a second.
         async with polling_bot(tmp_path, api, overall=300.0):
-            started = time.monotonic()
             await asyncio.gather(*(leader(user_id) for user_id in leaders))
-            return time.monotonic() - started
 
-    took = asyncio.run(scenario())
+    asyncio.run(scenario())
     assert api.presses_left_spinning() == 0
     presses = api.calls_to("answerCallbackQuery")
     assert len(presses) == len(leaders) * len(ONBOARDING) and all(call.ok for call in presses)
-    assert took < 60
 
 
 def test_one_chat_in_order_different_chats_at_once():
@@ -129,20 +128,17 @@ def test_one_chat_in_order_different_chats_at_once():
         return Update.de_json({"update_id": update_id, "message": {
             "message_id": update_id, "date": 0, "chat": {"id": chat, "type": "private"}, "text": "hi"}}, None)
 
-    async def scenario() -> float:
+    async def scenario() -> None:
         processor = ChatOrderedProcessor(running=8)
         await processor.initialize()
-        started = time.monotonic()
         jobs = [processor.process_update(update(n * 100 + chat, chat), handle(chat, n))
                 for n in range(6) for chat in range(20)]
         await asyncio.gather(*jobs)
-        return time.monotonic() - started
 
-    took = asyncio.run(scenario())
+    asyncio.run(scenario())
     for chat in range(20):
         assert [n for c, n in order if c == chat] == list(range(6))
-    assert running["most"] == 8  # chats at once, never more than the bound
-    assert took < 2.0  # 20 chats × 0.18 s one after the other would be 3.6 s
+    assert running["most"] == 8  # chats at once (so not one after the other), never more than the bound
 
 
 def test_a_stop_leaves_what_waits_and_lets_what_runs_finish():

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from bot.adapters.feeds import FeedFetcher, FeedSource, parse_feed
+from bot.adapters.feeds import FeedFetcher, FeedSource
 from bot.adapters.parsing import ParsePool, ParserCrashed, ParseTimeout
 from bot.core.feedstate import FeedState
 from tests.conftest import utc
@@ -20,6 +20,7 @@ from tests.support import chores
 from tests.support.feed_server import FeedServer
 
 NOW = utc(2026, 11, 23, 6, 0)
+BUDGET = 3.0  # seconds a parse may take here
 
 
 def in_pool(work, **options):  # type: ignore[no-untyped-def]
@@ -91,9 +92,10 @@ def server():
 
 
 def test_a_leader_feed_slow_to_parse_never_holds_up_the_operators_feeds(server: FeedServer):
-    # The sector feeds arrive a little after the leader's feed has started parsing: they must not wait for it.
+    # The leader's feed is held in its parse far past its budget (by construction, on any machine); the sector
+    # feeds arrive a little after it has started parsing: they must not wait for it.
     trusted = [FeedSource(server.url(f"late/rss2.xml?sector={n}"), f"Sector feed {n}") for n in range(8)]
-    hostile = FeedSource(server.url("many-items/60000"), "Leader's own feed", trusted=False)
+    hostile = FeedSource(server.url("held"), "Leader's own feed", trusted=False)
     sources = [hostile, *trusted]  # the hostile one first, as if it had been queued ahead
 
     async def refresh(fetcher: FeedFetcher):  # type: ignore[no-untyped-def]
@@ -104,9 +106,10 @@ def test_a_leader_feed_slow_to_parse_never_holds_up_the_operators_feeds(server: 
     async def main():  # type: ignore[no-untyped-def]
         fetcher = FeedFetcher(
             timeout=5.0,
-            parse_timeout=3.0,
+            parse_timeout=BUDGET,
             allow_private=True,  # the publisher is on 127.0.0.1
-            parsers=ParsePool(parse_feed, workers=1, budget=3.0),
+            parsers=ParsePool(chores.parse_or_hold, workers=1, budget=BUDGET),
+            parse=chores.parse_or_hold,
         )
         try:
             return await refresh(fetcher)
@@ -115,13 +118,17 @@ def test_a_leader_feed_slow_to_parse_never_holds_up_the_operators_feeds(server: 
 
     states, reports, seconds = asyncio.run(main())
     by_name = {report.name: report for report in reports}
-    assert (by_name[hostile.name].status, by_name[hostile.name].error) == ("error", "parsing took too long")
+    held = by_name[hostile.name]
+    assert (held.status, held.error) == ("error", "parsing took too long")
     for source in trusted:
         assert (by_name[source.name].status, by_name[source.name].items) == ("ok", 3), source.name
         assert states[source.url].failures == 0
-        assert by_name[source.name].seconds < 2.0  # parsed at once, not after the leader's feed
+        # An order, not a duration: each sector feed was read before the held parse was given up.
+        assert by_name[source.name].seconds < held.seconds, source.name
     assert states[hostile.url].failures == 1
-    assert seconds < 10  # the runaway parse (tens of seconds of CPU) was stopped, not waited for
+    # Stopped at its budget, not waited for: the held parse would take HOLD_SECONDS (120 s); an idle machine
+    # needs about BUDGET + 1 s for the whole refresh, and the bound is ten times that.
+    assert seconds < 10 * (BUDGET + 1) < chores.HOLD_SECONDS
 
 
 @pytest.mark.parametrize(

@@ -98,11 +98,12 @@ def test_the_post_comes_from_the_model_with_exactly_the_article_and_the_take_sen
 
 
 def test_a_slow_model_gives_way_to_the_composer_within_the_time_limit(server, caplog):
-    server.mode, server.delay = "slow", 3.0
+    server.mode, server.delay = "slow", 30.0
     start = time.monotonic()
     with caplog.at_level(logging.WARNING):
         post = asyncio.run(writer(server, timeout=0.5).write(request()))
-    assert time.monotonic() - start < 1.5
+    # Given up at 0.5 s, not after the model's 30 s: the bound is ten times what an idle machine needs.
+    assert time.monotonic() - start < 6
     assert post.writer == "composer" and post == compose(request(), TEMPLATES["en"])
     assert model_lines(caplog) == ["model writer: no answer within 0.5 s; the composer writes the post"]
 

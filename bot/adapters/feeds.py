@@ -355,11 +355,13 @@ class FeedFetcher:
         resolver: Resolver | None = None,
         network: Network | None = None,
         user_agent: str = "coachbot/0.1 (+feed reader)",
+        parse: Callable[..., tuple[Item, ...]] = parse_feed,
     ) -> None:
         self.max_bytes, self.timeout, self.max_redirects = max_bytes, timeout, max_redirects
         self.parse_timeout = timeout if parse_timeout is None else parse_timeout
         self.allow_private = allow_private
         self._executor = executor
+        self._parse_function = parse
         self._parsers, self._untrusted_parsers = parsers, untrusted_parsers
         self._slots = asyncio.Semaphore(concurrency)
         untrusted_concurrency = untrusted_concurrency or max(1, concurrency // 4)
@@ -530,7 +532,7 @@ class FeedFetcher:
         if not source.trusted:
             if self._untrusted_parsers is None:
                 self._untrusted_parsers = ParsePool(
-                    parse_feed,
+                    self._parse_function,
                     workers=1,
                     budget=self.parse_timeout,
                     name="untrusted-feed-parser",
@@ -544,9 +546,9 @@ class FeedFetcher:
         # An executor or a thread cannot be stopped: the budget then also counts the wait for a free worker.
         async with asyncio.timeout(self.parse_timeout):
             if self._executor is None:
-                return await asyncio.to_thread(parse_feed, body, source, now, base_url)
+                return await asyncio.to_thread(self._parse_function, body, source, now, base_url)
             loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._executor, parse_feed, body, source, now, base_url)
+            return await loop.run_in_executor(self._executor, self._parse_function, body, source, now, base_url)
 
     @staticmethod
     def _log(source: FeedSource, state: FeedState, report: FetchReport) -> None:

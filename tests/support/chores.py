@@ -32,6 +32,20 @@ def hog(size: int) -> int:
     return len(bytearray(size))
 
 
+HOLD_MARK = b"<!-- held by the test -->"
+HOLD_SECONDS = 120.0  # far past any budget a test sets: a held parse cannot finish in time on any machine
+
+
+def parse_or_hold(content: bytes, *arguments: object) -> object:
+    """The real feed parser, except that a document carrying HOLD_MARK is held for HOLD_SECONDS first: a parse
+    slow by construction, whatever the speed of the machine."""
+    from bot.adapters.feeds import parse_feed
+
+    if HOLD_MARK in content:
+        time.sleep(HOLD_SECONDS)
+    return parse_feed(content, *arguments)  # type: ignore[arg-type]
+
+
 def do(chore: str, *arguments: object) -> object:
     """Run one of the chores above by name: one worker function for every test."""
     return {"nap": nap, "crash": crash, "fail": fail, "pid": pid, "hog": hog}[chore](*arguments)  # type: ignore[operator]

@@ -1729,10 +1729,22 @@ class FakeBotApiServer:
         self.base_url = ""
         self._server: http.server.ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._active = 0
+        self._active_lock = threading.Lock()
+
+    @property
+    def requests_in_progress(self) -> int:
+        """Requests received and not yet answered (one the bot sent just before it was killed, say)."""
+        with self._active_lock:
+            return self._active
+
+    def _count(self, change: int) -> None:
+        with self._active_lock:
+            self._active += change
 
     def __enter__(self) -> FakeBotApiServer:
         """Start serving in a daemon thread; `base_url` is then "http://127.0.0.1:PORT/bot"."""
-        handler = type("_BoundHandler", (_BotApiHandler,), {"api": self.api})
+        handler = type("_BoundHandler", (_BotApiHandler,), {"api": self.api, "count": self._count})
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         port = self._server.server_address[1]
@@ -1760,6 +1772,14 @@ class _BotApiHandler(http.server.BaseHTTPRequestHandler):
     """Reads a Bot API request (query string, JSON, form or multipart body) and answers it from the fake."""
 
     api: FakeBotApi
+    count: Callable[[int], None]
+
+    def handle_one_request(self) -> None:
+        self.count(1)
+        try:
+            super().handle_one_request()
+        finally:
+            self.count(-1)
 
     def do_GET(self) -> None:
         path = self.path.partition("?")[0]

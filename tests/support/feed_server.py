@@ -16,6 +16,7 @@ gets a 304. Other routes misbehave on purpose:
 * `/gzip-bomb`: 64 KB of gzip that expands to 64 MB; `/brotli`: a body in an encoding the reader never asked;
 * `/late/<name>`: the file of `/feeds/<name>`, a third of a second late;
 * `/many-items/<n>`: an RSS feed of n tiny items, slow to parse for its size (n = 40,000: seconds of CPU).
+* `/held`: a small feed that the tests' parser (`chores.parse_or_hold`) holds far past any parse budget.
 
 Every request is recorded (path and headers) for assertions. `latency` delays every answer.
 """
@@ -32,6 +33,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+
+from tests.support.chores import HOLD_MARK
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "feeds"
 LAST_MODIFIED = "Mon, 23 Nov 2026 06:00:00 GMT"
@@ -101,6 +104,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._answer(200, b"\x1b\x00\x00", {"Content-Encoding": "br", "Content-Type": "application/xml"})
         elif path.startswith("/many-items/"):
             self._answer(200, _many_items(int(path.removeprefix("/many-items/"))), {"Content-Type": "application/xml"})
+        elif path == "/held":
+            self._answer(200, HELD_FEED, {"Content-Type": "application/xml"})
         elif path == "/lying-length":
             self.send_response(200)
             self.send_header("Content-Type", "application/rss+xml")
@@ -168,6 +173,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 @functools.cache
 def _gzip_bomb() -> bytes:
     return gzip.compress(b'<?xml version="1.0"?><rss version="2.0"><channel><title>Bomb</title>' + b" " * 64_000_000)
+
+
+# A feed whose parse the tests' parser holds (tests/support/chores.py: parse_or_hold).
+HELD_FEED = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Held</title>' + HOLD_MARK
+             + b"<item><title>a</title><link>https://example.com/a</link></item></channel></rss>")
 
 
 @functools.cache
