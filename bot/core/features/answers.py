@@ -42,9 +42,9 @@ def answer(ctx: Context, leader: Leader, step: Step, value: str, now: datetime, 
     # The last question, in one tap: where the leader stands places them on the path (or the course leads).
     text = Lines((msg("onboarding_done", summary=summary(done, now), sector=ctx.sector_name(done)),
                   msg("standing_question")), "\n\n")
-    keyboard = (*choices(ctx, done, Step.STANDING),
-                (Button(msg("button_first_lesson"), OpenToday()),
-                 Button(msg("button_first_suggestions"), OpenSuggestions())))
+    keyboard = ((Button(msg("button_first_lesson"), OpenToday()),
+                 Button(msg("button_first_suggestions"), OpenSuggestions())),
+                *choices(ctx, done, Step.STANDING))
     return Outcome(done, (Reply(text, keyboard),), effects=(ReadNews(),))
 
 

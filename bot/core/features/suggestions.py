@@ -41,7 +41,8 @@ KEPT_OFFERS = 30  # offers remembered, so that buttons on recent messages keep w
 MAX_SHOWN_CHARS = MAX_MESSAGE - 600  # the message keeps whole suggestions only, with room for its words
 GIST_LIMIT = 220  # characters of the summary shown under a headline
 # Before the posting stage, the morning brings articles worth reading (listening) or worth a comment: no drafts.
-STAGE_INTROS = {Stage.LISTEN: "suggest_intro_listen", Stage.COMMENT: "suggest_intro_comment"}
+STAGE_INTROS = {(Stage.LISTEN, "suggest_intro_first"): "suggest_intro_first_listen",
+                (Stage.COMMENT, "suggest_intro_first"): "suggest_intro_first_comment"}
 
 
 def suggest(ctx: Context, leader: Leader, now: datetime, news: News) -> Outcome:
@@ -51,8 +52,8 @@ def suggest(ctx: Context, leader: Leader, now: datetime, news: News) -> Outcome:
         return reask(ctx, leader)
     changed, reply = offers(ctx, leader, now, news, max(1, leader.suggestions_per_day), "suggest_intro")
     if reply is None:
-        return say(leader, where(ctx, leader), msg("no_suggestions"))
-    return Outcome(changed, (Reply(where(ctx, leader)), reply))
+        return say(leader, Lines((where(ctx, leader), msg("no_suggestions")), "\n\n"))
+    return Outcome(changed, (replace(reply, text=Lines((where(ctx, leader), reply.text), "\n\n")),))
 
 
 def _pick(ctx: Context, leader: Leader, now: datetime, news: News, limit: int) -> list[Suggestion]:
@@ -115,7 +116,8 @@ def _message(ctx: Context, leader: Leader, batch: str, now: datetime, *, intro: 
     """The suggestions of one batch: each headline once, what the article says, at most four buttons each."""
     shown = [o for o in leader.offers if o.batch == batch and o.status != OfferStatus.REPLACED]
     stage = stage_of(ctx, leader)
-    intro = STAGE_INTROS.get(stage, intro)
+    if stage is not Stage.POST:
+        intro = STAGE_INTROS.get((stage, intro), f"suggest_intro_{stage.value}")
     parts: list[Msg | Lines] = [msg(intro, sector=ctx.sector_name(leader))]
     rows: list[tuple[Button, ...]] = []
     used = 0
