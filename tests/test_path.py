@@ -29,6 +29,7 @@ from bot.core.codec import FORMAT_VERSION, leader_from_dict, leader_to_dict
 from bot.core.events import Command, Press, Who
 from bot.core.features.common import Context
 from bot.core.features.path import stage_of
+from bot.core.history import days_of
 from bot.core.markup import html_to_text
 from bot.core.model import (
     CommentDraft,
@@ -244,6 +245,7 @@ def test_a_comment_counts_as_an_action_in_the_habit_and_the_recap(coach, content
     sunday = utc(2026, 11, 29, 17, 0)
     commented = leader.with_(comments=(CommentEvent(NOW, NOW.date()),))
     assert commented.actions_on(NOW.date()) == 1
+    assert days_of(commented, NOW.date())[-1].actions == 1  # the habit's day holds the comment
     stats = coach.handle(commented, WHO, Command("recap", "now"), sunday)
     text = html_to_text(stats.replies[0].text)
     assert "one comment" in text and "post" not in text  # listening: no post asked for, none counted
