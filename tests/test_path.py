@@ -249,6 +249,8 @@ def test_a_comment_counts_as_an_action_in_the_habit_and_the_recap(coach, content
     stats = coach.handle(commented, WHO, Command("recap", "now"), sunday)
     text = html_to_text(stats.replies[0].text)
     assert "one comment" in text and "post" not in text  # listening: no post asked for, none counted
+    shown = coach.handle(commented, WHO, Command("stats"), sunday)
+    assert "One comment published" in html_to_text(shown.replies[0].text)
     late = commented.with_(stage_set=Stage.POST)
     assert "no post shared" in html_to_text(coach.handle(late, WHO, Command("recap", "now"), sunday).replies[0].text)
 
