@@ -192,7 +192,7 @@ class Coach:
             case Judge():
                 return suggestions.judge(ctx, leader, action, now, news)
             case AskTake():
-                return suggestions.ask_take(ctx, leader, action)
+                return suggestions.ask_take(ctx, leader.with_(waiting=None), action)
             case ShowPost():
                 return suggestions.show_post(ctx, leader, action)
             case Rewrite():
