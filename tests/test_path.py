@@ -208,6 +208,9 @@ def test_mornings_follow_the_stage(coach, content):
     assert "Worth a comment today" in html_to_text(articles.text)
     assert any(d.startswith("pc:") for d in _buttons(articles)) and "go:comment" in _buttons(articles)
     assert not any(d.startswith(("pt:", "pd:")) for d in _buttons(articles))
+    by_hand = coach.wake(done(onboard(coach, "stage:comment"), 4, course), morning, [])  # no news this morning
+    assert "go:comment" in _buttons(by_hand.replies[-1])  # the comment helper all the same
+    assert "go:comment" not in _buttons(coach.wake(done(onboard(coach), 4, course), morning, []).replies[-1])
     posting = coach.wake(done(onboard(coach), 25, course), morning, NEWS)
     assert any(d.startswith("pt:") for d in _buttons(posting.replies[-1]))
     assert any(d.startswith("pd:") for d in _buttons(posting.replies[-1]))

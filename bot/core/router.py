@@ -66,7 +66,7 @@ from bot.core.history import habit_of
 from bot.core.markup import shorten
 from bot.core.model import Delivery, Leader, Stage
 from bot.core.parse import language_from_code
-from bot.core.replies import Msg, Outcome, Reply, msg
+from bot.core.replies import Button, Msg, Outcome, Reply, msg
 
 Feature = Callable[[Context, Leader, str, datetime], Outcome]
 
@@ -272,12 +272,17 @@ class Coach:
         intro = "intro_gentle" if gentle else "intro_daily"
         replies.append(lessons.message(self.ctx, leader, lesson, now, intro=intro))
         limit = min(1, leader.suggestions_per_day) if gentle else leader.suggestions_per_day
-        if path.stage_of(self.ctx, leader) is Stage.LISTEN:
+        stage = path.stage_of(self.ctx, leader)
+        if stage is Stage.LISTEN:
             limit = min(limit, LISTEN_LIMIT)
+        offer: Reply | None = None
         if limit:
             suggest_intro = "suggest_intro_gentle" if gentle else "suggest_intro"
             leader, offer = suggestions.offers(self.ctx, leader, now, news, limit, suggest_intro)
             replies += [offer] if offer else []
+        if stage is Stage.COMMENT and offer is None and lesson.stage != Stage.COMMENT.value:
+            # No article this morning (or none asked for): the comment helper is offered all the same.
+            replies.append(Reply(msg("comment_offer"), ((Button(msg("button_comment_post"), StartComment()),),)))
         return leader, replies
 
     def news_ready(self, leader: Leader, now: datetime, news: News) -> Outcome:
