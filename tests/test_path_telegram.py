@@ -262,7 +262,7 @@ def test_settings_change_where_you_stand_and_the_stage(tmp_path):
             await onboard(bot, 12, "en")
             await bot.send(12, "/settings")
             assert "Where you stand: not said" in bot.last(12).text
-            assert "listening (follows the course)" in bot.last(12).text
+            assert "Stage: 👂 Listening (follows the course)" in bot.last(12).text
             await bot.press(12, "set:standing")
             await bot.press(12, "stand:reader")
             await bot.press(12, "stage:comment")  # offered, taken

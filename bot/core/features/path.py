@@ -58,7 +58,7 @@ def where(ctx: Context, leader: Leader) -> Msg:
 def settings_line(ctx: Context, leader: Leader) -> Msg:
     """The settings panel's lines about the path."""
     standing = msg(f"standing_{leader.standing.value}") if leader.standing else msg("standing_unknown")
-    stage = stage_name(stage_of(ctx, leader))
+    stage = msg(f"stage_choice_{stage_of(ctx, leader).value}")
     return msg("settings_path", standing=standing,
                stage=stage if leader.stage_set else msg("stage_followed", stage=stage))
 
