@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
 
 from bot.clock import Clock
-from bot.core.events import FeedProbed, PostWritten, Who
-from bot.core.replies import Outcome, ProbeFeed, ReadNews, Reply, WritePost, msg
+from bot.core.events import CommentWritten, FeedProbed, PostWritten, Who
+from bot.core.replies import Outcome, ProbeFeed, ReadNews, Reply, WriteComment, WritePost, msg
 from bot.newsdesk import NewsDesk
 from bot.service import CoachService
 from bot.writing import Writer
@@ -32,6 +32,9 @@ async def follow(service: CoachService, desk: NewsDesk, writer: Writer, who: Who
         elif isinstance(effect, WritePost):
             post = await writer.write(effect.request)
             yield service.handle(who, PostWritten(effect.ref, post.linkedin, post.x, post.writer), clock())
+        elif isinstance(effect, WriteComment):
+            text, by = await writer.write_comment(effect.request)
+            yield service.handle(who, CommentWritten(effect.ref, text, by), clock())
         elif isinstance(effect, ReadNews) and read_news:
             leader = service.store.get(who.user_id)
             unread = desk.unread(leader) if leader is not None else []

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Protocol
 
+from bot.core.comments import CommentRequest, CommentTemplates, compose_comment
 from bot.core.posts import DraftTemplates, Post, PostRequest, compose
 
 if TYPE_CHECKING:
@@ -29,20 +30,32 @@ class ModelLike(Protocol):
         """The model's post, checked, or None."""
 
 
+class CommentModelLike(Protocol):
+    """What the writer needs of a model for comments: a checked comment, or None."""
+
+    async def write_comment(self, request: CommentRequest) -> str | None:
+        """The model's comment, checked, or None."""
+
+
 class Writer:
     """Writes posts: the model first when there is one, the composer when it fails or there is none."""
 
-    def __init__(self, templates: Mapping[str, DraftTemplates], model: ModelLike | None = None) -> None:
+    def __init__(self, templates: Mapping[str, DraftTemplates], model: ModelLike | None = None, *,
+                 comments: Mapping[str, CommentTemplates] | None = None,
+                 comment_model: CommentModelLike | None = None) -> None:
         self.templates = templates
         self.model = model
+        self.comments: Mapping[str, CommentTemplates] = comments or {}
+        self.comment_model = comment_model
 
     @classmethod
     def from_settings(cls, settings: Settings, content: Content, *,
                       detect: Callable[[str], str | None] | None = None, timeout: float | None = None) -> Writer:
         """The writer the settings ask for: with a model only when its address and name are both set.
         `detect` (default: lingua, see bot.adapters.language) checks the model's language."""
+        comments = {lang: part.comment for lang, part in content.path.items()}
         if not settings.llm_configured:
-            return cls(content.drafts)
+            return cls(content.drafts, comments=comments)
         from bot.adapters.llm import TIMEOUT, ModelWriter
 
         if detect is None:
@@ -52,7 +65,9 @@ class Writer:
         model = ModelWriter(url=settings.llm_url, model=settings.llm_model, key=settings.llm_key,
                             prompts=content.prompts, detect=detect,
                             timeout=TIMEOUT if timeout is None else timeout)
-        return cls(content.drafts, model)
+        model.comment_prompts = {lang: part.prompts for lang, part in content.path.items()}
+        model.comment_praise = {lang: part.comment.praise for lang, part in content.path.items()}
+        return cls(content.drafts, model, comments=comments, comment_model=model)
 
     def compose(self, request: PostRequest) -> Post:
         """The composer's post (no model, no wait)."""
@@ -69,3 +84,20 @@ class Writer:
             if post is not None:
                 return post
         return self.compose(request)
+
+    def compose_comment(self, request: CommentRequest) -> str:
+        """The composer's comment (no model, no wait)."""
+        return compose_comment(request, self.comments[request.language])
+
+    async def write_comment(self, request: CommentRequest) -> tuple[str, str]:
+        """The comment on the leader's view, and who wrote it ("model" or "composer"): the model's when it gives
+        one that passes the check, else the composer's. The leader's notes are never part of the request."""
+        if self.comment_model is not None:
+            try:
+                text = await self.comment_model.write_comment(request)
+            except Exception as error:  # a model must never cost the leader their comment
+                log.warning("model writer failed on a comment (%s); the composer writes it", type(error).__name__)
+                text = None
+            if text is not None:
+                return text, "model"
+        return self.compose_comment(request), "composer"

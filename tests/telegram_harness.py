@@ -87,6 +87,11 @@ class Harness:
         for data in ("lang:en", "tz:Europe/Paris", "time:0800", "days:01234", "sec:technology"):
             await self.press(user_id, data)
 
+    async def posting(self, user_id: int) -> None:
+        """After onboarding: "I post now and then", then "posts from today" (the mornings bring posts to write)."""
+        await self.press(user_id, "stand:poster")
+        await self.press(user_id, "stage:post")
+
     def button(self, chat_id: int, prefix: str) -> str:
         """The callback data of the newest button to that chat whose data starts with `prefix`."""
         for message in reversed(self.api.messages(chat_id)):

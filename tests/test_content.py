@@ -118,7 +118,8 @@ def test_lessons_have_an_action_and_tags(language):
 
 
 def named(lesson_id: str, number: int, body: str = "A short body.", **meta) -> RawLesson:
-    base = {"id": lesson_id, "module": 1, "title": "A title", "action": "Do it.", "sources": [], "tags": ["x"]}
+    base = {"id": lesson_id, "module": 1, "title": "A title", "action": "Do it.", "sources": [], "tags": ["x"],
+            "stage": "listen"}
     base.update(meta)
     return RawLesson(f"{number:02d}-{lesson_id}.md", base, body, "")
 

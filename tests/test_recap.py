@@ -32,7 +32,8 @@ def test_the_recap_comes_once_on_sunday_evening_with_the_week_and_the_picture(co
     assert coach.next_wake(leader, utc(2026, 11, 29, 9, 0)) == SUNDAY_18
     woken = coach.wake(leader, SUNDAY_18)
     text = "\n".join(html_to_text(r.text) for r in woken.replies)
-    assert "5 lessons done" in text and "no post shared" in text
+    # At the listening stage the week counts lessons and comments: no post is asked for, none is counted.
+    assert "5 lessons done" in text and "no comment" in text and "post" not in text
     assert "Streak: 5 days" in text and "Next week: module 2" in text
     assert any(r.chart is not None for r in woken.replies)
     assert woken.leader.recapped_on == date(2026, 11, 29)

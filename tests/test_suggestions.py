@@ -49,7 +49,9 @@ NEWS = [
 
 def onboarded(coach: Coach):
     leader = coach.handle(None, WHO, Command("start"), NOW).leader
-    for data in ("lang:en", "tz:Europe/Paris", "time:0800", "days:01234", "sec:technology"):
+    # A leader who posts now and then, and chose posts from today: the mornings bring posts to write.
+    for data in ("lang:en", "tz:Europe/Paris", "time:0800", "days:01234", "sec:technology", "stand:poster",
+                 "stage:post"):
         leader = coach.handle(leader, WHO, Press(data), NOW).leader
     return leader
 
@@ -246,6 +248,7 @@ def test_through_telegram_feeds_read_suggest_and_every_button(tmp_path):
         with FeedServer() as server:
             async with Harness(tmp_path / "data", feeds_path=local_feeds(tmp_path, server)) as bot:
                 await bot.onboard(7)
+                await bot.posting(7)
                 reports = await bot.desk.refresh(bot.now)
                 assert {r.status for r in reports} == {"ok"}, [(r.name, r.error) for r in reports]
                 await bot.send(7, "/suggest")
@@ -285,6 +288,7 @@ def test_through_telegram_a_take_becomes_a_post_whose_linkedin_button_carries_it
         with FeedServer() as server:
             async with Harness(tmp_path / "data", feeds_path=local_feeds(tmp_path, server)) as bot:
                 await bot.onboard(8)
+                await bot.posting(8)
                 await bot.desk.refresh(bot.now)
                 await bot.send(8, "/suggest")
                 take_button = bot.button(8, "pt:")
@@ -309,6 +313,7 @@ def test_an_opml_file_sent_in_telegram_is_imported(tmp_path):
     async def scenario():
         async with Harness(tmp_path) as bot:
             await bot.onboard(8)
+            await bot.posting(8)
             opml = write_opml([("https://a.example.org/rss", "A blog")], "mine")
             await bot.feed(bot.api.user_sends_document(8, "feeds.opml", opml))
             assert bot.last(8).text == "Imported one feed."
@@ -321,6 +326,7 @@ def test_export_includes_suggestion_data(tmp_path):
     async def scenario():
         async with Harness(tmp_path) as bot:
             await bot.onboard(9)
+            await bot.posting(9)
             await bot.send(9, "/interests add AI")
             await bot.send(9, "/export")
             exported = json.loads(bot.last(9).document[1])["leader"]
@@ -339,6 +345,7 @@ def test_through_telegram_with_a_model_the_post_comes_from_it_and_a_failing_mode
             async with Harness(tmp_path / "data", feeds_path=local_feeds(tmp_path, feeds), llm_url=server.url,
                                llm_model="small-model") as bot:
                 await bot.onboard(9)
+                await bot.posting(9)
                 await bot.desk.refresh(bot.now)
                 await bot.send(9, "/suggest")
                 stored = LeaderStore(tmp_path / "data").get(9).offers

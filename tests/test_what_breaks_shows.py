@@ -53,6 +53,7 @@ def test_a_hostile_headline_is_shown_as_text_in_the_suggestion(tmp_path):
     async def scenario():
         async with Harness(tmp_path) as bot:
             await bot.onboard(SINGAPORE)
+            await bot.posting(SINGAPORE)
             item = Item(HOSTILE + " AI in the factory", "https://example.com/ai-factory", "Wire <i>",
                         summary="AI in the factory.", published=bot.now - timedelta(hours=1), language="en", feed_url="https://example.com/f")
             # The only item there is: it is certainly offered.

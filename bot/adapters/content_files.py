@@ -9,10 +9,17 @@ from typing import Any
 
 import yaml
 
-from bot.core.checks import RawLesson, check_course
-from bot.core.content import Catalog, Content, Course, FeedInfo, Lesson, Sector, Template
-from bot.core.content_checks import check_catalog, check_draft_words, check_drafts, check_prompts
-from bot.core.markup import escape, markdown_to_html
+from bot.core.checks import MAX_ACTION_CHARS, MAX_BODY_WORDS, MAX_TITLE_CHARS, RawLesson, check_course, words
+from bot.core.comments import COMMENT_PROMPT_FIELDS, CommentPrompts, CommentTemplates, template_problems
+from bot.core.content import Catalog, Content, Course, FeedInfo, Lesson, PathContent, PathStep, Sector, Template
+from bot.core.content_checks import (
+    check_catalog,
+    check_draft_words,
+    check_drafts,
+    check_prompts,
+    french_typography,
+)
+from bot.core.markup import escape, html_problems, markdown_to_html
 from bot.core.model import LANGUAGES
 from bot.core.posts import DraftTemplates, Prompts
 
@@ -148,8 +155,70 @@ def read_prompts(content_dir: Path) -> dict[str, Prompts]:
     return prompts
 
 
+def _texts(data: Any, key: str) -> tuple[str, ...]:
+    values = data.get(key) if isinstance(data, dict) else None
+    return tuple(str(v) for v in values) if isinstance(values, list) else ()
+
+
+def read_path(content_dir: Path) -> dict[str, PathContent]:
+    """The path's own content by language: content/path/<lang>.yaml (the account step, comment templates and
+    the comment prompts)."""
+    path_content = {}
+    for lang in LANGUAGES:
+        data = _yaml(content_dir / "path" / f"{lang}.yaml")
+        if not isinstance(data, dict):
+            raise ContentError(f"path/{lang}.yaml is not a mapping")
+        account = data.get("account") or {}
+        comment = data.get("comment") or {}
+        prompts = data.get("comment_prompts") or {}
+        if not all(isinstance(part, dict) for part in (account, comment, prompts)):
+            raise ContentError(f"path/{lang}.yaml: account, comment and comment_prompts must be mappings")
+        path_content[lang] = PathContent(
+            account=PathStep(str(account.get("title") or "").strip(),
+                             markdown_to_html(str(account.get("body") or "").strip()),
+                             str(account.get("action") or "").strip()),
+            comment=CommentTemplates(_texts(comment, "quote"), _texts(comment, "question"),
+                                     _texts(comment, "praise"), lang),
+            prompts=CommentPrompts(str(prompts.get("system") or "").strip(), str(prompts.get("user") or "").strip()),
+        )
+    return path_content
+
+
+def check_path(content_dir: Path) -> list[str]:
+    """Problems of the path's content: the account step's texts, the comment templates and prompts."""
+    try:
+        path_content = read_path(content_dir)
+    except ContentError as error:
+        return [str(error)]
+    problems: list[str] = []
+    for lang, content in path_content.items():
+        where = f"path/{lang}.yaml"
+        step = content.account
+        if not step.title or len(step.title) > MAX_TITLE_CHARS:
+            problems.append(f"{where}: account: title must be text of at most {MAX_TITLE_CHARS} characters")
+        if not step.action or len(step.action) > MAX_ACTION_CHARS:
+            problems.append(f"{where}: account: action must be text of at most {MAX_ACTION_CHARS} characters")
+        if not step.body or words(step.body) > MAX_BODY_WORDS:
+            problems.append(f"{where}: account: the body must have 1 to {MAX_BODY_WORDS} words")
+        problems.extend(f"{where}: account: {p}" for p in html_problems(step.body))
+        problems.extend(template_problems(content.comment))
+        for name, text in (("system", content.prompts.system), ("user", content.prompts.user)):
+            if not text:
+                problems.append(f"{where}: comment_prompts: {name} is empty")
+        fields = set(re.findall(r"{(\w+)}", content.prompts.user))
+        if fields - set(COMMENT_PROMPT_FIELDS) or not {"post", "view", "limit"} <= fields:
+            problems.append(f"{where}: comment_prompts: user must use {{post}}, {{view}}, {{limit}} and only "
+                            f"{', '.join(COMMENT_PROMPT_FIELDS)}")
+        if lang == "fr":
+            texts = (step.title, step.action, step.body, *content.comment.quote, *content.comment.question)
+            for text in texts:
+                problems.extend(f"{where}: {p}" for p in french_typography(text))
+    return problems
+
+
 def _lesson(raw: RawLesson, position: int) -> Lesson:
     meta = raw.meta
+    note = meta.get("note")
     return Lesson(
         id=str(meta["id"]),
         module=int(meta["module"]),
@@ -160,6 +229,9 @@ def _lesson(raw: RawLesson, position: int) -> Lesson:
         action=str(meta["action"]).strip(),
         sources=tuple(str(s) for s in meta.get("sources") or ()),
         tags=tuple(str(t) for t in meta.get("tags") or ()),
+        stage=str(meta.get("stage") or "listen"),
+        note=None if note is None or note is False else ("yes" if note is True else str(note)),
+        recalls=tuple(dict.fromkeys(str(r) for r in (*(meta.get("refers") or ()), *(meta.get("recalls") or ())))),
     )
 
 
@@ -182,6 +254,7 @@ def check_content(content_dir: Path) -> list[str]:
         problems.extend(check_drafts(drafts))
         problems.extend(check_draft_words(drafts))
         problems.extend(check_prompts(read_prompts(content_dir)))
+        problems.extend(check_path(content_dir))
     except ContentError as error:
         problems.append(str(error))
     return problems
@@ -199,7 +272,7 @@ def load_content(content_dir: Path, feeds_path: Path) -> Content:
         for lang in LANGUAGES
     }
     return Content(courses=courses, catalog=read_catalog(content_dir), sectors=read_sectors(feeds_path),
-                   drafts=read_drafts(content_dir), prompts=read_prompts(content_dir))
+                   drafts=read_drafts(content_dir), prompts=read_prompts(content_dir), path=read_path(content_dir))
 
 
 __all__ = ["ContentError", "check_content", "escape", "load_content", "read_sectors"]

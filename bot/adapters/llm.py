@@ -23,6 +23,7 @@ from typing import Any
 
 import openai
 
+from bot.core.comments import COMMENT_LIMIT, CommentPrompts, CommentRequest, check_comment
 from bot.core.posts import (
     LINKEDIN_LIMIT,
     LINKEDIN_SHORT_LIMIT,
@@ -75,6 +76,26 @@ def parse_answer(content: str | None, request: PostRequest) -> Post | None:
                 writer="model")
 
 
+def comment_message(prompts: CommentPrompts, request: CommentRequest) -> str:
+    """The comment's user prompt filled in: the post and the view as JSON strings (data, never instructions)."""
+    return prompts.user.format(post=json.dumps(request.post, ensure_ascii=False),
+                               view=json.dumps(request.view, ensure_ascii=False),
+                               limit=COMMENT_LIMIT, variant=request.variant,
+                               shorter="yes" if request.shorter else "no")
+
+
+def parse_comment_answer(content: str | None) -> str | None:
+    """The comment in a model's answer (one JSON object with a "comment" text), or None."""
+    if not content or len(content) > MAX_ANSWER:
+        return None
+    try:
+        data = json.loads(_FENCE.sub("", content.strip()))
+    except ValueError:
+        return None
+    text = data.get("comment") if isinstance(data, dict) else None
+    return text.strip() if isinstance(text, str) and text.strip() else None
+
+
 class ModelWriter:
     """Writes posts with a model behind an OpenAI-compatible endpoint; None when it cannot be trusted."""
 
@@ -85,6 +106,8 @@ class ModelWriter:
         self.detect = detect
         self.timeout = timeout
         self.client = openai.AsyncOpenAI(base_url=url, api_key=key or "none", timeout=timeout, max_retries=1)
+        self.comment_prompts: Mapping[str, CommentPrompts] = {}  # set by the writer (content/path/<lang>.yaml)
+        self.comment_praise: Mapping[str, tuple[str, ...]] = {}
 
     async def write(self, request: PostRequest) -> Post | None:
         """The model's post for the request, checked; or None, with one log line saying why."""
@@ -120,6 +143,45 @@ class ModelWriter:
         if reason is not None:
             return self._refused(f"the post failed the check: {reason}")
         return post
+
+    async def write_comment(self, request: CommentRequest) -> str | None:
+        """The model's comment on the leader's view, checked (`comments.check_comment`); or None, with one log
+        line saying why. Sent: the comment prompts of the leader's language, the post's text as pasted and the
+        view, nothing else."""
+        prompts = self.comment_prompts.get(request.language)
+        if prompts is None:
+            log.warning("model writer: no comment prompts in %r; the composer writes the comment", request.language)
+            return None
+        messages: list[Any] = [
+            {"role": "system", "content": prompts.system},
+            {"role": "user", "content": comment_message(prompts, request)},
+        ]
+        try:
+            async with asyncio.timeout(self.timeout):
+                response = await self.client.chat.completions.create(model=self.model, messages=messages)
+            content = response.choices[0].message.content
+        except (TimeoutError, openai.APITimeoutError):
+            return self._comment_refused(f"no answer within {self.timeout:g} s")
+        except openai.RateLimitError:
+            return self._comment_refused("rate limited (429)")
+        except openai.APIStatusError as error:
+            return self._comment_refused(f"error status {error.status_code}")
+        except openai.APIConnectionError:
+            return self._comment_refused("cannot reach the endpoint")
+        except (openai.OpenAIError, ValueError, AttributeError, IndexError, TypeError) as error:
+            return self._comment_refused(f"malformed answer ({type(error).__name__})")
+        text = parse_comment_answer(content)
+        if text is None:
+            return self._comment_refused("malformed answer (not a JSON object with comment)")
+        reason = check_comment(text, request, self.comment_praise.get(request.language, ()), self.detect)
+        if reason is not None:
+            return self._comment_refused(f"the comment failed the check: {reason}")
+        return text
+
+    @staticmethod
+    def _comment_refused(reason: str) -> None:
+        log.warning("model writer: %s; the composer writes the comment", reason)
+        return None
 
     @staticmethod
     def _refused(reason: str) -> None:

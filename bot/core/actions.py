@@ -26,6 +26,7 @@ class Verdict(StrEnum):
     POSTED = "posted"
     IRRELEVANT = "irrelevant"
     ANOTHER = "another"
+    SAVED = "saved"  # keep it to read (the listening stage)
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,45 @@ class Rewrite:
 
 
 @dataclass(frozen=True)
+class AccountReady:
+    """The account step is done: the profile is open, with two-step sign-in."""
+
+
+@dataclass(frozen=True)
+class StartComment:
+    """Open the comment helper: the bot waits for the text of the post to answer."""
+
+
+@dataclass(frozen=True)
+class CommentOn:
+    """Comment on a suggested article: the bot waits for the leader's view of it."""
+
+    ref: str
+
+
+@dataclass(frozen=True)
+class Commented:
+    """The comment written (named by its reference) is published: an action of the habit."""
+
+    ref: str
+
+
+@dataclass(frozen=True)
+class RewriteComment:
+    """The comment again, shorter or another way."""
+
+    ref: str
+    shorter: bool
+
+
+@dataclass(frozen=True)
+class NoteIt:
+    """Note what a lesson's action produced: the bot waits for the leader's words."""
+
+    lesson_id: str
+
+
+@dataclass(frozen=True)
 class Unknown:
     """Data the bot cannot read: it changes nothing."""
 
@@ -183,21 +223,25 @@ UNKNOWN = Unknown()
 
 Action = (Answer | Ask | SwitchLessons | OpenToday | OpenSuggestions | LessonDone | LessonLater | LessonMore
           | ConfirmDelete | Judge | AskTake | ShowPost | Rewrite | LessonLaterAt | Clarify | Snooze | ConfirmSkip
-          | UndoDone | OpenLesson | Unknown)
+          | UndoDone | OpenLesson | AccountReady | StartComment | CommentOn | Commented | RewriteComment | NoteIt
+          | Unknown)
 
 # The wire format: a short verb, a colon, an argument. These verbs are those of release 0.1.0.
 _ANSWER_VERBS: dict[Step, str] = {
     Step.LANGUAGE: "lang", Step.TIMEZONE: "tz", Step.TIME: "time", Step.DAYS: "days", Step.SECTOR: "sec",
-    Step.NUDGE: "nudge", Step.GOAL: "goal", Step.SUGGEST: "sugg",
+    Step.NUDGE: "nudge", Step.GOAL: "goal", Step.SUGGEST: "sugg", Step.STANDING: "stand", Step.STAGE: "stage",
 }
 _ANSWER_STEPS = {verb: step for step, verb in _ANSWER_VERBS.items()}
 _LESSON_VERBS: dict[type, str] = {LessonDone: "done", LessonLater: "later", LessonMore: "more", UndoDone: "undo",
                                   OpenLesson: "open"}
 _LESSON_TYPES = {verb: kind for kind, verb in _LESSON_VERBS.items()}
-_VERDICT_VERBS: dict[Verdict, str] = {Verdict.POSTED: "sp", Verdict.IRRELEVANT: "sn", Verdict.ANOTHER: "sa"}
+_VERDICT_VERBS: dict[Verdict, str] = {Verdict.POSTED: "sp", Verdict.IRRELEVANT: "sn", Verdict.ANOTHER: "sa",
+                                      Verdict.SAVED: "ss"}
 _VERDICTS = {verb: verdict for verdict, verb in _VERDICT_VERBS.items()}
 _POST_VERBS: dict[str, Callable[[str], Action]] = {
     "pt": AskTake, "pd": ShowPost, "ps": lambda ref: Rewrite(ref, True), "pa": lambda ref: Rewrite(ref, False),
+    "pc": CommentOn, "cc": Commented, "cs": lambda ref: RewriteComment(ref, True),
+    "co": lambda ref: RewriteComment(ref, False),
 }
 
 # What each argument may look like: anything else is not an action of this bot.
@@ -246,6 +290,18 @@ def encode(action: Action) -> str:
             data = f"pd:{ref}"
         case Rewrite(ref, shorter):
             data = f"{'ps' if shorter else 'pa'}:{ref}"
+        case CommentOn(ref):
+            data = f"pc:{ref}"
+        case Commented(ref):
+            data = f"cc:{ref}"
+        case RewriteComment(ref, shorter):
+            data = f"{'cs' if shorter else 'co'}:{ref}"
+        case AccountReady():
+            data = "go:account"
+        case StartComment():
+            data = "go:comment"
+        case NoteIt(lesson_id):
+            data = f"note:{lesson_id}"
         case UndoDone(lesson_id) | OpenLesson(lesson_id):
             data = f"{_LESSON_VERBS[type(action)]}:{lesson_id}"
         case LessonLaterAt(lesson_id, when):
@@ -285,6 +341,8 @@ def decode(data: str) -> Action:
         if answer not in ("yes", "no") or (colon and not _MINUTES.fullmatch(asked)):
             return UNKNOWN
         return ConfirmDelete(answer == "yes", int(asked) if colon else None)
+    if verb == "note":
+        return NoteIt(arg) if _LESSON_ID.fullmatch(arg) else UNKNOWN
     if verb in ("skp", "skn"):
         return ConfirmSkip(arg, verb == "skp") if _LESSON_ID.fullmatch(arg) else UNKNOWN
     if verb == "clr":
@@ -298,6 +356,7 @@ def decode(data: str) -> Action:
         return UNKNOWN
     fixed: dict[str, Action] = {
         "rem:on": SwitchLessons(True), "rem:off": SwitchLessons(False),
-        "go:today": OpenToday(), "go:suggest": OpenSuggestions(),
+        "go:today": OpenToday(), "go:suggest": OpenSuggestions(), "go:account": AccountReady(),
+        "go:comment": StartComment(),
     }
     return fixed.get(data, UNKNOWN)

@@ -33,6 +33,9 @@ LESSON_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A lesson never names another lesson or a module by its number (numbers change between editions): it lists the
 # ids of the earlier lessons it relies on in its front matter, `refers: [id, ...]`, and the check makes sure they
 # come before it.
+# The path the course teaches, in order: each lesson names its stage, and stages never go back in course order.
+STAGES = ("listen", "comment", "post")
+NOTE_KINDS = ("yes", "topics")
 LESSON_NUMBER = re.compile(r"\b(?:lesson|leçon|module)s?\s+(?:n°\s*)?\d+", re.IGNORECASE)
 
 
@@ -159,6 +162,35 @@ def check_order(lessons: Sequence[RawLesson]) -> list[str]:
     return problems
 
 
+def check_stages(lessons: Sequence[RawLesson]) -> list[str]:
+    """Problems of one language's path: a lesson without a known stage, a stage that goes back in course order,
+    a `note` that is not yes/topics, `recalls` that name no earlier lesson."""
+    problems: list[str] = []
+    highest = 0
+    position = {str(lesson.meta.get("id")): i for i, lesson in enumerate(lessons)}
+    for i, lesson in enumerate(lessons):
+        stage = lesson.meta.get("stage")
+        if stage not in STAGES:
+            problems.append(f"{lesson.file_name}: stage must be one of {', '.join(STAGES)} (found {stage!r})")
+        else:
+            rank = STAGES.index(stage)
+            if rank < highest:
+                problems.append(f"{lesson.file_name}: stage {stage!r} comes after {STAGES[highest]!r} "
+                                "(the path goes listen, comment, post, never back)")
+            highest = max(highest, rank)
+        note = lesson.meta.get("note")
+        if note is not None and note is not True and note not in NOTE_KINDS:
+            problems.append(f"{lesson.file_name}: note must be yes or topics (found {note!r})")
+        recalls = lesson.meta.get("recalls", [])
+        if not isinstance(recalls, list) or not all(isinstance(r, str) for r in recalls):
+            problems.append(f"{lesson.file_name}: recalls must be a list of lesson ids")
+            continue
+        for ref in recalls:
+            if position.get(ref, i) >= i:
+                problems.append(f"{lesson.file_name}: recalls {ref!r}, which is not an earlier lesson")
+    return problems
+
+
 def check_retired(retired: Mapping[str, str], ids: Sequence[str]) -> list[str]:
     """Problems of the retired-lesson map: each old id must be gone from the course, each target still in it."""
     problems: list[str] = []
@@ -185,6 +217,7 @@ def check_course(
             if lang == "fr":
                 problems.extend(f"{lang}/{p}" for p in check_french(lesson))
         problems.extend(f"{lang}/{p}" for p in check_order(courses[lang]))
+        problems.extend(f"{lang}/{p}" for p in check_stages(courses[lang]))
         texts = {lesson.file_name: " ".join((str(lesson.meta.get("title") or ""), str(lesson.meta.get("action") or ""),
                                              lesson.body, lesson.more)) for lesson in courses[lang]}
         problems.extend(f"{lang}/{p}" for p in apostrophes(texts))
@@ -209,9 +242,14 @@ def check_course(
         for lang in languages[1:]:
             other = [(str(x.meta.get("id")), x.meta.get("module")) for x in courses[lang]]
             refs = {str(x.meta.get("id")): x.meta.get("refers", []) for x in courses[languages[0]]}
+            path = {str(x.meta.get("id")): (x.meta.get("stage"), x.meta.get("note"), x.meta.get("recalls"))
+                    for x in courses[languages[0]]}
             for x in courses[lang]:
                 if str(x.meta.get("id")) in refs and x.meta.get("refers", []) != refs[str(x.meta.get("id"))]:
                     problems.append(f"{lang}/{x.file_name}: refers differs from {languages[0]}")
+                ours = (x.meta.get("stage"), x.meta.get("note"), x.meta.get("recalls"))
+                if str(x.meta.get("id")) in path and ours != path[str(x.meta.get("id"))]:
+                    problems.append(f"{lang}/{x.file_name}: stage, note or recalls differ from {languages[0]}")
             if other != reference:
                 problems.append(
                     f"{lang}: lesson ids or modules differ from {languages[0]} (same ids, same order wanted)"

@@ -18,10 +18,14 @@ from bot.core.model import (
     DEFAULT_RECAP_AT,
     DEFAULT_RECAP_DAY,
     DEFAULT_SUGGESTIONS,
+    STAGES,
+    CommentDraft,
+    CommentEvent,
     Delivery,
     Leader,
     LessonEvent,
     LessonKind,
+    Note,
     Offer,
     OfferStatus,
     OwnFeed,
@@ -31,11 +35,15 @@ from bot.core.model import (
     Schedule,
     ScheduleChange,
     SentReminder,
+    Stage,
+    Standing,
     Step,
     Taste,
+    Waiting,
+    WaitKind,
 )
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 
 def _from_1(data: dict[str, Any]) -> dict[str, Any]:
@@ -56,8 +64,39 @@ def _from_2(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+# The lessons of releases 0.1 and 0.2 that belong to the commenting and posting stages (the course's own files
+# say it since; these lists are history, kept as they were, for the data those releases wrote).
+_COMMENT_LESSONS_0_2 = frozenset({"comment-before-you-post", "give-before-you-ask", "messages-and-requests"})
+_POST_LESSONS_0_2 = frozenset({
+    "first-post", "human-leadership", "conversations-not-slogans", "video-and-voice", "ai-and-delegation",
+    "cool-head-when-it-heats-up", "company-crisis", "account-security", "leave-the-bubble", "weak-signals",
+    "first-dividends", "win-inside-first", "board-and-resistance", "internal-voice", "voices-close-to-customers",
+    "employee-advocacy", "cargo-cult-and-roi-traps", "lead-by-example",
+})
+
+
+def _from_3(data: dict[str, Any]) -> dict[str, Any]:
+    """Format 3 to 4: the path (listen, comment, post). The stage reached is derived from the lessons done (a
+    leader who did a posting lesson is at the posting stage, never sent back); where they stand was never asked;
+    no comment, note or wait yet."""
+    done = {e.get("lesson") for e in data.get("events", ()) if e.get("kind") == "done"}
+    if done & _POST_LESSONS_0_2:
+        reached = Stage.POST
+    elif done & _COMMENT_LESSONS_0_2:
+        reached = Stage.COMMENT
+    else:
+        reached = Stage.LISTEN
+    data["stage_reached"] = reached.value
+    for key in ("standing", "stage_set", "comment", "waiting"):
+        data.setdefault(key, None)
+    data.setdefault("account_ready", False)
+    for key in ("comments", "notes"):
+        data.setdefault(key, [])
+    return data
+
+
 # Version n -> the function that turns a dictionary of version n into one of version n + 1.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _from_1, 2: _from_2}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _from_1, 2: _from_2, 3: _from_3}
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:
@@ -138,7 +177,40 @@ def leader_to_dict(leader: Leader) -> dict[str, Any]:
             for o in leader.offers
         ],
         "take_for": leader.take_for,
+        "standing": leader.standing.value if leader.standing else None,
+        "stage_set": leader.stage_set.value if leader.stage_set else None,
+        "stage_reached": leader.stage_reached.value,
+        "account_ready": leader.account_ready,
+        "comments": [{"at": c.at.isoformat(), "local_date": c.local_date.isoformat()} for c in leader.comments],
+        "comment": _comment_to_dict(leader.comment),
+        "waiting": {"kind": leader.waiting.kind.value, "ref": leader.waiting.ref} if leader.waiting else None,
+        "notes": [{"lesson": n.lesson_id, "text": n.text, "at": n.at.isoformat()} for n in leader.notes],
     }
+
+
+def _comment_to_dict(draft: CommentDraft | None) -> dict[str, Any] | None:
+    if draft is None:
+        return None
+    return {"ref": draft.ref, "post": draft.post, "view": draft.view, "language": draft.language,
+            "variant": draft.variant, "shorter": draft.shorter, "text": draft.text, "commented": draft.commented}
+
+
+def _comment_from_dict(data: Any) -> CommentDraft | None:
+    if not isinstance(data, dict):
+        return None
+    return CommentDraft(str(data["ref"]), str(data["post"]), str(data.get("view", "")),
+                        str(data.get("language", "en")), int(data.get("variant", 0)), bool(data.get("shorter", False)),
+                        str(data.get("text", "")), bool(data.get("commented", False)))
+
+
+def _stage(value: Any) -> Stage | None:
+    return Stage(value) if value in {s.value for s in STAGES} else None
+
+
+def _waiting(data: Any) -> Waiting | None:
+    if not isinstance(data, dict) or data.get("kind") not in {k.value for k in WaitKind}:
+        return None
+    return Waiting(WaitKind(data["kind"]), str(data.get("ref", "")))
 
 
 def leader_from_dict(data: dict[str, Any]) -> Leader:
@@ -225,4 +297,14 @@ def leader_from_dict(data: dict[str, Any]) -> Leader:
             for o in data.get("offers", ())
         ),
         take_for=data.get("take_for"),
+        standing=Standing(data["standing"]) if data.get("standing") in {s.value for s in Standing} else None,
+        stage_set=_stage(data.get("stage_set")),
+        stage_reached=_stage(data.get("stage_reached")) or Stage.LISTEN,
+        account_ready=bool(data.get("account_ready", False)),
+        comments=tuple(CommentEvent(datetime.fromisoformat(c["at"]), date.fromisoformat(c["local_date"]))
+                       for c in data.get("comments", ())),
+        comment=_comment_from_dict(data.get("comment")),
+        waiting=_waiting(data.get("waiting")),
+        notes=tuple(Note(str(n["lesson"]), str(n["text"]), datetime.fromisoformat(n["at"]))
+                    for n in data.get("notes", ())),
     )

@@ -7,6 +7,7 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from bot.core.comments import CommentPrompts, CommentTemplates
 from bot.core.markup import Html, escape
 from bot.core.posts import DraftTemplates, Prompts
 
@@ -24,6 +25,28 @@ class Lesson:
     action: str
     sources: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    stage: str = "listen"  # the stage of the path it belongs to: listen, comment or post
+    note: str | None = None  # its action produces something to note ("yes"; "topics": they become interests)
+    recalls: tuple[str, ...] = ()  # earlier lessons (ids) whose notes it shows back (with those it refers to)
+
+
+@dataclass(frozen=True)
+class PathStep:
+    """The account step, for a leader with no account yet: open and set up a profile in ten minutes."""
+
+    title: str
+    body: str  # Telegram HTML
+    action: str
+
+
+@dataclass(frozen=True)
+class PathContent:
+    """The path's own content in one language (content/path/<lang>.yaml): the account step, the comment
+    templates and what a model is told to write a comment."""
+
+    account: PathStep
+    comment: CommentTemplates
+    prompts: CommentPrompts
 
 
 @dataclass(frozen=True)
@@ -172,6 +195,7 @@ class Content:
     sectors: tuple[Sector, ...]
     drafts: Mapping[str, DraftTemplates] = field(default_factory=dict)
     prompts: Mapping[str, Prompts] = field(default_factory=dict)
+    path: Mapping[str, PathContent] = field(default_factory=dict)
 
     def sector(self, sector_id: str | None) -> Sector | None:
         """The sector with this id, if it is configured."""

@@ -80,13 +80,22 @@ class PostWritten:
 
 
 @dataclass(frozen=True)
+class CommentWritten:
+    """The comment on the leader's view, written (by the model, or the composer when the model failed or is off)."""
+
+    ref: str
+    text: str
+    writer: str = "composer"
+
+
+@dataclass(frozen=True)
 class Other:
     """Anything else: a sticker, a photo, a voice note..."""
 
     kind: str
 
 
-Event = Command | Text | Press | Upload | FeedList | FeedProbed | PostWritten | Other
+Event = Command | Text | Press | Upload | FeedList | FeedProbed | PostWritten | CommentWritten | Other
 
 
 def read_line(line: str) -> Command | Text:

@@ -34,6 +34,7 @@ def days_of(leader: Leader, today: date) -> list[Day]:
     start = max(leader.schedule_log[0].since, today - timedelta(days=MAX_HISTORY_DAYS))
     actions: Counter[date] = Counter(e.local_date for e in leader.events if e.kind == "done")
     actions.update(p.local_date for p in leader.posts)
+    actions.update(c.local_date for c in leader.comments)
     days = []
     day = start
     while day <= today:

@@ -26,10 +26,37 @@ class Step(StrEnum):
     NUDGE = "nudge"
     GOAL = "goal"
     SUGGEST = "suggest"
+    STANDING = "standing"  # where the leader stands on social media (asked at the end of onboarding)
+    STAGE = "stage"  # the stage of the path, set by hand (or back to following the course)
 
 
 # Onboarding asks these in order; a leader whose `awaiting` is one of them owes us that answer.
 ONBOARDING_STEPS: tuple[Step, ...] = (Step.LANGUAGE, Step.TIMEZONE, Step.TIME, Step.DAYS, Step.SECTOR)
+
+
+class Stage(StrEnum):
+    """Where the leader is on the course's path: listen first, then comment, then post (in that order)."""
+
+    LISTEN = "listen"
+    COMMENT = "comment"
+    POST = "post"
+
+    @property
+    def rank(self) -> int:
+        """The place of the stage on the path (0: listening)."""
+        return STAGES.index(self)
+
+
+STAGES: tuple[Stage, ...] = (Stage.LISTEN, Stage.COMMENT, Stage.POST)
+
+
+class Standing(StrEnum):
+    """Where the leader said they stand on social media (one tap at the end of onboarding, or in /settings)."""
+
+    NO_ACCOUNT = "none"  # no account yet: the account step comes first
+    UNUSED = "unused"  # an account they do not use
+    READER = "reader"  # they read and react
+    POSTER = "poster"  # they post now and then
 
 
 class LessonKind(StrEnum):
@@ -46,6 +73,7 @@ class OfferStatus(StrEnum):
     POSTED = "posted"
     IRRELEVANT = "irrelevant"
     REPLACED = "replaced"  # by "Another"
+    SAVED = "saved"  # kept to read ("Save", at the listening stage)
 
 
 @dataclass(frozen=True)
@@ -112,6 +140,54 @@ class PostEvent:
     key: str
     at: datetime
     local_date: date
+
+
+@dataclass(frozen=True)
+class CommentEvent:
+    """A comment the leader said they published (an action of the habit, like a lesson done or a post)."""
+
+    at: datetime
+    local_date: date
+
+
+@dataclass(frozen=True)
+class CommentDraft:
+    """The comment in the making: the post it answers (its text, as pasted), the leader's view (kept word for
+    word) and the last comment written. `ref` names it on its buttons."""
+
+    ref: str
+    post: str
+    view: str = ""
+    language: str = "en"
+    variant: int = 0  # "Another way" turns it
+    shorter: bool = False
+    text: str = ""  # the comment last written
+    commented: bool = False
+
+
+@dataclass(frozen=True)
+class Note:
+    """What the leader typed for a lesson whose action produces something (names, topics, a charter line)."""
+
+    lesson_id: str
+    text: str
+    at: datetime
+
+
+class WaitKind(StrEnum):
+    """What words the bot is waiting for (besides a take on a suggestion, `take_for`)."""
+
+    COMMENT_POST = "comment_post"  # the text of the post to answer
+    COMMENT_VIEW = "comment_view"  # one sentence of the leader's view
+    NOTE = "note"  # a note for a lesson (`ref` is its id)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """The bot waits for the leader's words: what for, and about what (a lesson id for a note)."""
+
+    kind: WaitKind
+    ref: str = ""
 
 
 @dataclass(frozen=True)
@@ -222,6 +298,14 @@ class Leader:
     recap_day: int = DEFAULT_RECAP_DAY
     recap_at: time | None = DEFAULT_RECAP_AT  # None: no weekly recap
     recapped_on: date | None = None
+    standing: Standing | None = None  # None: never said
+    stage_set: Stage | None = None  # set by hand; None: the stage follows the course
+    stage_reached: Stage = Stage.LISTEN  # the furthest stage known reached (stored data of earlier releases)
+    account_ready: bool = False  # the account step, for a leader who had no account, is done
+    comments: tuple[CommentEvent, ...] = ()
+    comment: CommentDraft | None = None
+    waiting: Waiting | None = None
+    notes: tuple[Note, ...] = ()
 
     def pause_on(self, day: date) -> Pause | None:
         """The pause covering a local date, if any."""
@@ -237,10 +321,14 @@ class Leader:
         return frozenset(e.lesson_id for e in self.events)
 
     def actions_on(self, day: date) -> int:
-        """Lessons done and posts shared on a local date."""
-        return sum(1 for e in self.events if e.kind == LessonKind.DONE and e.local_date == day) + sum(
-            1 for p in self.posts if p.local_date == day
-        )
+        """Lessons done, comments and posts shared on a local date."""
+        return (sum(1 for e in self.events if e.kind == LessonKind.DONE and e.local_date == day)
+                + sum(1 for p in self.posts if p.local_date == day)
+                + sum(1 for c in self.comments if c.local_date == day))
+
+    def note_for(self, lesson_id: str) -> Note | None:
+        """The leader's note for a lesson, if any."""
+        return next((n for n in self.notes if n.lesson_id == lesson_id), None)
 
     @property
     def done_ids(self) -> frozenset[str]:

@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 from typing import TypeAlias
 
 from bot.core.actions import Action
+from bot.core.comments import CommentRequest
 from bot.core.habit import Day
 from bot.core.markup import Html
 from bot.core.model import Leader
@@ -123,7 +124,16 @@ class WritePost:
     request: PostRequest
 
 
-Effect = ReadNews | ProbeFeed | WritePost
+@dataclass(frozen=True)
+class WriteComment:
+    """Write the comment on the leader's view (with the model when there is one) and come back with
+    `CommentWritten`."""
+
+    ref: str
+    request: CommentRequest
+
+
+Effect = ReadNews | ProbeFeed | WritePost | WriteComment
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,13 @@ from datetime import datetime
 
 from bot.core import actions, schedule
 from bot.core.actions import (
+    AccountReady,
     Answer,
     Ask,
     AskTake,
     Clarify,
+    Commented,
+    CommentOn,
     ConfirmDelete,
     ConfirmSkip,
     Judge,
@@ -25,38 +28,45 @@ from bot.core.actions import (
     LessonLater,
     LessonLaterAt,
     LessonMore,
+    NoteIt,
     OpenLesson,
     OpenSuggestions,
     OpenToday,
     Rewrite,
+    RewriteComment,
     ShowPost,
     Snooze,
+    StartComment,
     SwitchLessons,
     UndoDone,
 )
 from bot.core.content import Content
-from bot.core.events import Command, Event, FeedList, FeedProbed, PostWritten, Press, Text, Who
+from bot.core.events import Command, CommentWritten, Event, FeedList, FeedProbed, PostWritten, Press, Text, Who
 from bot.core.features import (
     answers,
+    comments,
     feeds,
     interests,
     lessons,
+    notes,
     onboarding,
+    path,
     privacy,
     recap,
     reminders,
     settings,
     stats,
     suggestions,
+    waiting,
 )
 from bot.core.features.common import Context
 from bot.core.features.suggestions import News
 from bot.core.feedstate import FeedState
 from bot.core.history import habit_of
 from bot.core.markup import shorten
-from bot.core.model import Leader
+from bot.core.model import Delivery, Leader, Stage
 from bot.core.parse import language_from_code
-from bot.core.replies import Msg, Outcome, Reply, msg
+from bot.core.replies import Button, Msg, Outcome, Reply, msg
 
 Feature = Callable[[Context, Leader, str, datetime], Outcome]
 
@@ -71,6 +81,8 @@ COMMANDS: dict[str, Feature] = {
     "stats": stats.show,
     "recap": recap.command,
     "suggest": lambda ctx, leader, args, now: Outcome(leader),  # answered with the news, in `handle`
+    "comment": comments.start,
+    "notes": notes.show,
     "interests": interests.interests,
     "feeds": feeds.feeds,
     "remind": reminders.remind,
@@ -85,6 +97,7 @@ COMMANDS: dict[str, Feature] = {
 }
 MENU: tuple[str, ...] = (*COMMANDS, "help", "start")
 MAX_ECHO = 32
+LISTEN_LIMIT = 3  # articles worth reading, at most, at the listening stage
 GENTLE_AFTER = 5  # scheduled days without any action, after which the morning asks for one easy step
 
 
@@ -130,13 +143,15 @@ class Coach:
             return feeds.probed(self.ctx, leader, event)
         if isinstance(event, PostWritten):
             return suggestions.written(self.ctx, leader, event)
+        if isinstance(event, CommentWritten):
+            return comments.written(self.ctx, leader, event)
         if isinstance(event, Text):
-            if leader.awaiting:
-                return answers.answer(self.ctx, leader, leader.awaiting, event.text, now, typed=True)
-            if leader.take_for:
-                return suggestions.take(self.ctx, leader, event.text)
-            return Outcome(leader, (Reply(msg("free_text")),))
+            return self.words(leader, event.text, now)
         return Outcome(leader, (Reply(msg("unsupported_message")),))
+
+    def words(self, leader: Leader, text: str, now: datetime) -> Outcome:
+        """The leader's own words (typed, or a confirmed voice transcript), to whatever waits for them."""
+        return waiting.words(self.ctx, leader, text, now)
 
     def _command(self, leader: Leader | None, who: Who, event: Command, now: datetime, news: News,
                  feed_states: Mapping[str, FeedState]) -> Outcome:
@@ -150,7 +165,7 @@ class Coach:
             return Outcome(leader, (Reply(msg("unknown_command", command="/" + shorten(event.name, MAX_ECHO))),))
         if leader is None:
             return Outcome(None, (Reply(msg("start_first")),))
-        leader = leader.with_(take_for=None)  # a command ends the wait for a take
+        leader = leader.with_(take_for=None, waiting=None)  # a command ends the wait for a take, a comment, a note
         if name == "suggest":
             return suggestions.suggest(self.ctx, leader, now, news)
         if name == "feeds":
@@ -177,7 +192,7 @@ class Coach:
             case Judge():
                 return suggestions.judge(ctx, leader, action, now, news)
             case AskTake():
-                return suggestions.ask_take(ctx, leader, action)
+                return suggestions.ask_take(ctx, leader.with_(waiting=None), action)
             case ShowPost():
                 return suggestions.show_post(ctx, leader, action)
             case Rewrite():
@@ -186,6 +201,18 @@ class Coach:
                 return lessons.later_at(ctx, leader, action, now)
             case ConfirmSkip():
                 return lessons.confirm_skip(ctx, leader, action, now)
+            case AccountReady():
+                return lessons.account_ready(ctx, leader, now)
+            case StartComment():
+                return comments.start(ctx, leader.with_(take_for=None), "", now)
+            case CommentOn():
+                return comments.comment_on(ctx, leader, action, now)
+            case Commented():
+                return comments.commented(ctx, leader, action, now)
+            case RewriteComment():
+                return comments.rewrite(ctx, leader, action)
+            case NoteIt():
+                return notes.note_it(ctx, leader, action)
             case UndoDone():
                 return lessons.undo_press(ctx, leader, action, now)
             case OpenLesson():
@@ -229,6 +256,10 @@ class Coach:
         return recap.due(self.ctx, leader, now)
 
     def _morning(self, leader: Leader, slot: datetime, now: datetime, news: News) -> tuple[Leader, list[Reply]]:
+        if path.needs_account(leader):  # no account yet: the account step comes before lesson 1, and alone
+            day = schedule.local_now(slot, leader.timezone).date()
+            leader = leader.with_(delivery=Delivery(day, ""), later_at=None)
+            return leader, [path.account_message(self.ctx, leader, intro="intro_daily")]
         leader, lesson = lessons.morning(self.ctx, leader, slot)
         if lesson is None:
             return leader, []
@@ -241,10 +272,17 @@ class Coach:
         intro = "intro_gentle" if gentle else "intro_daily"
         replies.append(lessons.message(self.ctx, leader, lesson, now, intro=intro))
         limit = min(1, leader.suggestions_per_day) if gentle else leader.suggestions_per_day
+        stage = path.stage_of(self.ctx, leader)
+        if stage is Stage.LISTEN:
+            limit = min(limit, LISTEN_LIMIT)
+        offer: Reply | None = None
         if limit:
             suggest_intro = "suggest_intro_gentle" if gentle else "suggest_intro"
             leader, offer = suggestions.offers(self.ctx, leader, now, news, limit, suggest_intro)
             replies += [offer] if offer else []
+        if stage is Stage.COMMENT and offer is None and lesson.stage != Stage.COMMENT.value:
+            # No article this morning (or none asked for): the comment helper is offered all the same.
+            replies.append(Reply(msg("comment_offer"), ((Button(msg("button_comment_post"), StartComment()),),)))
         return leader, replies
 
     def news_ready(self, leader: Leader, now: datetime, news: News) -> Outcome:

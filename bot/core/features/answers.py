@@ -7,11 +7,12 @@ from datetime import datetime
 
 from bot.core import schedule
 from bot.core.actions import OpenSuggestions, OpenToday
+from bot.core.features import path
 from bot.core.features.common import Context, local, settle, summary
-from bot.core.features.questions import apply_answer, ask
+from bot.core.features.questions import apply_answer, ask, choices
 from bot.core.model import ONBOARDING_STEPS, Leader, Step
 from bot.core.parse import InputError, UnknownPlace
-from bot.core.replies import Button, Days, Msg, Outcome, ReadNews, Reply, msg
+from bot.core.replies import Button, Days, Lines, Msg, Outcome, ReadNews, Reply, msg
 
 
 def answer(ctx: Context, leader: Leader, step: Step, value: str, now: datetime, *, typed: bool,
@@ -26,6 +27,8 @@ def answer(ctx: Context, leader: Leader, step: Step, value: str, now: datetime, 
         if reask_on_error:
             return Outcome(leader, (ask(ctx, leader, step, before=explained),))
         return Outcome(leader, (Reply(explained),))
+    if step in (Step.STANDING, Step.STAGE):
+        return path.answered(ctx, changed.with_(awaiting=None), step, now)
     if changed.onboarded:
         return saved(ctx, changed.with_(awaiting=None), step, now)
     awaited = leader.awaiting or ONBOARDING_STEPS[0]
@@ -36,9 +39,12 @@ def answer(ctx: Context, leader: Leader, step: Step, value: str, now: datetime, 
         following = ONBOARDING_STEPS[index + 1]
         return Outcome(changed.with_(awaiting=following), (ask(ctx, changed, following),))
     done = settle(changed.with_(onboarded=True, awaiting=None), now)
-    text = msg("onboarding_done", summary=summary(done, now), sector=ctx.sector_name(done))
+    # The last question, in one tap: where the leader stands places them on the path (or the course leads).
+    text = Lines((msg("onboarding_done", summary=summary(done, now), sector=ctx.sector_name(done)),
+                  msg("standing_question")), "\n\n")
     keyboard = ((Button(msg("button_first_lesson"), OpenToday()),
-                 Button(msg("button_first_suggestions"), OpenSuggestions())),)
+                 Button(msg("button_first_suggestions"), OpenSuggestions())),
+                *choices(ctx, done, Step.STANDING))
     return Outcome(done, (Reply(text, keyboard),), effects=(ReadNews(),))
 
 

@@ -14,13 +14,16 @@ from bot.core.actions import (
     LessonLater,
     LessonLaterAt,
     LessonMore,
+    NoteIt,
     OpenLesson,
     OpenToday,
+    StartComment,
     UndoDone,
 )
 from bot.core.content import Lesson
 from bot.core.features.common import Context, local, say
 from bot.core.features.onboarding import reask
+from bot.core.features.path import account_message, needs_account
 from bot.core.model import Delivery, Leader, LessonEvent, LessonKind
 from bot.core.replies import Button, Html, Keyboard, Lines, Msg, Outcome, Reply, msg
 
@@ -68,6 +71,7 @@ def message(ctx: Context, leader: Leader, lesson: Lesson, now: datetime, *, intr
     if more and lesson.more:
         parts.append(Html(lesson.more))
     parts.append(msg("lesson_action", action=Html(lesson.action)))
+    parts.extend(recalled(ctx, leader, lesson))
     if lesson.sources:
         parts.append(msg("lesson_sources", sources=Html("; ".join(lesson.sources))))
     if finished:
@@ -85,13 +89,34 @@ def message(ctx: Context, leader: Leader, lesson: Lesson, now: datetime, *, intr
         rows.append((Button(msg("button_undo"), UndoDone(lesson.id)),))
     if lesson.more and not more:
         rows.append((Button(msg("button_more"), LessonMore(lesson.id)),))
+    extra = []
+    if lesson.note:
+        extra.append(Button(msg("button_note"), NoteIt(lesson.id)))
+    if lesson.stage == "comment":
+        extra.append(Button(msg("button_comment_lesson"), StartComment()))
+    if extra:
+        rows.append(tuple(extra))
     return Reply(Lines(tuple(parts), "\n\n"), tuple(rows), edit=edit)
 
 
+def recalled(ctx: Context, leader: Leader, lesson: Lesson) -> list[Msg]:
+    """The leader's notes from the earlier lessons this one relies on, shown back."""
+    course = ctx.course(leader)
+    lines = []
+    for lesson_id in lesson.recalls:
+        note, earlier = leader.note_for(lesson_id), course.lesson(lesson_id)
+        if note is not None and earlier is not None:
+            lines.append(msg("note_recall", number=earlier.position, title=earlier.title, text=note.text))
+    return lines
+
+
 def today(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
-    """/today (and the "today's lesson" button): the lesson of the day, or the next one."""
+    """/today (and the "today's lesson" button): the lesson of the day, or the next one (the account step
+    first, for a leader who has no account yet)."""
     if not leader.onboarded:
         return reask(ctx, leader)
+    if needs_account(leader):
+        return Outcome(leader, (account_message(ctx, leader),))
     lesson = current(ctx, leader)
     if lesson is None:
         return say(leader, msg("roadmap_complete"))
@@ -285,6 +310,15 @@ def later_at(ctx: Context, leader: Leader, action: LessonLaterAt, now: datetime)
         changed = changed.with_(delivery=Delivery(today, lesson.id))
     said = msg("later_set_at", title=lesson.title, at=schedule.local_now(moment, leader.timezone))
     return Outcome(changed, (Reply(said, edit=True),), toast=msg("saved"))
+
+
+def account_ready(ctx: Context, leader: Leader, now: datetime) -> Outcome:
+    """"My profile is ready": the account step is done, and lesson 1 follows."""
+    if leader.account_ready:
+        return Outcome(leader, toast=msg("already_done"))
+    changed = leader.with_(account_ready=True)
+    shown = today(ctx, changed, "", now)
+    return Outcome(shown.leader, (Reply(msg("account_ready"), edit=True), *shown.replies), toast=msg("saved"))
 
 
 def morning(ctx: Context, leader: Leader, slot: datetime) -> tuple[Leader, Lesson | None]:

@@ -7,7 +7,7 @@ from datetime import time
 
 from bot.core.actions import Answer
 from bot.core.features.common import Context
-from bot.core.model import LANGUAGES, ONBOARDING_STEPS, Leader, Schedule, Step
+from bot.core.model import LANGUAGES, ONBOARDING_STEPS, STAGES, Leader, Schedule, Stage, Standing, Step
 from bot.core.parse import InputError, is_off, parse_days, parse_language, parse_time, parse_timezone
 from bot.core.replies import Button, Days, Keyboard, Reply, Text, msg
 
@@ -31,6 +31,7 @@ DAY_CHOICES: tuple[frozenset[int], ...] = (
 )
 NUDGE_CHOICES: tuple[time, ...] = (time(17, 0), time(18, 0), time(19, 0), time(20, 0))
 MAX_SUGGESTIONS = 5
+AUTO = "auto"  # the STAGE answer that lets the course lead again
 
 
 def _goal_cap(leader: Leader) -> int:
@@ -63,6 +64,11 @@ def choices(ctx: Context, leader: Leader, step: Step) -> Keyboard:
         return (tuple(Button(str(n), Answer(step, str(n))) for n in range(1, _goal_cap(leader) + 1)),)
     if step is Step.SUGGEST:
         return (tuple(Button(str(n), Answer(step, str(n))) for n in range(0, MAX_SUGGESTIONS + 1)),)
+    if step is Step.STANDING:
+        return _rows([Button(msg(f"standing_{s.value}"), Answer(step, s.value)) for s in Standing], 2)
+    if step is Step.STAGE:
+        return ((Button(msg("stage_auto"), Answer(step, AUTO)),),
+                tuple(Button(msg(f"stage_choice_{s.value}"), Answer(step, s.value)) for s in STAGES))
     return _rows([Button(s.label(leader.language), Answer(step, s.id)) for s in ctx.content.sectors], 2)
 
 
@@ -121,6 +127,16 @@ def apply_answer(ctx: Context, leader: Leader, step: Step, value: str, *, typed:
         return leader.with_(weekly_goal=goal)
     if step is Step.SUGGEST:
         return leader.with_(suggestions_per_day=_count(value, 0, MAX_SUGGESTIONS, "error_suggest_count"))
+    if step is Step.STANDING:
+        if value.strip() not in {s.value for s in Standing}:
+            raise InputError("error_standing")
+        return leader.with_(standing=Standing(value.strip()))
+    if step is Step.STAGE:
+        if value.strip() == AUTO:
+            return leader.with_(stage_set=None)
+        if value.strip() not in {s.value for s in STAGES}:
+            raise InputError("error_stage")
+        return leader.with_(stage_set=Stage(value.strip()))
     folded = value.strip().casefold()
     for sector in ctx.content.sectors:
         if folded == sector.id or folded in (label.casefold() for label in sector.labels.values()):

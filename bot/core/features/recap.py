@@ -11,9 +11,10 @@ from datetime import date, datetime, timedelta
 
 from bot.core import schedule
 from bot.core.features.common import Context, invalid, say
+from bot.core.features.path import stage_of
 from bot.core.features.stats import chart
 from bot.core.history import habit_of
-from bot.core.model import DEFAULT_RECAP_AT, Leader, LessonKind
+from bot.core.model import DEFAULT_RECAP_AT, Leader, LessonKind, Stage
 from bot.core.parse import InputError
 from bot.core.replies import Days, Msg, Outcome, Reply, msg
 from bot.core.when import RemindAction, parse_remind
@@ -55,6 +56,7 @@ def recap(ctx: Context, leader: Leader, today: date) -> tuple[Reply, ...]:
     monday = today - timedelta(days=today.weekday())
     lessons = sum(1 for e in leader.events if e.kind == LessonKind.DONE and monday <= e.local_date <= today)
     posts = sum(1 for p in leader.posts if monday <= p.local_date <= today)
+    comments = sum(1 for c in leader.comments if monday <= c.local_date <= today)
     habit = habit_of(leader, today)
     course = ctx.course(leader)
     following = course.current(leader.finished_ids)
@@ -63,7 +65,11 @@ def recap(ctx: Context, leader: Leader, today: date) -> tuple[Reply, ...]:
     else:
         ahead = msg("recap_next", module=following.module, title=course.modules.get(following.module, ""))
     week = msg("recap_week", lessons=msg("recap_lessons", count=lessons), posts=msg("recap_posts", count=posts))
-    if lessons + posts == 0:
+    if comments or leader.comments or stage_of(ctx, leader) is not Stage.POST:  # the path: each action counted
+        key = "recap_week_path" if stage_of(ctx, leader) is Stage.POST or posts else "recap_week_listen"
+        week = msg(key, lessons=msg("recap_lessons", count=lessons), comments=msg("recap_comments", count=comments),
+                   posts=msg("recap_posts", count=posts))
+    if lessons + posts + comments == 0:
         week = msg("recap_quiet")
     text = msg("recap", week=week,
                streak=msg("recap_streak", count=habit.current_streak, strength=round(habit.strength * 100)),
@@ -78,6 +84,6 @@ def due(ctx: Context, leader: Leader, now: datetime) -> tuple[Leader, list[Reply
     if day is None:
         return leader, []
     leader = leader.with_(recapped_on=day)
-    if not leader.events and not leader.posts:
+    if not leader.events and not leader.posts and not leader.comments:
         return leader, []  # nothing done yet at all: no recap to make (and no reproach)
     return leader, list(recap(ctx, leader, day))

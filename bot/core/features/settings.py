@@ -9,6 +9,7 @@ from bot.core import schedule
 from bot.core.actions import Ask, SwitchLessons
 from bot.core.features.answers import answer
 from bot.core.features.common import Context, invalid, say, settle, summary
+from bot.core.features.path import settings_line
 from bot.core.features.questions import ask
 from bot.core.history import weekly_goal
 from bot.core.model import Leader, Pause, Schedule, Step
@@ -42,9 +43,10 @@ def panel(ctx: Context, leader: Leader, now: datetime, *, edit: bool = False) ->
         (Button(msg("button_time"), Ask(Step.TIME)), Button(msg("button_days"), Ask(Step.DAYS))),
         (Button(msg("button_sector"), Ask(Step.SECTOR)), Button(msg("button_nudge"), Ask(Step.NUDGE))),
         (Button(msg("button_goal"), Ask(Step.GOAL)), Button(msg("button_suggest"), Ask(Step.SUGGEST))),
+        (Button(msg("button_standing"), Ask(Step.STANDING)), Button(msg("button_stage"), Ask(Step.STAGE))),
         (toggle,),
     )
-    return Reply(text, keyboard, edit=edit)
+    return Reply(Lines((text, settings_line(ctx, leader))), keyboard, edit=edit)
 
 
 def show(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:

@@ -29,7 +29,7 @@ def show(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
     today = schedule.local_today(leader, now)
     habit = habit_of(leader, today)
     strength = round(habit.strength * 100)
-    text = msg(
+    text: Msg | Lines = msg(
         "stats",
         streak=msg("stats_streak_days", count=habit.current_streak, best=habit.best_streak),
         freezes=msg("stats_freezes", count=habit.freezes),
@@ -38,6 +38,8 @@ def show(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
         lessons=msg("stats_lessons", count=len(leader.done_ids)),
         posts=msg("stats_posts", count=len(leader.posts)),
     )
+    if leader.comments:  # comments are actions of the habit too
+        text = Lines((text, msg("stats_comments", count=len(leader.comments))))
     leader, notice = freeze_notice(leader, habit)
     caption = msg("stats_picture_caption", current=habit.current_streak, strength=strength)
     replies = ((Reply(notice),) if notice else ()) + (Reply(text), Reply(caption, chart=chart(leader, today)))

@@ -15,12 +15,13 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.core import schedule
-from bot.core.actions import AskTake, Judge, Rewrite, ShowPost, Verdict
+from bot.core.actions import AskTake, CommentOn, Judge, Rewrite, ShowPost, StartComment, Verdict
 from bot.core.events import PostWritten
 from bot.core.features.common import Context, say
 from bot.core.features.onboarding import reask
+from bot.core.features.path import stage_of, where
 from bot.core.markup import MAX_MESSAGE
-from bot.core.model import Leader, Offer, OfferStatus, PostEvent
+from bot.core.model import Leader, Offer, OfferStatus, PostEvent, Stage
 from bot.core.news import Item, clip
 from bot.core.posts import (
     TAKE_LIMIT,
@@ -39,16 +40,20 @@ News = Sequence[Item] | Pool
 KEPT_OFFERS = 30  # offers remembered, so that buttons on recent messages keep working
 MAX_SHOWN_CHARS = MAX_MESSAGE - 600  # the message keeps whole suggestions only, with room for its words
 GIST_LIMIT = 220  # characters of the summary shown under a headline
+# Before the posting stage, the morning brings articles worth reading (listening) or worth a comment: no drafts.
+STAGE_INTROS = {(Stage.LISTEN, "suggest_intro_first"): "suggest_intro_first_listen",
+                (Stage.COMMENT, "suggest_intro_first"): "suggest_intro_first_comment"}
 
 
 def suggest(ctx: Context, leader: Leader, now: datetime, news: News) -> Outcome:
-    """/suggest: posts worth sharing now."""
+    """/suggest: articles for the leader's stage now (to read, to comment on, to post about), and where the
+    course is."""
     if not leader.onboarded:
         return reask(ctx, leader)
     changed, reply = offers(ctx, leader, now, news, max(1, leader.suggestions_per_day), "suggest_intro")
     if reply is None:
-        return say(leader, msg("no_suggestions"))
-    return Outcome(changed, (reply,))
+        return say(leader, Lines((where(ctx, leader), msg("no_suggestions")), "\n\n"))
+    return Outcome(changed, (replace(reply, text=Lines((where(ctx, leader), reply.text), "\n\n")),))
 
 
 def _pick(ctx: Context, leader: Leader, now: datetime, news: News, limit: int) -> list[Suggestion]:
@@ -110,6 +115,9 @@ def _message(ctx: Context, leader: Leader, batch: str, now: datetime, *, intro: 
              edit: bool = False) -> Reply:
     """The suggestions of one batch: each headline once, what the article says, at most four buttons each."""
     shown = [o for o in leader.offers if o.batch == batch and o.status != OfferStatus.REPLACED]
+    stage = stage_of(ctx, leader)
+    if stage is not Stage.POST:
+        intro = STAGE_INTROS.get((stage, intro), f"suggest_intro_{stage.value}")
     parts: list[Msg | Lines] = [msg(intro, sector=ctx.sector_name(leader))]
     rows: list[tuple[Button, ...]] = []
     used = 0
@@ -117,14 +125,17 @@ def _message(ctx: Context, leader: Leader, batch: str, now: datetime, *, intro: 
         used += len(offer.title) + min(len(offer.summary), GIST_LIMIT) + len(offer.source) + 120
         if used > MAX_SHOWN_CHARS and number > 1:  # feeds are wordy: keep each suggestion whole
             break
-        lines, buttons = _suggestion(leader, offer, number, now, ctx.content.drafts[leader.language].language_notes)
+        lines, buttons = _suggestion(leader, offer, number, now, ctx.content.drafts[leader.language].language_notes,
+                                     stage)
         parts.append(lines)
-        rows.append(buttons)
+        rows += [buttons] if buttons else []
+    if stage is Stage.COMMENT:
+        rows.append((Button(msg("button_comment_post"), StartComment()),))
     return Reply(Lines(tuple(parts), "\n\n"), tuple(rows), edit=edit)
 
 
 def _suggestion(leader: Leader, offer: Offer, number: int, now: datetime,
-                notes: Mapping[str, str]) -> tuple[Lines, tuple[Button, ...]]:
+                notes: Mapping[str, str], stage: Stage = Stage.POST) -> tuple[Lines, tuple[Button, ...]]:
     age = _age(offer.published, now)
     source = msg("offer_source_age", source=offer.source, age=age) if age else msg("offer_source", source=offer.source)
     lines: list[Msg] = [msg("offer_heading", number=number, link=offer.link, title=offer.title), source]
@@ -140,6 +151,17 @@ def _suggestion(leader: Leader, offer: Offer, number: int, now: datetime,
     if offer.status == OfferStatus.POSTED:
         lines.append(msg("offer_posted"))
         return Lines(tuple(lines)), (Button(msg("button_post", n=number), ShowPost(offer.ref)),)
+    if offer.status == OfferStatus.SAVED:
+        lines.append(msg("offer_saved"))
+        return Lines(tuple(lines)), ((Button(msg("button_comment_on", n=number), CommentOn(offer.ref)),)
+                                     if stage is not Stage.LISTEN else ())
+    if stage is not Stage.POST:  # articles worth reading, or worth a comment: no draft pushed
+        first = (Button(msg("button_comment_on", n=number), CommentOn(offer.ref)),) if stage is Stage.COMMENT else ()
+        return Lines(tuple(lines)), (
+            *first,
+            Button(msg("button_save", n=number), Judge(Verdict.SAVED, offer.ref)),
+            Button(msg("button_irrelevant", n=number), Judge(Verdict.IRRELEVANT, offer.ref)),
+        )
     buttons = (
         Button(msg("button_take", n=number), AskTake(offer.ref)),
         Button(msg("button_post", n=number), ShowPost(offer.ref)),
@@ -256,12 +278,18 @@ def judge(ctx: Context, leader: Leader, action: Judge, now: datetime, news: News
     if offer.status != OfferStatus.OFFERED:
         return Outcome(leader, toast=msg("already_done"))
     item = Item(offer.title, offer.link, offer.source, published=offer.published)
-    taste = learn(leader.taste, Suggestion(item, 0.0, offer.key, offer.topics), action.verdict.value)
-    status = OfferStatus.POSTED if action.verdict is Verdict.POSTED else OfferStatus.IRRELEVANT
+    verdict = Verdict.POSTED.value if action.verdict is Verdict.SAVED else action.verdict.value  # saved: liked
+    taste = learn(leader.taste, Suggestion(item, 0.0, offer.key, offer.topics), verdict)
+    status = {Verdict.POSTED: OfferStatus.POSTED, Verdict.SAVED: OfferStatus.SAVED}.get(action.verdict,
+                                                                                       OfferStatus.IRRELEVANT)
     changed = _replace(leader.with_(taste=taste), replace(offer, status=status))
+    if status == OfferStatus.SAVED:
+        return Outcome(changed, (_message(ctx, changed, offer.batch, now, edit=True),), toast=msg("saved_toast"))
     if status == OfferStatus.POSTED:
         changed = changed.with_(posts=(*leader.posts, PostEvent(offer.key, now, schedule.local_today(leader, now))))
         posted = replace(offer, status=status)
         shown = (_post_message(posted, intro="post_take" if posted.take else "post_draft", edit=True),)
-        return Outcome(changed, shown if posted.post_linkedin else (), toast=msg("posted_toast"))
+        # Nothing congratulates a post before the course has reached posting.
+        toast = msg("posted_toast") if stage_of(ctx, leader) is Stage.POST else msg("posted_toast_early")
+        return Outcome(changed, shown if posted.post_linkedin else (), toast=toast)
     return Outcome(changed, (_message(ctx, changed, offer.batch, now, edit=True),), toast=msg("irrelevant_toast"))
