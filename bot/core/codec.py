@@ -138,6 +138,8 @@ def leader_to_dict(leader: Leader) -> dict[str, Any]:
             for o in leader.offers
         ],
         "take_for": leader.take_for,
+        "heard": leader.heard,
+        "heard_editing": leader.heard_editing,
     }
 
 
@@ -225,4 +227,6 @@ def leader_from_dict(data: dict[str, Any]) -> Leader:
             for o in data.get("offers", ())
         ),
         take_for=data.get("take_for"),
+        heard=data.get("heard") if isinstance(data.get("heard"), str) else None,
+        heard_editing=bool(data.get("heard_editing", False)),
     )

@@ -123,7 +123,15 @@ class WritePost:
     request: PostRequest
 
 
-Effect = ReadNews | ProbeFeed | WritePost
+@dataclass(frozen=True)
+class Transcribe:
+    """Fetch the voice note just received, have it transcribed (the language as a hint), forget the audio, and
+    come back with `Transcribed`."""
+
+    language: str
+
+
+Effect = ReadNews | ProbeFeed | WritePost | Transcribe
 
 
 @dataclass(frozen=True)

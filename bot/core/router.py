@@ -20,11 +20,13 @@ from bot.core.actions import (
     Clarify,
     ConfirmDelete,
     ConfirmSkip,
+    HeardFor,
     Judge,
     LessonDone,
     LessonLater,
     LessonLaterAt,
     LessonMore,
+    OnHeard,
     OpenLesson,
     OpenSuggestions,
     OpenToday,
@@ -35,7 +37,18 @@ from bot.core.actions import (
     UndoDone,
 )
 from bot.core.content import Content
-from bot.core.events import Command, Event, FeedList, FeedProbed, PostWritten, Press, Text, Who
+from bot.core.events import (
+    Command,
+    Event,
+    FeedList,
+    FeedProbed,
+    PostWritten,
+    Press,
+    Text,
+    Transcribed,
+    VoiceNote,
+    Who,
+)
 from bot.core.features import (
     answers,
     feeds,
@@ -48,6 +61,7 @@ from bot.core.features import (
     settings,
     stats,
     suggestions,
+    voice,
 )
 from bot.core.features.common import Context
 from bot.core.features.suggestions import News
@@ -91,9 +105,9 @@ GENTLE_AFTER = 5  # scheduled days without any action, after which the morning a
 class Coach:
     """Decides what to store and what to say; stateless apart from the content it speaks with."""
 
-    def __init__(self, content: Content, *, allow_private_feeds: bool = False) -> None:
+    def __init__(self, content: Content, *, allow_private_feeds: bool = False, listening: bool = False) -> None:
         self.content = content
-        self.ctx = Context(content, allow_private_feeds)
+        self.ctx = Context(content, allow_private_feeds, listening)
 
     def command_menu(self) -> list[tuple[str, Msg]]:
         """The command menu: (command, description)."""
@@ -130,9 +144,15 @@ class Coach:
             return feeds.probed(self.ctx, leader, event)
         if isinstance(event, PostWritten):
             return suggestions.written(self.ctx, leader, event)
+        if isinstance(event, VoiceNote):
+            return voice.arrived(self.ctx, leader, event)
+        if isinstance(event, Transcribed):
+            return voice.transcribed(self.ctx, leader, event)
         if isinstance(event, Text):
             if leader.awaiting:
                 return answers.answer(self.ctx, leader, leader.awaiting, event.text, now, typed=True)
+            if leader.heard_editing:
+                return voice.edited(self.ctx, leader, event.text)
             if leader.take_for:
                 return suggestions.take(self.ctx, leader, event.text)
             return Outcome(leader, (Reply(msg("free_text")),))
@@ -150,7 +170,7 @@ class Coach:
             return Outcome(leader, (Reply(msg("unknown_command", command="/" + shorten(event.name, MAX_ECHO))),))
         if leader is None:
             return Outcome(None, (Reply(msg("start_first")),))
-        leader = leader.with_(take_for=None)  # a command ends the wait for a take
+        leader = leader.with_(take_for=None, heard_editing=False)  # a command ends the wait for a take
         if name == "suggest":
             return suggestions.suggest(self.ctx, leader, now, news)
         if name == "feeds":
@@ -194,6 +214,10 @@ class Coach:
                 return reminders.clarified(ctx, leader, action, now)
             case Snooze():
                 return reminders.snooze(ctx, leader, action, now)
+            case OnHeard():
+                return voice.on_heard(ctx, leader, action)
+            case HeardFor():
+                return voice.heard_for(ctx, leader, action)
         return Outcome(leader, toast=msg("button_expired"))
 
     # --- scheduled moments -----------------------------------------------------------------------------------
