@@ -62,11 +62,12 @@ def without_fillers(text: str, language: str) -> str:
     said = " ".join(text.split())
     sounds = _SOUNDS.get(language, _SOUNDS["en"])
     phrases = _PHRASES.get(language, _PHRASES["en"])
-    cleaned = re.sub(rf"(?:[,…]\s*)?(?<![\w'’-])(?:{sounds})(?![\w'’-])(?:\s*[,…]+)?", " ", said,
+    gap = "\x00"  # where a filler was: only the space and commas around it change
+    cleaned = re.sub(rf"(?:[,…]\s*)?(?<![\w'’-])(?:{sounds})(?![\w'’-])(?:\s*[,…]+)?", gap, said,
                      flags=re.IGNORECASE)
-    cleaned = re.sub(rf"(?:^|[,…]\s*)(?:{phrases})(?:\s*[,…]+|(?=\s*[.!?]|$))", " ", cleaned, flags=re.IGNORECASE)
-    cleaned = re.sub(r"\s+([,.!?…;:])", r"\1", cleaned)  # no space left before punctuation
-    cleaned = " ".join(cleaned.split()).lstrip(",;:.!?… ")
+    cleaned = re.sub(rf"(?:^|[,…]\s*)(?:{phrases})(?:\s*[,…]+|(?=\s*[.!?]|$))", gap, cleaned, flags=re.IGNORECASE)
+    cleaned = re.sub(rf"\s*{gap}[\s{gap}]*(?=[.!?…;:])", "", cleaned)  # "it worked, um." -> "it worked."
+    cleaned = re.sub(rf"\s*{gap}[\s{gap}]*", " ", cleaned).strip().lstrip(",;:.!?… ")
     if cleaned and said[:1].isupper() and not cleaned[:1].isupper():
         cleaned = cleaned[0].upper() + cleaned[1:]  # a sentence that began with "Um," still begins with a capital
     return cleaned
