@@ -95,8 +95,8 @@ def on_heard(ctx: Context, leader: Leader, action: OnHeard) -> Outcome:
             return Outcome(outcome.leader, (settled, *outcome.replies), toast=outcome.toast,
                            effects=outcome.effects)
         case Choice.EDIT:
-            copy = ((Button(msg("button_heard_copy"), copy=words),),)
-            return Outcome(leader.with_(heard_editing=True), (Reply(msg("voice_edit"), copy),))
+            # The words in a block that one tap copies (a copy button would hold 256 characters only).
+            return Outcome(leader.with_(heard_editing=True), (Reply(msg("voice_edit", words=words)),))
         case Choice.AGAIN:
             return Outcome(leader.with_(heard=None, heard_editing=False), (settled, Reply(msg("voice_again"))))
     return Outcome(leader.with_(heard=None, heard_editing=False), (Reply(msg("voice_dropped")),))
@@ -106,7 +106,7 @@ def edited(ctx: Context, leader: Leader, text: str) -> Outcome:
     """The corrected transcript, typed after ✏️ Edit: it is the confirmed text."""
     words = text.strip()
     if not words:
-        return say(leader, msg("voice_edit"))
+        return say(leader, msg("voice_edit", words=leader.heard or ""))
     return use(ctx, leader.with_(heard=None, heard_editing=False), words, waiting_of(leader))
 
 
