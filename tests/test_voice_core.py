@@ -111,3 +111,16 @@ def test_faster_whisper_is_reached_from_one_adapter_module():
     owners = {path.relative_to(ROOT).as_posix() for path in (ROOT / "bot").rglob("*.py")
               if "faster_whisper" in set(imported_modules(path))}
     assert owners == {"bot/adapters/whisper.py"}
+
+
+def test_a_spoken_take_too_long_for_a_post_is_kept_to_be_shortened(coach):
+    leader = coach.handle(onboarded(coach), WHO, Command("suggest"), NOW, NEWS).leader
+    ref = leader.offers[0].ref
+    waiting = coach.handle(leader, WHO, Press(f"pt:{ref}"), NOW, NEWS).leader
+    long_take = "We tried this in Lyon and it worked. " * 20
+    heard = coach.handle(waiting, WHO, Transcribed(Heard(long_take)), NOW, NEWS).leader
+    used = coach.handle(heard, WHO, Press(f"vu:{check_of(heard.heard)}"), NOW, NEWS)
+    assert "600 characters at most" in used.replies[1].text and heard.heard in used.replies[2].text
+    assert used.leader.take_for == ref and used.leader.heard == heard.heard and used.leader.heard_editing
+    typed = coach.handle(used.leader, WHO, Text("We tried this in Lyon and it worked."), NOW, NEWS)
+    assert next(o for o in typed.leader.offers if o.ref == ref).take == "We tried this in Lyon and it worked."

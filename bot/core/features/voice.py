@@ -20,6 +20,7 @@ from bot.core.features import suggestions
 from bot.core.features.common import Context, say
 from bot.core.features.onboarding import reask
 from bot.core.model import Leader, OfferStatus
+from bot.core.posts import TAKE_LIMIT
 from bot.core.replies import Button, Outcome, Reply, Transcribe, msg
 from bot.core.speech import MAX_BYTES, MAX_SECONDS, check_of, without_fillers
 
@@ -46,6 +47,9 @@ def use(ctx: Context, leader: Leader, words: str, waiting: Waiting | None) -> Ou
     """The leader's confirmed words go to what waited for them (a take: the post is built around them, word
     for word). Nothing waited: the bot asks what they are for, keeping them meanwhile."""
     if waiting is not None and waiting.kind == "take":
+        if len(words) > TAKE_LIMIT:  # kept, to be shortened: the leader types the take from what they said
+            return say(leader.with_(take_for=waiting.ref, heard=words, heard_editing=True),
+                       msg("take_too_long", count=TAKE_LIMIT), msg("voice_edit", words=words))
         return suggestions.take(ctx, leader.with_(take_for=waiting.ref, heard=None, heard_editing=False), words)
     return _ask_purpose(leader.with_(heard=words, heard_editing=False), words)
 
