@@ -281,3 +281,26 @@ def test_the_model_writers_endpoint_alone_is_not_assumed_to_transcribe(tmp_path)
     both = Settings.from_env({"COACHBOT_STT_URL": "http://127.0.0.1:9/v1", "COACHBOT_STT_MODEL": "w",
                               "COACHBOT_WHISPER_MODEL": str(tmp_path)}, dotenv=None)
     assert isinstance(build_transcriber(both), EndpointTranscriber)  # the endpoint first, when both are set
+
+
+def test_a_note_over_twenty_megabytes_is_refused_and_the_fake_serves_voice_as_telegram_does(tmp_path):
+    async def scenario(server: SttServer):
+        async with Harness(tmp_path / "data", stt_url=server.url, stt_model="whisper-1") as bot:
+            await take_by_voice(with_news(bot), 15, audio=bytes(20 * 1024 * 1024 + 1), duration=90)
+            assert "too big for me to fetch" in bot.last(15).text
+            assert bot.api.calls_to("getFile") == [] and server.requests == []
+            # What the bot would have met had it asked: Telegram's own refusal of a file over 20 MB.
+            big = bot.api.pending_updates()[-1]["message"]["voice"]
+            status, body = bot.api.handle(bot.api.token, "getFile", {"file_id": big["file_id"]})
+            assert status == 400 and "file is too big" in body["description"]
+            update = bot.api.user_sends_voice(15, AUDIO, duration=6)
+            voice = update["message"]["voice"]
+            assert set(voice) == {"file_id", "file_unique_id", "duration", "mime_type", "file_size"}
+            status, body = bot.api.handle(bot.api.token, "getFile", {"file_id": voice["file_id"]})
+            path = body["result"]["file_path"]
+            assert status == 200 and path.startswith("voice/file_") and path.endswith(".oga")
+            assert bot.api.serve_file(bot.api.token, path) == (200, AUDIO)
+            assert bot.api.serve_file("123456789:AAE-wrong-token-for-the-fake-api-000", path)[0] == 401
+
+    with SttServer() as server:
+        run(scenario(server))

@@ -58,8 +58,10 @@ def arrived(ctx: Context, leader: Leader, note: VoiceNote) -> Outcome:
     """A voice note: refused when too long or when nothing can transcribe it; else fetched and transcribed."""
     if not leader.onboarded or leader.awaiting is not None:
         return reask(ctx, leader)
-    if note.seconds > MAX_SECONDS or (note.size or 0) > MAX_BYTES:
+    if note.seconds > MAX_SECONDS:
         return say(leader, msg("voice_too_long"))
+    if (note.size or 0) > MAX_BYTES:
+        return say(leader, msg("voice_too_big"))
     if not ctx.listening:
         return say(leader, msg("voice_no_service"))
     changed = leader.with_(heard=None, heard_editing=False)
