@@ -304,3 +304,14 @@ def test_a_note_over_twenty_megabytes_is_refused_and_the_fake_serves_voice_as_te
 
     with SttServer() as server:
         run(scenario(server))
+
+
+def test_neither_the_audio_nor_the_words_reach_a_log_even_at_debug(caplog):
+    with SttServer() as server, caplog.at_level(logging.DEBUG):
+        server.text = "Our secret plan for Lyon."
+        transcriber = EndpointTranscriber(url=server.url, model="whisper-1", key="", timeout=5)
+        heard = run(transcriber.transcribe(AUDIO, "en"))
+        server.mode = "error"
+        run(transcriber.transcribe(AUDIO, "en"))
+    assert heard.text == "Our secret plan for Lyon." and caplog.records  # the libraries did log, at DEBUG
+    assert "OggS" not in caplog.text and "secret plan" not in caplog.text and "error status 500" in caplog.text
