@@ -6,12 +6,13 @@ Only a confirmed transcript is used, and only fillers were taken out of it. What
 (a take after ✍️ My take) keeps waiting whatever happens to the note: a failing service, a note too long, no
 service at all. A voice note that nothing waited for is first confirmed, then the leader says what it is for.
 
-`use` is the one hand-off: plain text and what waits for it. Every place that waits for a leader's words hooks in
-there with one case.
+`use` is the one hand-off: plain text and what waits for it (`Waiting`). Every place that waits for a leader's
+words hooks in with one line in `HAND_OFF` (and says in `waiting_of` when it is waiting).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.core.actions import Choice, HeardFor, OnHeard
@@ -43,14 +44,27 @@ def waiting_of(leader: Leader) -> Waiting | None:
     return None
 
 
+def _take(ctx: Context, leader: Leader, words: str, ref: str) -> Outcome:
+    """The words are the take on a suggestion: the post is built around them, word for word."""
+    if len(words) > TAKE_LIMIT:  # kept, to be shortened: the leader types the take from what they said
+        return say(leader.with_(take_for=ref, heard=words, heard_editing=True),
+                   msg("take_too_long", count=TAKE_LIMIT), msg("voice_edit", words=words))
+    return suggestions.take(ctx, leader.with_(take_for=ref, heard=None, heard_editing=False), words)
+
+
+# What confirmed words can be for, by the kind of wait: (ctx, leader, words, what it is about) -> outcome.
+# Each place that waits for a leader's words adds its line here (and says in `waiting_of` when it waits).
+HAND_OFF: dict[str, Callable[[Context, Leader, str, str], Outcome]] = {
+    "take": _take,
+}
+
+
 def use(ctx: Context, leader: Leader, words: str, waiting: Waiting | None) -> Outcome:
-    """The leader's confirmed words go to what waited for them (a take: the post is built around them, word
-    for word). Nothing waited: the bot asks what they are for, keeping them meanwhile."""
-    if waiting is not None and waiting.kind == "take":
-        if len(words) > TAKE_LIMIT:  # kept, to be shortened: the leader types the take from what they said
-            return say(leader.with_(take_for=waiting.ref, heard=words, heard_editing=True),
-                       msg("take_too_long", count=TAKE_LIMIT), msg("voice_edit", words=words))
-        return suggestions.take(ctx, leader.with_(take_for=waiting.ref, heard=None, heard_editing=False), words)
+    """The leader's confirmed words go to what waited for them. Nothing waited: the bot asks what they are for,
+    keeping them meanwhile."""
+    hand_off = HAND_OFF.get(waiting.kind) if waiting is not None else None
+    if waiting is not None and hand_off is not None:
+        return hand_off(ctx, leader, words, waiting.ref)
     return _ask_purpose(leader.with_(heard=words, heard_editing=False), words)
 
 
