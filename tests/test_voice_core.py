@@ -124,3 +124,11 @@ def test_a_spoken_take_too_long_for_a_post_is_kept_to_be_shortened(coach):
     assert used.leader.take_for == ref and used.leader.heard == heard.heard and used.leader.heard_editing
     typed = coach.handle(used.leader, WHO, Text("We tried this in Lyon and it worked."), NOW, NEWS)
     assert next(o for o in typed.leader.offers if o.ref == ref).take == "We tried this in Lyon and it worked."
+
+
+def test_a_voice_note_before_onboarding_is_finished_asks_the_question_owed(coach):
+    coach.coach.ctx = replace(coach.coach.ctx, listening=True)
+    leader = coach.handle(None, WHO, Command("start"), NOW).leader
+    outcome = coach.handle(leader, WHO, VoiceNote(6, 20_000), NOW)
+    assert outcome.raw.effects == () and outcome.leader == leader and "lang:en" in str(outcome.replies[-1].buttons)
+    assert coach.handle(None, WHO, VoiceNote(6, 20_000), NOW).raw.effects == ()  # a stranger: /start first

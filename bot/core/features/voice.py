@@ -70,7 +70,7 @@ def use(ctx: Context, leader: Leader, words: str, waiting: Waiting | None) -> Ou
 
 def arrived(ctx: Context, leader: Leader, note: VoiceNote) -> Outcome:
     """A voice note: refused when too long or when nothing can transcribe it; else fetched and transcribed."""
-    if not leader.onboarded or leader.awaiting is not None:
+    if not leader.onboarded:  # the onboarding's questions are answered with their buttons
         return reask(ctx, leader)
     if note.seconds > MAX_SECONDS:
         return say(leader, msg("voice_too_long"))
