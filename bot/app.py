@@ -15,9 +15,10 @@ from bot.adapters.words import Words
 from bot.clock import Clock, utc_now
 from bot.core.news import Item
 from bot.core.router import Coach
+from bot.core.speech import Transcriber
 from bot.newsdesk import NewsDesk
 from bot.service import CoachService, NoScheduler, WakeScheduler
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.writing import Writer
 
 if TYPE_CHECKING:  # the terminal chat never loads python-telegram-bot
@@ -39,7 +40,7 @@ def build_service(settings: Settings, *, feed_workers: int = 1, feed_timeout: fl
     Feeds are parsed by `feed_parse` in `feed_workers` processes (0: in threads), away from the event loop.
     """
     content = load_content(settings.content_dir, settings.feeds_path)
-    coach = Coach(content, allow_private_feeds=settings.allow_private_feeds)
+    coach = Coach(content, allow_private_feeds=settings.allow_private_feeds, listening=settings.listening)
     store = LeaderStore(settings.data_dir)
     # The operator's feeds in `feed_workers` processes; leaders' own feeds in one worker of their own (the
     # fetcher starts it on first use). Both stop with the fetcher.
@@ -50,6 +51,24 @@ def build_service(settings: Settings, *, feed_workers: int = 1, feed_timeout: fl
     service = CoachService(coach, store, scheduler or NoScheduler(), news=desk.items_for, forget=desk.forget,
                            feed_states=desk.states_for)
     return service, desk
+
+
+def build_transcriber(settings: Settings) -> Transcriber | None:
+    """What turns voice notes into words, in this order: an OpenAI-compatible endpoint of its own
+    (COACHBOT_STT_URL and COACHBOT_STT_MODEL), a faster-whisper model on disk (COACHBOT_WHISPER_MODEL), or nothing.
+    A model folder that cannot be used stops the start with a SettingsError saying why."""
+    if settings.stt_configured:
+        from bot.adapters.llm import EndpointTranscriber
+
+        return EndpointTranscriber(url=settings.stt_url, model=settings.stt_model, key=settings.stt_key)
+    if settings.whisper_model is not None:
+        from bot.adapters.whisper import WhisperModelError, WhisperTranscriber
+
+        try:
+            return WhisperTranscriber(settings.whisper_model)
+        except WhisperModelError as error:
+            raise SettingsError(str(error)) from None
+    return None
 
 
 def _file_url(api_url: str) -> str:
@@ -86,13 +105,15 @@ def build_application(
     service, desk = build_service(settings, feed_workers=feed_workers, feed_timeout=feed_timeout,
                                   scheduler=scheduler, feed_parse=feed_parse)
     writer = Writer.from_settings(settings, service.coach.content)
+    transcriber = build_transcriber(settings)
     # Fetched updates are kept on disk until handled; the ledger's watermark stops below the first in hand.
     inbox: Inbox
     ledger = UpdateLedger(settings.data_dir, floor=lambda: inbox.lowest())
     inbox = Inbox(settings.data_dir, ledger, ahead=FETCH_AHEAD if fetch_ahead is None else fetch_ahead)
     frontend = TelegramFrontend(service, scheduler, TelegramRenderer(Words(service.coach.content.catalog)),
                                 ledger, desk, writer, allowed_users=settings.allowed_users, clock=clock,
-                                refresh_every=timedelta(minutes=settings.feed_refresh_minutes), inbox=inbox)
+                                refresh_every=timedelta(minutes=settings.feed_refresh_minutes), inbox=inbox,
+                                transcriber=transcriber)
     builder = (
         Application.builder()
         .token(settings.token)

@@ -35,7 +35,7 @@ def _chat(settings: Settings, language: str | None) -> int:
     from bot import logs
     from bot.adapters.terminal import TerminalChat
     from bot.adapters.words import Words
-    from bot.app import build_service
+    from bot.app import build_service, build_transcriber
     from bot.clock import utc_now
     from bot.writing import Writer
 
@@ -43,7 +43,8 @@ def _chat(settings: Settings, language: str | None) -> int:
     service, desk = build_service(settings, feed_workers=0)  # suggestions from the feeds last read and stored
     writer = Writer.from_settings(settings, service.coach.content)
     chat = TerminalChat(service, desk, writer, Words(service.coach.content.catalog), utc_now, sys.stdout,
-                        files_dir=settings.data_dir / "files", language_code=language)
+                        files_dir=settings.data_dir / "files", language_code=language,
+                        transcriber=build_transcriber(settings))
     return chat.run(sys.stdin, prompt=sys.stdin.isatty())
 
 

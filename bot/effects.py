@@ -4,23 +4,47 @@ back, in order."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from urllib.parse import urlsplit
 
 from bot.clock import Clock
-from bot.core.events import CommentWritten, FeedProbed, PostWritten, Who
-from bot.core.replies import Outcome, ProbeFeed, ReadNews, Reply, WriteComment, WritePost, msg
+from bot.core.events import CommentWritten, FeedProbed, PostWritten, Transcribed, Who
+from bot.core.replies import Outcome, ProbeFeed, ReadNews, Reply, Transcribe, WriteComment, WritePost, msg
+from bot.core.speech import MAX_BYTES, Heard, Problem, Transcriber
 from bot.newsdesk import NewsDesk
 from bot.service import CoachService
 from bot.writing import Writer
 
+log = logging.getLogger(__name__)
+Audio = Callable[[], Awaitable[bytes]]  # fetches the voice note just received (in memory only)
+
+
+async def listen(transcriber: Transcriber | None, audio: Audio | None, language: str) -> Heard:
+    """Fetch a voice note into memory, have it transcribed, and let the audio go: it is never written anywhere."""
+    if transcriber is None or audio is None:
+        return Heard(problem=Problem.FAILED)
+    try:
+        data = await audio()
+    except Exception as error:  # Telegram refused or failed the download: the leader may send it again
+        log.warning("a voice note could not be downloaded (%s)", type(error).__name__)
+        return Heard(problem=Problem.FAILED)
+    if len(data) > MAX_BYTES:
+        return Heard(problem=Problem.UNREADABLE)
+    try:
+        return await transcriber.transcribe(bytes(data), language)
+    finally:
+        del data
+
 
 async def follow(service: CoachService, desk: NewsDesk, writer: Writer, who: Who, outcome: Outcome, clock: Clock,
-                 *, read_news: bool = True) -> AsyncIterator[Outcome]:
+                 *, read_news: bool = True, transcriber: Transcriber | None = None,
+                 audio: Audio | None = None) -> AsyncIterator[Outcome]:
     """The outcomes that follow from an outcome's effects (and from theirs), to render as they come.
 
     Without `read_news` (the terminal chat, whose news comes from `coachbot feeds check`), a sector's news is
-    not read at once; a feed the leader adds still is.
+    not read at once; a feed the leader adds still is. `audio` fetches the voice note the outcome answers, for
+    `transcriber`.
     """
     for effect in outcome.effects:
         if isinstance(effect, ProbeFeed):
@@ -35,6 +59,12 @@ async def follow(service: CoachService, desk: NewsDesk, writer: Writer, who: Who
         elif isinstance(effect, WriteComment):
             text, by = await writer.write_comment(effect.request)
             yield service.handle(who, CommentWritten(effect.ref, text, by), clock())
+        elif isinstance(effect, Transcribe):
+            heard = await listen(transcriber, audio, effect.language)
+            after = service.handle(who, Transcribed(heard), clock())
+            yield after
+            async for more in follow(service, desk, writer, who, after, clock, read_news=read_news):
+                yield more
         elif isinstance(effect, ReadNews) and read_news:
             leader = service.store.get(who.user_id)
             unread = desk.unread(leader) if leader is not None else []

@@ -40,6 +40,10 @@ class Settings:
     llm_url: str = ""  # an OpenAI-compatible API base ("http://localhost:11434/v1"); empty: no model is used
     llm_model: str = ""
     llm_key: str = field(default="", repr=False)
+    stt_url: str = ""  # an OpenAI-compatible API base that transcribes (/audio/transcriptions); empty: none
+    stt_model: str = ""
+    stt_key: str = field(default="", repr=False)
+    whisper_model: Path | None = None  # a faster-whisper (CTranslate2) model folder on disk, for offline transcription
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
@@ -73,6 +77,10 @@ class Settings:
         llm_url = get("COACHBOT_LLM_URL", "")
         if llm_url and not llm_url.lower().startswith(("http://", "https://")):
             raise SettingsError("COACHBOT_LLM_URL must be an http(s) address, such as http://localhost:11434/v1")
+        stt_url = get("COACHBOT_STT_URL", "")
+        if stt_url and not stt_url.lower().startswith(("http://", "https://")):
+            raise SettingsError("COACHBOT_STT_URL must be an http(s) address, such as http://localhost:8000/v1")
+        whisper = get("COACHBOT_WHISPER_MODEL", "")
         return cls(
             token=get("TELEGRAM_BOT_TOKEN", ""),
             api_url=get("TELEGRAM_API_URL", DEFAULT_API_URL),
@@ -86,6 +94,10 @@ class Settings:
             llm_url=llm_url,
             llm_model=get("COACHBOT_LLM_MODEL", ""),
             llm_key=get("COACHBOT_LLM_KEY", ""),
+            stt_url=stt_url,
+            stt_model=get("COACHBOT_STT_MODEL", ""),
+            stt_key=get("COACHBOT_STT_KEY", ""),
+            whisper_model=Path(whisper).expanduser() if whisper else None,
         )
 
     @property
@@ -94,6 +106,17 @@ class Settings:
         return bool(self.llm_url and self.llm_model)
 
     @property
+    def stt_configured(self) -> bool:
+        """Whether an endpoint transcribes voice notes: only when its own address and model are both set (the
+        model writer's endpoint is never assumed to transcribe)."""
+        return bool(self.stt_url and self.stt_model)
+
+    @property
+    def listening(self) -> bool:
+        """Whether voice notes can be transcribed at all (an endpoint, or a model on disk)."""
+        return self.stt_configured or self.whisper_model is not None
+
+    @property
     def secrets(self) -> tuple[str, ...]:
         """Values that must never be written anywhere."""
-        return tuple(secret for secret in (self.token, self.llm_key) if secret)
+        return tuple(secret for secret in (self.token, self.llm_key, self.stt_key) if secret)

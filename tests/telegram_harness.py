@@ -27,13 +27,15 @@ class Harness:
     def __init__(self, data_dir: Path, *, api: FakeBotApi | None = None, now: datetime | None = None,
                  allowed_users: frozenset[int] = frozenset(), feeds_path: Path = FEEDS, feed_workers: int = 0,
                  feed_timeout: float = 15.0, read_feeds: bool = False, allow_private_feeds: bool = False,
-                 llm_url: str = "", llm_model: str = "") -> None:
+                 llm_url: str = "", llm_model: str = "", stt_url: str = "", stt_model: str = "",
+                 whisper_model: Path | None = None) -> None:
         self.read_feeds = read_feeds  # False: no feed is ever read (the configured ones are on the internet)
         self.api = api or FakeBotApi()
         self.now = now or utc(2026, 11, 23, 6, 0)  # Monday 07:00 in Paris
         settings = Settings(token=self.api.token, data_dir=data_dir, feeds_path=feeds_path, content_dir=CONTENT_DIR,
                             allowed_users=allowed_users, allow_private_feeds=allow_private_feeds,
-                            llm_url=llm_url, llm_model=llm_model)
+                            llm_url=llm_url, llm_model=llm_model, stt_url=stt_url, stt_model=stt_model,
+                            whisper_model=whisper_model)
         # Telegram's pacing is tested on its own; here it would only slow the conversation down.
         self.app: Application = build_application(settings, request=RecordingRequest(self.api),
                                                   clock=lambda: self.now, overall_per_second=10_000,
@@ -76,6 +78,11 @@ class Harness:
 
     async def send(self, user_id: int, text: str, language_code: str | None = "en") -> None:
         await self.feed(self.api.user_sends(user_id, text, language_code=language_code))
+
+    async def voice(self, user_id: int, audio: bytes, *, duration: int) -> None:
+        """The user records a voice note; what follows it (download, transcription) is waited for."""
+        await self.feed(self.api.user_sends_voice(user_id, audio, duration=duration))
+        await self.settle()
 
     async def press(self, user_id: int, data: str, message_id: int | None = None) -> None:
         if message_id is None:

@@ -1,4 +1,5 @@
-"""A language model writes the post, through any OpenAI-compatible endpoint (the official `openai` client).
+"""A language model writes the post, and a speech model transcribes voice notes, through any OpenAI-compatible
+endpoint (the official `openai` client: this is the one module that uses it).
 
 What is sent, and only when `COACHBOT_LLM_URL` and `COACHBOT_LLM_MODEL` are set: one chat-completions request
 with the system prompt of the leader's language (content/prompts/<lang>.yaml) and a user message holding the
@@ -33,6 +34,8 @@ from bot.core.posts import (
     check_post,
     hashtags,
 )
+from bot.core.speech import TIMEOUT as TRANSCRIPTION_TIMEOUT
+from bot.core.speech import Heard, Problem
 
 log = logging.getLogger(__name__)
 
@@ -187,6 +190,55 @@ class ModelWriter:
     def _refused(reason: str) -> None:
         log.warning("model writer: %s; the composer writes the post", reason)
         return None
+
+    async def close(self) -> None:
+        """Release the client's connections."""
+        await self.client.close()
+
+
+class EndpointTranscriber:
+    """Voice notes transcribed by an OpenAI-compatible `/audio/transcriptions` endpoint.
+
+    What is sent, and only when `COACHBOT_STT_URL` and `COACHBOT_STT_MODEL` are set: one request per voice note
+    with the audio exactly as Telegram recorded it (OGG/Opus, named `voice.ogg`), the model's name and the
+    leader's language ("en", "fr") as a hint. Nothing about the leader, nothing else. The audio is held in memory
+    for that request only. Never raises: a failure is a `Heard` with its problem, and one log line saying why
+    (never the audio, never the words).
+    """
+
+    def __init__(self, *, url: str, model: str, key: str, timeout: float = TRANSCRIPTION_TIMEOUT) -> None:
+        self.model = model
+        self.timeout = timeout
+        self.client = openai.AsyncOpenAI(base_url=url, api_key=key or "none", timeout=timeout, max_retries=0)
+
+    async def transcribe(self, audio: bytes, language: str) -> Heard:
+        """The words of a voice note, or why there are none."""
+        try:
+            async with asyncio.timeout(self.timeout):
+                answer: Any = await self.client.audio.transcriptions.create(
+                    model=self.model, file=("voice.ogg", audio, "audio/ogg"), language=language,
+                    response_format="json")
+        except (TimeoutError, openai.APITimeoutError):
+            return self._failed(Problem.SLOW, f"no answer within {self.timeout:g} s")
+        except openai.RateLimitError:
+            return self._failed(Problem.BUSY, "rate limited (429)")
+        except openai.APIStatusError as error:
+            return self._failed(Problem.FAILED, f"error status {error.status_code}")
+        except openai.APIConnectionError:
+            return self._failed(Problem.FAILED, "cannot reach the endpoint")
+        except (openai.OpenAIError, ValueError) as error:
+            return self._failed(Problem.UNREADABLE, f"malformed answer ({type(error).__name__})")
+        text = answer if isinstance(answer, str) else getattr(answer, "text", None)
+        if not isinstance(text, str):
+            return self._failed(Problem.UNREADABLE, "malformed answer (no text)")
+        if not text.strip():
+            return Heard(problem=Problem.EMPTY)
+        return Heard(text.strip())
+
+    @staticmethod
+    def _failed(problem: Problem, reason: str) -> Heard:
+        log.warning("transcription: %s; the leader is asked to send it again or type", reason)
+        return Heard(problem=problem)
 
     async def close(self) -> None:
         """Release the client's connections."""

@@ -33,9 +33,10 @@ from bot.adapters.storage import UpdateLedger
 from bot.adapters.telegram_render import TelegramRenderer
 from bot.adapters.updates import ChatOrderedProcessor
 from bot.clock import Clock, utc_now
-from bot.core.events import Event, Other, Press, Upload, Who, read_line
+from bot.core.events import Event, Other, Press, Upload, VoiceNote, Who, read_line
 from bot.core.replies import Outcome, msg
-from bot.effects import follow
+from bot.core.speech import Transcriber
+from bot.effects import Audio, follow
 from bot.newsdesk import NewsDesk
 from bot.service import CoachService
 from bot.writing import Writer
@@ -129,8 +130,9 @@ class TelegramFrontend:
     def __init__(self, service: CoachService, scheduler: JobQueueScheduler, renderer: TelegramRenderer,
                  ledger: UpdateLedger, desk: NewsDesk, writer: Writer, *, allowed_users: frozenset[int] = frozenset(),
                  clock: Clock = utc_now, refresh_every: timedelta = timedelta(minutes=30),
-                 inbox: Inbox | None = None) -> None:
+                 inbox: Inbox | None = None, transcriber: Transcriber | None = None) -> None:
         self.service = service
+        self.transcriber = transcriber  # None: voice notes get an answer asking for text
         self.scheduler = scheduler
         self.renderer = renderer
         self.inbox = inbox  # fetched updates kept on disk until handled
@@ -263,6 +265,18 @@ class TelegramFrontend:
         message = update.effective_message
         if message is None:
             return
+        voice = message.voice
+        if voice is not None:
+            file_id = voice.file_id
+
+            async def audio() -> bytes:  # fetched only if the coach asks, into memory, never to disk
+                file = await context.bot.get_file(file_id)
+                return bytes(await file.download_as_bytearray())
+
+            duration = voice.duration  # python-telegram-bot gives seconds, or a timedelta when asked to
+            seconds = int(duration.total_seconds()) if isinstance(duration, timedelta) else int(duration)
+            await self._handle(update, context, VoiceNote(seconds, voice.file_size), audio)
+            return
         document = message.document
         if document is not None and (document.file_size or 0) <= MAX_UPLOAD:
             file = await context.bot.get_file(document.file_id)
@@ -287,7 +301,8 @@ class TelegramFrontend:
         except TelegramError as error:
             log.warning("could not tell the leader about the failure: %s", error)
 
-    async def _handle(self, update: Update, context: ContextTypes.DEFAULT_TYPE, event: Event) -> None:
+    async def _handle(self, update: Update, context: ContextTypes.DEFAULT_TYPE, event: Event,
+                      audio: Audio | None = None) -> None:
         who = _who(update)
         if who is None:
             return
@@ -306,14 +321,15 @@ class TelegramFrontend:
         source = query.message if query is not None and isinstance(query.message, Message) else None
         await self.render(context, who.user_id, who.chat_id, outcome, source)
         if outcome.effects:  # reading feeds takes seconds: in the background, the chat stays free
-            task = asyncio.create_task(self._follow(context, who, outcome), name=f"effects {who.user_id}")
+            task = asyncio.create_task(self._follow(context, who, outcome, audio), name=f"effects {who.user_id}")
             self._background.add(task)
             task.add_done_callback(self._background.discard)
 
-    async def _follow(self, context: CallbackContext, who: Who, outcome: Outcome) -> None:
-        """Carry out an outcome's effects (read a feed, the news) and say what follows."""
+    async def _follow(self, context: CallbackContext, who: Who, outcome: Outcome, audio: Audio | None = None) -> None:
+        """Carry out an outcome's effects (read a feed, the news, a voice note) and say what follows."""
         try:
-            async for following in follow(self.service, self.desk, self.writer, who, outcome, self.clock):
+            async for following in follow(self.service, self.desk, self.writer, who, outcome, self.clock,
+                                          transcriber=self.transcriber, audio=audio):
                 await self.render(context, who.user_id, who.chat_id, following, None)
         except Exception:  # the leader already has their answer; what follows is a bonus
             log.exception("what follows an answer to leader %s failed", who.user_id)

@@ -8,15 +8,17 @@ last buttons shown: an action is pressed, a link is printed, a text to copy is p
 from __future__ import annotations
 
 import asyncio
+import struct
 from pathlib import Path
 from typing import TextIO
 
 from bot.adapters.words import Words
 from bot.clock import Clock
 from bot.core.actions import encode
-from bot.core.events import Event, Press, Who, read_line
+from bot.core.events import Command, Event, Press, VoiceNote, Who, read_line
 from bot.core.replies import Button, Outcome, Reply, msg
-from bot.effects import follow
+from bot.core.speech import MAX_BYTES, Transcriber
+from bot.effects import Audio, follow
 from bot.newsdesk import NewsDesk
 from bot.service import CoachService
 from bot.writing import Writer
@@ -24,13 +26,36 @@ from bot.writing import Writer
 TERMINAL_USER_ID = 1
 
 
+def ogg_seconds(data: bytes) -> int:
+    """How long an OGG recording lasts (Opus or Vorbis), in whole seconds rounded up; 0 when it cannot be told.
+
+    The last page's granule position counts samples (48 kHz for Opus, less its pre-skip)."""
+    last = data.rfind(b"OggS")
+    if last < 0 or len(data) < last + 14:
+        return 0
+    (granule,) = struct.unpack_from("<q", data, last + 6)
+    head = data.find(b"OpusHead")
+    if head >= 0 and len(data) >= head + 12:
+        (pre_skip,) = struct.unpack_from("<H", data, head + 10)
+        samples, rate = granule - pre_skip, 48_000
+    else:
+        vorbis = data.find(b"\x01vorbis")
+        if vorbis < 0 or len(data) < vorbis + 16:
+            return 0
+        samples, (rate,) = granule, struct.unpack_from("<I", data, vorbis + 12)
+    return max(0, -(-samples // rate)) if rate > 0 and samples > 0 else 0
+
+
 class TerminalChat:
     """One leader talking to the coach on standard input and output."""
 
     def __init__(self, service: CoachService, desk: NewsDesk, writer: Writer, words: Words, clock: Clock,
                  out: TextIO, *,
-                 files_dir: Path, language_code: str | None = None, user_id: int = TERMINAL_USER_ID) -> None:
+                 files_dir: Path, language_code: str | None = None, user_id: int = TERMINAL_USER_ID,
+                 transcriber: Transcriber | None = None) -> None:
         self.service = service
+        self.transcriber = transcriber
+        self.audio: Audio | None = None  # the voice note of `/voice FILE.ogg`, read when the coach asks
         self.desk = desk
         self.writer = writer
         self.loop = asyncio.new_event_loop()  # one loop for the chat's reading of feeds (connections live in it)
@@ -64,6 +89,7 @@ class TerminalChat:
             self._show(outcome)
             if outcome.effects:
                 self.loop.run_until_complete(self._follow(outcome))
+            self.audio = None
             self._show(self.service.wake(self.who.user_id, self.clock()))
         self.loop.run_until_complete(self.desk.close())
         self.loop.close()
@@ -71,7 +97,7 @@ class TerminalChat:
 
     async def _follow(self, outcome: Outcome) -> None:
         async for following in follow(self.service, self.desk, self.writer, self.who, outcome, self.clock,
-                                      read_news=False):
+                                      read_news=False, transcriber=self.transcriber, audio=self.audio):
             self._show(following)
 
     def _language(self) -> str:
@@ -95,7 +121,31 @@ class TerminalChat:
                 return None
             shown = frozenset(encode(b.action) for b in self.choices if b.action is not None)
             return Press(encode(button.action), shown)
-        return read_line(line)
+        event = read_line(line)
+        if isinstance(event, Command) and event.name == "voice":
+            return self._voice(event.args)
+        return event
+
+    def _voice(self, path_text: str) -> Event | None:
+        """`/voice FILE.ogg`: the file, as a voice note recorded in Telegram would come (read once more only if
+        the coach asks for it to be transcribed; never copied anywhere)."""
+        if not path_text:
+            self._print(self.words.plain(msg("terminal_voice_usage"), self._language()))
+            return None
+        path = Path(path_text).expanduser()
+        try:
+            with path.open("rb") as file:
+                head = file.read(MAX_BYTES + 1)
+        except OSError:
+            self._print(self.words.plain(msg("terminal_voice_missing"), self._language()))
+            return None
+        seconds, size = ogg_seconds(head), path.stat().st_size
+
+        async def audio() -> bytes:
+            return head
+
+        self.audio = audio
+        return VoiceNote(seconds, size)
 
     def _show(self, outcome: Outcome) -> None:
         language = outcome.language

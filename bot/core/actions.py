@@ -175,6 +175,30 @@ class Rewrite:
     shorter: bool
 
 
+class Choice(StrEnum):
+    """What the leader says of the transcript of their voice note."""
+
+    USE = "vu"  # ✅ use it
+    EDIT = "ve"  # ✏️ type the corrected text
+    AGAIN = "va"  # 🔁 say it again
+    DROP = "vx"  # leave it
+
+
+@dataclass(frozen=True)
+class OnHeard:
+    """A choice about the transcript whose fingerprint is `check` (see bot.core.speech.check_of)."""
+
+    choice: Choice
+    check: str
+
+
+@dataclass(frozen=True)
+class HeardFor:
+    """The confirmed words of a voice note sent as a plain message become the take on this suggestion."""
+
+    ref: str
+
+
 @dataclass(frozen=True)
 class AccountReady:
     """The account step is done: the profile is open, with two-step sign-in."""
@@ -224,7 +248,7 @@ UNKNOWN = Unknown()
 Action = (Answer | Ask | SwitchLessons | OpenToday | OpenSuggestions | LessonDone | LessonLater | LessonMore
           | ConfirmDelete | Judge | AskTake | ShowPost | Rewrite | LessonLaterAt | Clarify | Snooze | ConfirmSkip
           | UndoDone | OpenLesson | AccountReady | StartComment | CommentOn | Commented | RewriteComment | NoteIt
-          | Unknown)
+          | OnHeard | HeardFor | Unknown)
 
 # The wire format: a short verb, a colon, an argument. These verbs are those of release 0.1.0.
 _ANSWER_VERBS: dict[Step, str] = {
@@ -312,6 +336,10 @@ def encode(action: Action) -> str:
             data = f"snz:{'t' if tomorrow else 'h'}:{ref}"
         case ConfirmSkip(lesson_id, yes):
             data = f"{'skp' if yes else 'skn'}:{lesson_id}"
+        case OnHeard(choice, check):
+            data = f"{choice.value}:{check}"
+        case HeardFor(ref):
+            data = f"vt:{ref}"
         case _:
             raise ValueError(f"not an action the bot can put on a button: {action!r}")
     if len(data.encode()) > MAX_DATA or decode(data) != action:
@@ -336,6 +364,10 @@ def decode(data: str) -> Action:
         return Judge(_VERDICTS[verb], arg) if _REF.fullmatch(arg) else UNKNOWN
     if verb in _POST_VERBS:
         return _POST_VERBS[verb](arg) if _REF.fullmatch(arg) else UNKNOWN
+    if verb in Choice._value2member_map_:
+        return OnHeard(Choice(verb), arg) if _REF.fullmatch(arg) else UNKNOWN
+    if verb == "vt":
+        return HeardFor(arg) if _REF.fullmatch(arg) else UNKNOWN
     if verb == "del":
         answer, colon, asked = arg.partition(":")
         if answer not in ("yes", "no") or (colon and not _MINUTES.fullmatch(asked)):

@@ -185,6 +185,8 @@ def leader_to_dict(leader: Leader) -> dict[str, Any]:
         "comment": _comment_to_dict(leader.comment),
         "waiting": {"kind": leader.waiting.kind.value, "ref": leader.waiting.ref} if leader.waiting else None,
         "notes": [{"lesson": n.lesson_id, "text": n.text, "at": n.at.isoformat()} for n in leader.notes],
+        "heard": leader.heard,
+        "heard_editing": leader.heard_editing,
     }
 
 
@@ -307,4 +309,6 @@ def leader_from_dict(data: dict[str, Any]) -> Leader:
         waiting=_waiting(data.get("waiting")),
         notes=tuple(Note(str(n["lesson"]), str(n["text"]), datetime.fromisoformat(n["at"]))
                     for n in data.get("notes", ())),
+        heard=data.get("heard") if isinstance(data.get("heard"), str) else None,
+        heard_editing=bool(data.get("heard_editing", False)),
     )

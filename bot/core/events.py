@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.speech import Heard
+
 
 @dataclass(frozen=True)
 class Who:
@@ -89,13 +91,29 @@ class CommentWritten:
 
 
 @dataclass(frozen=True)
+class VoiceNote:
+    """A voice note arrived, as its sender's app describes it (its audio is fetched only if the coach asks)."""
+
+    seconds: int
+    size: int | None = None  # bytes, when known
+
+
+@dataclass(frozen=True)
+class Transcribed:
+    """A voice note, once transcribed: its words, or why there are none."""
+
+    heard: Heard
+
+
+@dataclass(frozen=True)
 class Other:
     """Anything else: a sticker, a photo, a voice note..."""
 
     kind: str
 
 
-Event = Command | Text | Press | Upload | FeedList | FeedProbed | PostWritten | CommentWritten | Other
+Event = (Command | Text | Press | Upload | FeedList | FeedProbed | PostWritten | CommentWritten | VoiceNote
+         | Transcribed | Other)
 
 
 def read_line(line: str) -> Command | Text:

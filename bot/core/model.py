@@ -294,6 +294,8 @@ class Leader:
     own_feeds: tuple[OwnFeed, ...] = ()
     offers: tuple[Offer, ...] = ()
     take_for: str | None = None  # the suggestion (its ref) whose take the bot is waiting for
+    heard: str | None = None  # a voice note's transcript, waiting for the leader to confirm it (never the audio)
+    heard_editing: bool = False  # the leader is typing the corrected transcript
     sent_reminders: tuple[SentReminder, ...] = ()
     recap_day: int = DEFAULT_RECAP_DAY
     recap_at: time | None = DEFAULT_RECAP_AT  # None: no weekly recap

@@ -133,7 +133,15 @@ class WriteComment:
     request: CommentRequest
 
 
-Effect = ReadNews | ProbeFeed | WritePost | WriteComment
+@dataclass(frozen=True)
+class Transcribe:
+    """Fetch the voice note just received, have it transcribed (the language as a hint), forget the audio, and
+    come back with `Transcribed`."""
+
+    language: str
+
+
+Effect = ReadNews | ProbeFeed | WritePost | WriteComment | Transcribe
 
 
 @dataclass(frozen=True)

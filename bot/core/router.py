@@ -23,12 +23,14 @@ from bot.core.actions import (
     CommentOn,
     ConfirmDelete,
     ConfirmSkip,
+    HeardFor,
     Judge,
     LessonDone,
     LessonLater,
     LessonLaterAt,
     LessonMore,
     NoteIt,
+    OnHeard,
     OpenLesson,
     OpenSuggestions,
     OpenToday,
@@ -41,7 +43,19 @@ from bot.core.actions import (
     UndoDone,
 )
 from bot.core.content import Content
-from bot.core.events import Command, CommentWritten, Event, FeedList, FeedProbed, PostWritten, Press, Text, Who
+from bot.core.events import (
+    Command,
+    CommentWritten,
+    Event,
+    FeedList,
+    FeedProbed,
+    PostWritten,
+    Press,
+    Text,
+    Transcribed,
+    VoiceNote,
+    Who,
+)
 from bot.core.features import (
     answers,
     comments,
@@ -57,6 +71,7 @@ from bot.core.features import (
     settings,
     stats,
     suggestions,
+    voice,
     waiting,
 )
 from bot.core.features.common import Context
@@ -104,9 +119,9 @@ GENTLE_AFTER = 5  # scheduled days without any action, after which the morning a
 class Coach:
     """Decides what to store and what to say; stateless apart from the content it speaks with."""
 
-    def __init__(self, content: Content, *, allow_private_feeds: bool = False) -> None:
+    def __init__(self, content: Content, *, allow_private_feeds: bool = False, listening: bool = False) -> None:
         self.content = content
-        self.ctx = Context(content, allow_private_feeds)
+        self.ctx = Context(content, allow_private_feeds, listening)
 
     def command_menu(self) -> list[tuple[str, Msg]]:
         """The command menu: (command, description)."""
@@ -145,7 +160,13 @@ class Coach:
             return suggestions.written(self.ctx, leader, event)
         if isinstance(event, CommentWritten):
             return comments.written(self.ctx, leader, event)
+        if isinstance(event, VoiceNote):
+            return voice.arrived(self.ctx, leader, event)
+        if isinstance(event, Transcribed):
+            return voice.transcribed(self.ctx, leader, event)
         if isinstance(event, Text):
+            if leader.heard_editing and not leader.awaiting:
+                return voice.edited(self.ctx, leader, event.text, now)
             return self.words(leader, event.text, now)
         return Outcome(leader, (Reply(msg("unsupported_message")),))
 
@@ -165,7 +186,8 @@ class Coach:
             return Outcome(leader, (Reply(msg("unknown_command", command="/" + shorten(event.name, MAX_ECHO))),))
         if leader is None:
             return Outcome(None, (Reply(msg("start_first")),))
-        leader = leader.with_(take_for=None, waiting=None)  # a command ends the wait for a take, a comment, a note
+        # A command ends the wait for a take, a comment, a note, or a corrected transcript.
+        leader = leader.with_(take_for=None, waiting=None, heard_editing=False)
         if name == "suggest":
             return suggestions.suggest(self.ctx, leader, now, news)
         if name == "feeds":
@@ -221,6 +243,10 @@ class Coach:
                 return reminders.clarified(ctx, leader, action, now)
             case Snooze():
                 return reminders.snooze(ctx, leader, action, now)
+            case OnHeard():
+                return voice.on_heard(ctx, leader, action, now)
+            case HeardFor():
+                return voice.heard_for(ctx, leader, action, now)
         return Outcome(leader, toast=msg("button_expired"))
 
     # --- scheduled moments -----------------------------------------------------------------------------------

@@ -655,7 +655,7 @@ class _StoredFile:
     name: str
     content: bytes
     mime_type: str
-    folder: str  # "documents" or "photos", as the server's download directory names them
+    folder: str  # "documents", "photos" or "voice", as the server's download directory names them
     file_path: str = ""  # given by the first getFile, as the real server gives one once it has the file
 
 
@@ -1101,7 +1101,7 @@ class FakeBotApi:
             name=name,
             content=content,
             mime_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
-            folder="photos" if prefix == "p" else "documents",
+            folder={"p": "photos", "v": "voice"}.get(prefix, "documents"),
         )
         self._files[stored.file_id] = stored
         return stored
@@ -1246,6 +1246,22 @@ class FakeBotApi:
                 "file_size": len(content),
             }
             return self._enqueue("message", self._user_message(chat, {"document": document}))
+
+    def user_sends_voice(self, user_id: int, content: bytes, *, duration: int,
+                         mime_type: str = "audio/ogg") -> JsonDict:
+        """The user records a voice note (the chat must exist); returns the Update. Its `duration` is what the
+        sender's app declares (Telegram does not check it); getFile and the download serve `content`."""
+        with self._condition:
+            chat = self._existing_chat(user_id)
+            stored = self._store_file("voice.ogg", content, "v")
+            voice = {
+                "file_id": stored.file_id,
+                "file_unique_id": stored.unique_id,
+                "duration": duration,
+                "mime_type": mime_type,
+                "file_size": len(content),
+            }
+            return self._enqueue("message", self._user_message(chat, {"voice": voice}))
 
     def block(self, user_id: int) -> None:
         """The user blocks the bot: sends to the chat now answer 403 "Forbidden: bot was blocked by the user".
@@ -1603,6 +1619,8 @@ def _download_extension(stored: _StoredFile) -> str:
     """The extension of a download path: ".jpg" for photos (Telegram re-encodes them), else the name's."""
     if stored.folder == "photos":
         return ".jpg"
+    if stored.folder == "voice":  # voice notes are served as "voice/file_N.oga", whatever the sender's app named them
+        return ".oga"
     suffix = Path(stored.name).suffix
     return suffix if re.fullmatch(r"\.[A-Za-z0-9]{1,16}", suffix) else ""
 

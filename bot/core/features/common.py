@@ -18,6 +18,7 @@ class Context:
 
     content: Content
     allow_private_feeds: bool = False
+    listening: bool = False  # a transcriber is configured: voice notes are turned into words
     courses: dict[str, Course] = field(init=False)
 
     def __post_init__(self) -> None:
