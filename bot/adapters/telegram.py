@@ -37,6 +37,7 @@ from bot.core.events import Event, Other, Press, Upload, Who, read_line
 from bot.core.replies import Outcome, msg
 from bot.effects import follow
 from bot.newsdesk import NewsDesk
+from bot.publishing import Publisher
 from bot.service import CoachService
 from bot.writing import Writer
 
@@ -129,8 +130,10 @@ class TelegramFrontend:
     def __init__(self, service: CoachService, scheduler: JobQueueScheduler, renderer: TelegramRenderer,
                  ledger: UpdateLedger, desk: NewsDesk, writer: Writer, *, allowed_users: frozenset[int] = frozenset(),
                  clock: Clock = utc_now, refresh_every: timedelta = timedelta(minutes=30),
-                 inbox: Inbox | None = None) -> None:
+                 inbox: Inbox | None = None, publisher: Publisher | None = None) -> None:
         self.service = service
+        self.publisher = publisher  # publishing on LinkedIn, when configured
+        self.application: Application | None = None
         self.scheduler = scheduler
         self.renderer = renderer
         self.inbox = inbox  # fetched updates kept on disk until handled
@@ -160,6 +163,7 @@ class TelegramFrontend:
 
     async def start(self, application: Application) -> None:
         """At start: publish the command menu in both languages and rebuild every leader's job."""
+        self.application = application
         words = self.renderer.words
         for language_code, language in ((None, "en"), ("fr", "fr")):
             commands = [BotCommand(name, words.plain(description, language))
@@ -313,10 +317,24 @@ class TelegramFrontend:
     async def _follow(self, context: CallbackContext, who: Who, outcome: Outcome) -> None:
         """Carry out an outcome's effects (read a feed, the news) and say what follows."""
         try:
-            async for following in follow(self.service, self.desk, self.writer, who, outcome, self.clock):
+            async for following in follow(self.service, self.desk, self.writer, who, outcome, self.clock,
+                                          publisher=self.publisher):
                 await self.render(context, who.user_id, who.chat_id, following, None)
         except Exception:  # the leader already has their answer; what follows is a bonus
             log.exception("what follows an answer to leader %s failed", who.user_id)
+
+    async def tell(self, user_id: int, event: Event) -> bool:
+        """Something that happened outside Telegram (a sign-in finished in the browser): the coach answers the
+        leader in their chat. False when the leader is unknown."""
+        application = self.application
+        leader = await asyncio.to_thread(self.service.store.get, user_id)
+        if application is None or leader is None:
+            return False
+        who = Who(user_id, leader.chat_id, None)
+        outcome = await asyncio.get_running_loop().run_in_executor(
+            self._commands, self.service.handle, who, event, self.clock())
+        await self.render(CallbackContext(application), user_id, who.chat_id, outcome, None)
+        return True
 
     # --- jobs -------------------------------------------------------------------------------------------------
 

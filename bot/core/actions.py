@@ -175,6 +175,26 @@ class Rewrite:
 
 
 @dataclass(frozen=True)
+class Publish:
+    """Publish a suggestion's post on the connected network: first shown exactly as it will go, and asked."""
+
+    ref: str
+
+
+@dataclass(frozen=True)
+class ConfirmPublish:
+    """The answer to "publish this, exactly as shown?"."""
+
+    ref: str
+    yes: bool
+
+
+@dataclass(frozen=True)
+class Connect:
+    """Connect (or connect again) the network the bot publishes on."""
+
+
+@dataclass(frozen=True)
 class Unknown:
     """Data the bot cannot read: it changes nothing."""
 
@@ -183,7 +203,7 @@ UNKNOWN = Unknown()
 
 Action = (Answer | Ask | SwitchLessons | OpenToday | OpenSuggestions | LessonDone | LessonLater | LessonMore
           | ConfirmDelete | Judge | AskTake | ShowPost | Rewrite | LessonLaterAt | Clarify | Snooze | ConfirmSkip
-          | UndoDone | OpenLesson | Unknown)
+          | UndoDone | OpenLesson | Publish | ConfirmPublish | Connect | Unknown)
 
 # The wire format: a short verb, a colon, an argument. These verbs are those of release 0.1.0.
 _ANSWER_VERBS: dict[Step, str] = {
@@ -256,6 +276,12 @@ def encode(action: Action) -> str:
             data = f"snz:{'t' if tomorrow else 'h'}:{ref}"
         case ConfirmSkip(lesson_id, yes):
             data = f"{'skp' if yes else 'skn'}:{lesson_id}"
+        case Publish(ref):
+            data = f"lp:{ref}"
+        case ConfirmPublish(ref, yes):
+            data = f"{'lpy' if yes else 'lpn'}:{ref}"
+        case Connect():
+            data = "lk:go"
         case _:
             raise ValueError(f"not an action the bot can put on a button: {action!r}")
     if len(data.encode()) > MAX_DATA or decode(data) != action:
@@ -285,6 +311,10 @@ def decode(data: str) -> Action:
         if answer not in ("yes", "no") or (colon and not _MINUTES.fullmatch(asked)):
             return UNKNOWN
         return ConfirmDelete(answer == "yes", int(asked) if colon else None)
+    if verb in ("lp", "lpy", "lpn"):
+        if not _REF.fullmatch(arg):
+            return UNKNOWN
+        return Publish(arg) if verb == "lp" else ConfirmPublish(arg, verb == "lpy")
     if verb in ("skp", "skn"):
         return ConfirmSkip(arg, verb == "skp") if _LESSON_ID.fullmatch(arg) else UNKNOWN
     if verb == "clr":
@@ -298,6 +328,6 @@ def decode(data: str) -> Action:
         return UNKNOWN
     fixed: dict[str, Action] = {
         "rem:on": SwitchLessons(True), "rem:off": SwitchLessons(False),
-        "go:today": OpenToday(), "go:suggest": OpenSuggestions(),
+        "go:today": OpenToday(), "go:suggest": OpenSuggestions(), "lk:go": Connect(),
     }
     return fixed.get(data, UNKNOWN)

@@ -27,6 +27,7 @@ from bot.core.model import (
     OwnFeed,
     Pause,
     PostEvent,
+    Publishing,
     Reminder,
     Schedule,
     ScheduleChange,
@@ -138,6 +139,11 @@ def leader_to_dict(leader: Leader) -> dict[str, Any]:
             for o in leader.offers
         ],
         "take_for": leader.take_for,
+        "publishing": {
+            "until": _dt(leader.publishing.until), "warned": leader.publishing.warned,
+            "pending": [{"ref": ref, "since": since.isoformat()} for ref, since in leader.publishing.pending],
+            "done": [{"ref": ref, "url": url} for ref, url in leader.publishing.done],
+        },
     }
 
 
@@ -225,4 +231,15 @@ def leader_from_dict(data: dict[str, Any]) -> Leader:
             for o in data.get("offers", ())
         ),
         take_for=data.get("take_for"),
+        publishing=_publishing(data.get("publishing") or {}),
+    )
+
+
+def _publishing(data: dict[str, Any]) -> Publishing:
+    """The publishing connection, absent from leaders stored before it existed."""
+    return Publishing(
+        until=_parse_dt(data.get("until")),
+        warned=bool(data.get("warned", False)),
+        pending=tuple((str(p["ref"]), datetime.fromisoformat(p["since"])) for p in data.get("pending", ())),
+        done=tuple((str(d["ref"]), str(d["url"])) for d in data.get("done", ())),
     )

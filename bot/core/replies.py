@@ -123,7 +123,25 @@ class WritePost:
     request: PostRequest
 
 
-Effect = ReadNews | ProbeFeed | WritePost
+@dataclass(frozen=True)
+class ConnectAccount:
+    """Offer the leader a sign-in to the network the bot publishes on (the front end makes its address)."""
+
+
+@dataclass(frozen=True)
+class DisconnectAccount:
+    """Forget the leader's token for the network the bot publishes on."""
+
+
+@dataclass(frozen=True)
+class PublishPost:
+    """Publish this text for the leader, and come back with `PublishDone`."""
+
+    ref: str
+    text: str
+
+
+Effect = ReadNews | ProbeFeed | WritePost | ConnectAccount | DisconnectAccount | PublishPost
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,9 @@ from bot.core.actions import (
     AskTake,
     Clarify,
     ConfirmDelete,
+    ConfirmPublish,
     ConfirmSkip,
+    Connect,
     Judge,
     LessonDone,
     LessonLater,
@@ -28,6 +30,7 @@ from bot.core.actions import (
     OpenLesson,
     OpenSuggestions,
     OpenToday,
+    Publish,
     Rewrite,
     ShowPost,
     Snooze,
@@ -35,7 +38,18 @@ from bot.core.actions import (
     UndoDone,
 )
 from bot.core.content import Content
-from bot.core.events import Command, Event, FeedList, FeedProbed, PostWritten, Press, Text, Who
+from bot.core.events import (
+    Command,
+    Connected,
+    Event,
+    FeedList,
+    FeedProbed,
+    PostWritten,
+    Press,
+    PublishDone,
+    Text,
+    Who,
+)
 from bot.core.features import (
     answers,
     feeds,
@@ -43,6 +57,7 @@ from bot.core.features import (
     lessons,
     onboarding,
     privacy,
+    publishing,
     recap,
     reminders,
     settings,
@@ -56,7 +71,7 @@ from bot.core.history import habit_of
 from bot.core.markup import shorten
 from bot.core.model import Leader
 from bot.core.parse import language_from_code
-from bot.core.replies import Msg, Outcome, Reply, msg
+from bot.core.replies import Lines, Msg, Outcome, Reply, msg
 
 Feature = Callable[[Context, Leader, str, datetime], Outcome]
 
@@ -91,13 +106,14 @@ GENTLE_AFTER = 5  # scheduled days without any action, after which the morning a
 class Coach:
     """Decides what to store and what to say; stateless apart from the content it speaks with."""
 
-    def __init__(self, content: Content, *, allow_private_feeds: bool = False) -> None:
+    def __init__(self, content: Content, *, allow_private_feeds: bool = False, publishing: bool = False) -> None:
         self.content = content
-        self.ctx = Context(content, allow_private_feeds)
+        self.ctx = Context(content, allow_private_feeds, publishing)
 
     def command_menu(self) -> list[tuple[str, Msg]]:
-        """The command menu: (command, description)."""
-        return [(name, msg(f"cmd_{name}")) for name in MENU]
+        """The command menu: (command, description); /linkedin only when the bot can publish there."""
+        names = (*MENU[:-2], "linkedin", *MENU[-2:]) if self.ctx.publishing else MENU
+        return [(name, msg(f"cmd_{name}")) for name in names]
 
     # --- what a leader does ----------------------------------------------------------------------------------
 
@@ -130,6 +146,10 @@ class Coach:
             return feeds.probed(self.ctx, leader, event)
         if isinstance(event, PostWritten):
             return suggestions.written(self.ctx, leader, event)
+        if isinstance(event, PublishDone):
+            return publishing.done(self.ctx, leader, event, now)
+        if isinstance(event, Connected):
+            return publishing.connected(self.ctx, leader, event, now)
         if isinstance(event, Text):
             if leader.awaiting:
                 return answers.answer(self.ctx, leader, leader.awaiting, event.text, now, typed=True)
@@ -144,8 +164,9 @@ class Coach:
         if name == "start":
             return onboarding.start(self.ctx, leader, who, now)
         if name == "help":
-            return Outcome(leader, (Reply(msg("help")),))
-        feature = COMMANDS.get(name)
+            shown = Lines((msg("help"), msg("help_linkedin")), "\n") if self.ctx.publishing else msg("help")
+            return Outcome(leader, (Reply(shown),))
+        feature = publishing.command if name == "linkedin" else COMMANDS.get(name)
         if feature is None:
             return Outcome(leader, (Reply(msg("unknown_command", command="/" + shorten(event.name, MAX_ECHO))),))
         if leader is None:
@@ -194,6 +215,12 @@ class Coach:
                 return reminders.clarified(ctx, leader, action, now)
             case Snooze():
                 return reminders.snooze(ctx, leader, action, now)
+            case Publish():
+                return publishing.publish(ctx, leader, action, now)
+            case ConfirmPublish():
+                return publishing.confirm(ctx, leader, action, now)
+            case Connect():
+                return publishing.connect(ctx, leader)
         return Outcome(leader, toast=msg("button_expired"))
 
     # --- scheduled moments -----------------------------------------------------------------------------------
@@ -223,6 +250,8 @@ class Coach:
             replies += [nudge] if nudge and again is None else []
         leader, recap = self._recap(leader, now)
         replies += recap
+        leader, ending = publishing.due(self.ctx, leader, now)
+        replies += ending
         return Outcome(leader, tuple(replies), language=leader.language)
 
     def _recap(self, leader: Leader, now: datetime) -> tuple[Leader, list[Reply]]:
