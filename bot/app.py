@@ -29,13 +29,12 @@ from bot.settings import Settings
 from bot.writing import Writer
 
 if TYPE_CHECKING:  # the terminal chat never loads python-telegram-bot (nor the web server)
-    from starlette.routing import BaseRoute
     from telegram.ext import Application
     from telegram.request import BaseRequest
 
     from bot.adapters.inbox import Inbox
     from bot.adapters.telegram import TelegramFrontend
-    from bot.adapters.web import WebServer
+    from bot.adapters.web import ExtraRoute, WebServer
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +106,7 @@ def storage_writes(data_dir: Path) -> bool:
 
 
 def _web(settings: Settings, application: Application, frontend: TelegramFrontend, inbox: Inbox,
-         publisher: LinkedInPublisher | None, clock: Clock, extra_routes: Iterable[BaseRoute]) -> WebServer:
+         publisher: LinkedInPublisher | None, clock: Clock, extra_routes: Iterable[ExtraRoute]) -> WebServer:
     """The bot's small web server: /healthz, the LinkedIn callback, the webhook; started with the bot."""
     from bot.adapters.inbox import WebhookReceiver
     from bot.adapters.web import Callback, WebServer, build_web_app
@@ -169,7 +168,7 @@ def build_application(
     feed_timeout: float = FEED_TIMEOUT,
     running: int | None = None,
     fetch_ahead: int | None = None,
-    extra_routes: Iterable[BaseRoute] = (),
+    extra_routes: Iterable[ExtraRoute] = (),
 ) -> Application:
     """The Telegram application, wired: handlers, scheduler, rate limiter, start-up tasks."""
     from telegram.ext import Application

@@ -5,10 +5,12 @@ refusals answered plainly with the post kept, tokens encrypted at rest and never
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 
 from bot.adapters.linkedin import escape_little_text
 from bot.core.news import Item
@@ -143,5 +145,287 @@ def test_a_double_tap_publishes_once(tmp_path):
                 # Later, the same tap again: already published, nothing sent.
                 await bot.feed(bot.api.user_presses(USER, post.message_id, bot.button(USER, "lp:")))
                 assert "already on LinkedIn" in bot.last(USER).text and len(fake.posts) == 1
+
+    run(scenario())
+
+
+def leader_of(bot: Harness, user: int = USER):
+    return bot.app.bot_data["frontend"].service.store.get(user)
+
+
+@pytest.mark.parametrize(("mode", "said", "retry"), [
+    ("expired", "no longer accepts the connection", False),
+    ("revoked", "no longer accepts the connection", False),
+    ("forbidden", "does not allow publishing", False),
+    ("rate_limited", "asks to wait", True),
+    ("duplicate", "as a duplicate", False),
+    ("timeout", "did not answer in time", True),
+])
+def test_linkedins_refusals_are_answered_plainly_and_the_post_is_kept(tmp_path, mode, said, retry):
+    async def scenario():
+        with FakeLinkedIn() as fake:
+            async with harness(tmp_path, fake) as bot:
+                post = await post_with_take(bot)
+                await connect(bot, fake)
+                if mode == "duplicate":  # the same text is already on the member's profile
+                    fake.posts.append({"member": fake.member, "text": post.text, "urn": "urn:li:share:1"})
+                elif mode == "timeout":
+                    fake.holding = True
+                    bot.app.bot_data["frontend"].publisher.client.timeout = 0.2  # held: it can only time out
+                else:
+                    fake.mode = mode
+                await bot.press(USER, bot.button(USER, "lp:"), post.message_id)
+                await bot.press(USER, bot.button(USER, "lpy:"))
+                await bot.settle()
+                answer = bot.last(USER)
+                assert said in answer.text and "Published" not in answer.text
+                datas = [b.get("callback_data", "") for b in buttons(answer)]
+                assert any(d.startswith("lp:") for d in datas) == retry
+                if mode in ("expired", "revoked", "forbidden"):
+                    assert "lk:go" in datas  # connect again, in one tap
+                leader = leader_of(bot)
+                offer = leader.offers[0]
+                assert offer.post_linkedin == post.text and offer.status == "offered" and not leader.posts
+                assert leader.publishing.pending == () and leader.publishing.done == ()
+                assert leader.publishing.connected(bot.now) == (mode in ("rate_limited", "duplicate", "timeout"))
+
+    run(scenario())
+
+
+def test_a_forged_replayed_or_expired_state_changes_nothing_and_says_so(tmp_path):
+    async def scenario():
+        with FakeLinkedIn() as fake:
+            async with harness(tmp_path, fake) as bot:
+                await bot.onboard(USER)
+                async with httpx.AsyncClient() as browser:
+                    forged = await browser.get(f"{web(bot)}/linkedin/callback",
+                                               params={"code": "stolen", "state": "made-up-state"})
+                    assert forged.status_code == 400 and "not valid" in forged.text
+                    assert not leader_of(bot).publishing.until
+                    await bot.send(USER, "/linkedin")
+                    await bot.settle()
+                    url = next(b["url"] for b in buttons(bot.last(USER)) if "url" in b)
+                    page = await browser.get(url)
+                    back = dict(httpx.URL(page.headers["location"]).params)
+                    first = await browser.get(f"{web(bot)}/linkedin/callback", params=back)
+                    assert first.status_code == 200
+                    until = leader_of(bot).publishing.until
+                    replayed = await browser.get(f"{web(bot)}/linkedin/callback", params=back)
+                    assert replayed.status_code == 400 and "already used" in replayed.text
+                    assert leader_of(bot).publishing.until == until
+                    # A state left for more than ten minutes is refused (connected already: /linkedin says until
+                    # when, with a button to connect again).
+                    await bot.send(USER, "/linkedin")
+                    assert "connected until" in bot.last(USER).text
+                    await bot.press(USER, "lk:go")
+                    await bot.settle()
+                    url = next(b["url"] for b in buttons(bot.last(USER)) if "url" in b)
+                    back = dict(httpx.URL((await browser.get(url)).headers["location"]).params)
+                    bot.now += timedelta(minutes=11)
+                    late = await browser.get(f"{web(bot)}/linkedin/callback", params=back)
+                    assert late.status_code == 400 and "expired" in late.text
+                    assert back["code"] in fake.codes  # the code was never even exchanged
+
+    run(scenario())
+
+
+def test_a_sign_in_connects_the_telegram_user_who_asked_for_it_only(tmp_path):
+    async def scenario():
+        with FakeLinkedIn() as fake:
+            async with harness(tmp_path, fake) as bot:
+                await bot.onboard(USER)
+                await bot.onboard(OTHER)
+                await bot.send(USER, "/linkedin")
+                await bot.send(OTHER, "/linkedin")
+                await bot.settle()
+                others_link = next(b["url"] for b in buttons(bot.last(OTHER)) if "url" in b)
+                fake.member = "OtherMember42"
+                page = await follow_sign_in(bot, others_link)
+                assert page.status_code == 200
+                assert leader_of(bot, OTHER).publishing.until and not leader_of(bot, USER).publishing.until
+                assert "LinkedIn is connected" in bot.last(OTHER).text
+                assert "LinkedIn is connected" not in bot.last(USER).text
+                vault = bot.app.bot_data["frontend"].publisher.vault
+                assert vault.get(OTHER).member == "OtherMember42" and vault.get(USER) is None
+
+    run(scenario())
+
+
+def test_a_refused_sign_in_keeps_nothing_and_tells_the_leader(tmp_path):
+    async def scenario():
+        with FakeLinkedIn() as fake:
+            async with harness(tmp_path, fake) as bot:
+                await bot.onboard(USER)
+                fake.refuse = True
+                page = await connect(bot, fake)
+                assert page.status_code == 400 and "did not connect" in page.text
+                assert "did not connect" in bot.last(USER).text and not leader_of(bot).publishing.until
+
+    run(scenario())
+
+
+def test_tokens_are_encrypted_at_rest_never_logged_and_gone_with_linkedin_off_and_delete(tmp_path):
+    records: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(self.format(record))
+
+    keep = Keep(level=logging.DEBUG)
+    keep.setFormatter(logging.Formatter("%(name)s %(message)s"))
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(keep)
+    root.setLevel(logging.DEBUG)
+
+    async def scenario():
+        with FakeLinkedIn() as fake:
+            async with harness(tmp_path, fake) as bot:
+                post = await post_with_take(bot)
+                await connect(bot, fake)
+                (token,) = fake.tokens
+                data = tmp_path / "data"
+                files = [p for p in data.rglob("*") if p.is_file()]
+                assert any(p.suffix == ".token" for p in files)
+                for path in files:
+                    raw = path.read_bytes()
+                    assert token.encode() not in raw and fake.secret.encode() not in raw, path
+                    assert SECRET_KEY.encode() not in raw, path
+                await bot.press(USER, bot.button(USER, "lp:"), post.message_id)
+                await bot.press(USER, bot.button(USER, "lpy:"))
+                await bot.settle()
+                assert fake.posts and fake.posts[0]["headers"]["Authorization"] == f"Bearer {token}"
+                fake.mode = "revoked"  # a failure logs LinkedIn's answer: still no token in it
+                await bot.send(USER, "/linkedin off")
+                await bot.settle()
+                assert "disconnected" in bot.last(USER).text
+                assert not list(data.rglob("*.token")) and not leader_of(bot).publishing.until
+                # Connected again, then /delete: the token goes with the leader.
+                await connect(bot, fake)
+                assert list(data.rglob("*.token"))
+                await bot.send(USER, "/linkedin")
+                await bot.press(USER, "lk:go")  # a sign-in asked for and left pending
+                await bot.settle()
+                states = data / "linkedin" / "states.json"
+                assert f'"user": {USER}' in states.read_text()
+                await bot.send(USER, "/delete")
+                await bot.press(USER, bot.button(USER, "del:yes"))
+                assert not list(data.rglob("*.token"))
+                assert f'"user": {USER}' not in states.read_text()
+                return token, fake.secret, fake
+
+    try:
+        token, secret, fake = run(scenario())
+    finally:
+        root.removeHandler(keep)
+        root.setLevel(level)
+    assert records and any("publishing for leader" in r for r in records)
+    codes = [code for code in fake.codes]  # unused codes left (none), and every token ever given
+    for line in records:
+        assert token not in line and secret not in line and SECRET_KEY not in line, line
+        assert all(t not in line for t in fake.tokens) and all(c not in line for c in codes), line
+
+
+def test_a_connection_ending_soon_is_told_once_with_a_button_to_renew_it(tmp_path):
+    async def scenario():
+        with FakeLinkedIn() as fake:
+            async with harness(tmp_path, fake) as bot:
+                await bot.onboard(USER)
+                await connect(bot, fake)
+                until = leader_of(bot).publishing.until
+                bot.now = until - timedelta(days=6)
+                bot.app.bot_data["frontend"].scheduler.schedule(USER, bot.now)
+                await bot.run_job(USER)
+                told = [m for m in bot.api.messages(USER) if "connection ends on" in m.text]
+                assert len(told) == 1 and "lk:go" in [b.get("callback_data") for b in buttons(told[0])]
+                bot.now += timedelta(hours=1)
+                bot.app.bot_data["frontend"].scheduler.schedule(USER, bot.now)
+                await bot.run_job(USER)
+                assert len([m for m in bot.api.messages(USER) if "connection ends on" in m.text]) == 1
+
+    run(scenario())
+
+
+def test_without_linkedin_settings_the_post_comes_alone_and_the_buttons_say_what_they_open(tmp_path):
+    async def scenario():
+        async with harness(tmp_path, None) as bot:
+            post = await post_with_take(bot)
+            assert post.text.startswith(TAKE)
+            leader = leader_of(bot)
+            assert post.text == leader.offers[0].post_linkedin  # nothing else in the message: a long press copies it
+            assert "press and hold it to copy" in bot.api.messages(USER)[-2].text
+            labels = {b["text"]: b for b in buttons(post)}
+            assert "linkedin.com/feed/?shareActive=true" in labels["Open LinkedIn ↗"]["url"]
+            assert "x.com/intent/post" in labels["X ↗"]["url"] and "copy_text" in labels["📋 Copy for X"]
+            assert not any(b.get("callback_data", "").startswith("lp:") for b in buttons(post))
+            await bot.send(USER, "/linkedin")
+            await bot.settle()
+            assert "not set up on this bot" in bot.last(USER).text
+            await bot.send(USER, "/help")
+            assert "/linkedin" not in bot.last(USER).text
+            menus = [c for c in bot.api.calls if c.method == "setMyCommands"]
+            assert menus and all("linkedin" not in c.params["commands"] for c in menus)
+
+    run(scenario())
+
+
+def test_with_linkedin_the_menu_and_help_name_it(tmp_path):
+    async def scenario():
+        with FakeLinkedIn() as fake:
+            async with harness(tmp_path, fake) as bot:
+                await bot.onboard(USER)
+                await bot.send(USER, "/help")
+                assert "/linkedin" in bot.last(USER).text
+                menus = [c for c in bot.api.calls if c.method == "setMyCommands"]
+                assert menus and all("linkedin" in c.params["commands"] for c in menus)
+
+    run(scenario())
+
+
+def test_healthz_answers_200_while_updates_come_and_storage_writes_503_otherwise(tmp_path):
+    async def scenario():
+        async with harness(tmp_path, None) as bot:
+            async with httpx.AsyncClient() as client:
+                before = await client.get(f"{web(bot)}/healthz")
+                assert before.status_code == 503 and before.json() == {"receiving": False, "storage": True}
+                await bot.app.bot.get_updates(timeout=0)  # a poll answered: updates are being received
+                ok = await client.get(f"{web(bot)}/healthz")
+                assert ok.status_code == 200 and ok.json() == {"receiving": True, "storage": True}
+                blocker = tmp_path / "data" / "health"
+                blocker.unlink()
+                blocker.mkdir()  # the storage probe can no longer be written (even as root)
+                broken = await client.get(f"{web(bot)}/healthz")
+                assert broken.status_code == 503 and broken.json() == {"receiving": True, "storage": False}
+                blocker.rmdir()
+                assert (await client.get(f"{web(bot)}/healthz")).status_code == 200
+
+    run(scenario())
+
+
+def test_the_web_server_takes_extra_routes(tmp_path):
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    from bot.app import build_application
+    from bot.settings import Settings
+    from tests.support.fake_bot_api import FakeBotApi, RecordingRequest
+
+    async def metrics(request):  # noqa: ANN001, ANN202
+        return PlainTextResponse("coachbot_up 1\n")
+
+    async def scenario():
+        api = FakeBotApi()
+        settings = Settings(token=api.token, data_dir=tmp_path / "data", http_port=0, http_host="127.0.0.1")
+        app = build_application(settings, request=RecordingRequest(api), feed_workers=0,
+                                 extra_routes=[Route("/metrics", metrics)])
+        await app.initialize()
+        await app.post_init(app)
+        try:
+            async with httpx.AsyncClient() as client:
+                answer = await client.get(f"http://127.0.0.1:{app.bot_data['web'].port}/metrics")
+                assert answer.status_code == 200 and answer.text == "coachbot_up 1\n"
+        finally:
+            await app.post_shutdown(app)
+            await app.shutdown()
 
     run(scenario())

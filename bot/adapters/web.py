@@ -28,6 +28,7 @@ CALLBACK_PATH = "/linkedin/callback"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_UPDATE = 1_000_000  # bytes: an update is a few kilobytes
 
+ExtraRoute = BaseRoute  # what other parts plug in (a Starlette route)
 Health = Callable[[], Awaitable[Mapping[str, bool]]]
 # The LinkedIn callback: the query's parameters -> (HTTP status, the page's title, the page's text).
 Callback = Callable[[Mapping[str, str]], Awaitable[tuple[int, str, str]]]
