@@ -5,6 +5,7 @@ refusals answered plainly with the post kept, tokens encrypted at rest and never
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 from pathlib import Path
@@ -427,5 +428,62 @@ def test_the_web_server_takes_extra_routes(tmp_path):
         finally:
             await app.post_shutdown(app)
             await app.shutdown()
+
+    run(scenario())
+
+
+async def until(condition, what: str) -> None:  # noqa: ANN001
+    """Wait for something the bot does on its own (bounded in steps, not in seconds of work)."""
+    for _ in range(3000):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"never happened: {what}")
+
+
+def test_webhook_mode_refuses_a_request_without_the_secret_and_handles_the_others_in_order(tmp_path):
+    from bot.app import build_application, serve_webhook, webhook_secret
+    from bot.settings import Settings
+    from tests.conftest import CONTENT_DIR, FEEDS
+    from tests.support.fake_bot_api import FakeBotApi, RecordingRequest
+
+    async def scenario():
+        api = FakeBotApi()
+        data = tmp_path / "data"
+        settings = Settings(token=api.token, data_dir=data, content_dir=CONTENT_DIR, feeds_path=FEEDS, http_port=0,
+                            http_host="127.0.0.1", public_url="https://coach.example.com", webhook=True)
+        app = build_application(settings, request=RecordingRequest(api), feed_workers=0, overall_per_second=10_000,
+                                per_chat_per_second=10_000)
+        stop = asyncio.Event()
+        serving = asyncio.create_task(serve_webhook(app, settings, stop))
+        await until(lambda: api.webhook is not None, "setWebhook")
+        assert api.webhook["url"] == "https://coach.example.com/telegram" and api.webhook["max_connections"] == 1
+        secret = api.webhook["secret_token"]
+        assert secret == webhook_secret(settings) and api.token not in secret
+        address = f"http://127.0.0.1:{app.bot_data['web'].port}/telegram"
+        start, help_ = api.user_sends(USER, "/start"), api.user_sends(USER, "/help")
+        async with httpx.AsyncClient() as telegram:
+            for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "guess"}):
+                refused = await telegram.post(address, json=start, headers=headers)
+                assert refused.status_code == 403
+            assert not api.messages(USER) and not list((data / "inbox").iterdir())
+            signed = {"X-Telegram-Bot-Api-Secret-Token": secret}
+            # Storage that cannot keep the update: not acknowledged, so Telegram sends it again later.
+            (data / "inbox").rmdir()
+            (data / "inbox").write_text("not a folder")
+            assert (await telegram.post(address, json=start, headers=signed)).status_code == 503
+            (data / "inbox").unlink()
+            for update in (start, help_, start):  # the first one again, as Telegram resends what it doubts
+                assert (await telegram.post(address, json=update, headers=signed)).status_code == 200
+            await until(lambda: len(api.messages(USER)) >= 2 and not list((data / "inbox").glob("*.json")),
+                        "both updates handled")
+            health = await telegram.get(address.replace("/telegram", "/healthz"))
+            assert health.status_code == 200
+        texts = [m.text for m in api.messages(USER)]
+        welcome = next(i for i, t in enumerate(texts) if "language" in t.lower())
+        helped = next(i for i, t in enumerate(texts) if "/today" in t)
+        assert welcome < helped and sum("/today" in t for t in texts) == 1  # in order, and once each
+        stop.set()
+        await serving
 
     run(scenario())
