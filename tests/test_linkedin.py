@@ -102,9 +102,12 @@ def test_from_a_take_to_a_published_post_that_the_habit_counts(tmp_path):
                 assert shown.text == post.text  # the post exactly as it will be published
                 assert "exactly what will be published" in bot.api.messages(USER)[-2].text
                 yes = bot.button(USER, "lpy:")
+                preview = bot.message_with(USER, yes)
                 assert not fake.posts
                 await bot.press(USER, yes)
                 await bot.settle()
+                shown_after = next(m for m in bot.api.messages(USER) if m.message_id == preview.message_id)
+                assert shown_after.text == post.text and not buttons(shown_after)  # kept, its question answered
                 (sent,) = fake.posts
                 assert sent["text"] == post.text  # the take word for word, the link, the hashtags: intact
                 assert ITEM.link in sent["text"] and TAKE in sent["text"] and "\n#" in sent["text"]

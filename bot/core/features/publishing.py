@@ -103,8 +103,8 @@ def confirm(ctx: Context, leader: Leader, action: ConfirmPublish, now: datetime)
         return _connect_first(leader)
     pending = (*(p for p in state.pending if p[0] != offer.ref and now - p[1] < PENDING_FOR), (offer.ref, now))
     changed = leader.with_(publishing=replace(state, pending=pending))
-    # The question becomes "Publishing…" in place: its buttons are gone, the post above it stays as it was.
-    return Outcome(changed, (Reply(msg("publishing"), edit=True),),
+    # The post shown keeps its text and loses its two buttons; "Publishing…" is the answer to the tap.
+    return Outcome(changed, (Reply(offer.post_linkedin, edit=True),), toast=msg("publishing"),
                    effects=(PublishPost(offer.ref, offer.post_linkedin),))
 
 
