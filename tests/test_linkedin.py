@@ -515,3 +515,38 @@ def test_the_publishing_state_is_stored_and_read_back_and_older_files_open():
     older = leader_to_dict(Leader(2, 2))
     del older["publishing"]
     assert leader_from_dict(older).publishing == Publishing()
+
+
+def test_coachbot_run_serves_healthz_200_while_polling_and_stops_cleanly(tmp_path):
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+    from tests.support.fake_bot_api import FakeBotApi, FakeBotApiServer
+
+    with socket.socket() as probe:  # a free port for the bot
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    api = FakeBotApi()
+    with FakeBotApiServer(api) as server:
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TELEGRAM_BOT_TOKEN": api.token,
+               "TELEGRAM_API_URL": server.base_url, "COACHBOT_DATA_DIR": str(tmp_path / "data"),
+               "COACHBOT_HTTP_PORT": str(port), "COACHBOT_HTTP_HOST": "127.0.0.1"}
+        log = (tmp_path / "bot.log").open("ab")
+        bot = subprocess.Popen([sys.executable, "-m", "bot", "run"], env=env, cwd=ROOT, stdout=log, stderr=log)
+        try:
+            api.user_sends(USER, "/start")  # an update polled and answered: updates are being received
+            api.wait_for(lambda a: len(a.messages(USER)) >= 1, timeout=30)
+            answer = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=10)
+            assert answer.status_code == 200 and answer.json() == {"receiving": True, "storage": True}
+            bot.send_signal(signal.SIGTERM)
+            assert bot.wait(timeout=30) == 0
+        finally:
+            if bot.poll() is None:
+                bot.kill()
+            log.close()
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
