@@ -112,7 +112,8 @@ class LinkedInPublisher:
         """The callback: the leader and until when they are connected; SignInRefused (nothing kept) if not."""
         user_id = self.sign_ins.redeem(state, now)
         if error or not code:
-            raise SignInRefused(f"LinkedIn answered {error or 'without a code'}", user_id)
+            said = "".join(c for c in error[:60] if c.isalnum() or c in "_-") or "without a code"
+            raise SignInRefused(f"LinkedIn answered {said}", user_id)
         try:
             grant = await self.client.sign_in(code)
         except LinkedInError as failure:

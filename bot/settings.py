@@ -101,6 +101,9 @@ class Settings:
             raise SettingsError("COACHBOT_WEBHOOK=yes needs COACHBOT_PUBLIC_URL, the https address Telegram calls")
         client_id, client_secret = get("COACHBOT_LINKEDIN_CLIENT_ID", ""), get("COACHBOT_LINKEDIN_SECRET", "")
         secret_key = get("COACHBOT_SECRET_KEY", "")
+        if (client_id or client_secret) and not (client_id and client_secret and public_url):
+            raise SettingsError("publishing on LinkedIn needs COACHBOT_LINKEDIN_CLIENT_ID, COACHBOT_LINKEDIN_SECRET "
+                                "and COACHBOT_PUBLIC_URL (the redirect is <public url>/linkedin/callback)")
         if client_id and client_secret and public_url and len(secret_key) < 16:
             raise SettingsError("publishing on LinkedIn needs COACHBOT_SECRET_KEY (at least 16 characters; a Fernet "
                                 "key is best), which encrypts the leaders' tokens on disk")

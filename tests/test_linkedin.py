@@ -550,3 +550,24 @@ def test_coachbot_run_serves_healthz_200_while_polling_and_stops_cleanly(tmp_pat
             log.close()
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
+
+
+def test_linkedin_settings_are_all_or_nothing_and_their_errors_name_no_secret():
+    from bot.settings import Settings, SettingsError
+
+    base = {"TELEGRAM_BOT_TOKEN": "1:x"}
+    linkedin = {"COACHBOT_LINKEDIN_CLIENT_ID": "id", "COACHBOT_LINKEDIN_SECRET": "shh-client-secret-123"}
+    with pytest.raises(SettingsError, match="COACHBOT_PUBLIC_URL") as missing:
+        Settings.from_env({**base, **linkedin}, dotenv=None)
+    assert "shh-client-secret-123" not in str(missing.value)
+    with pytest.raises(SettingsError, match="COACHBOT_SECRET_KEY"):
+        Settings.from_env({**base, **linkedin, "COACHBOT_PUBLIC_URL": "https://coach.example.com"}, dotenv=None)
+    with pytest.raises(SettingsError, match="COACHBOT_PUBLIC_URL"):
+        Settings.from_env({**base, "COACHBOT_WEBHOOK": "yes"}, dotenv=None)
+    ready = Settings.from_env({**base, **linkedin, "COACHBOT_PUBLIC_URL": "https://coach.example.com/",
+                               "COACHBOT_SECRET_KEY": SECRET_KEY}, dotenv=None)
+    assert ready.linkedin_configured and ready.web_port == 8080 and ready.public_url == "https://coach.example.com"
+    assert "shh-client-secret-123" in ready.secrets and SECRET_KEY in ready.secrets
+    assert "shh" not in repr(ready) and SECRET_KEY not in repr(ready)
+    plain = Settings.from_env(base, dotenv=None)
+    assert not plain.linkedin_configured and plain.web_port is None
