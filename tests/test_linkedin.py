@@ -571,3 +571,25 @@ def test_linkedin_settings_are_all_or_nothing_and_their_errors_name_no_secret():
     assert "shh" not in repr(ready) and SECRET_KEY not in repr(ready)
     plain = Settings.from_env(base, dotenv=None)
     assert not plain.linkedin_configured and plain.web_port is None
+
+
+def test_the_warning_comes_a_week_before_in_daytime_even_with_lessons_off(tmp_path):
+    async def scenario():
+        with FakeLinkedIn() as fake:
+            async with harness(tmp_path, fake) as bot:
+                await bot.onboard(USER)
+                await bot.send(USER, "/schedule off")
+                assert bot.when(USER) is None  # nothing scheduled for this leader
+                await connect(bot, fake)
+                until = leader_of(bot).publishing.until
+                assert until == bot.now + timedelta(days=60)
+                # A week before is 07:00 in Paris: the warning waits for 10:00 there (09:00 UTC in winter).
+                assert bot.when(USER) == utc(2027, 1, 15, 9, 0)
+                bot.now = utc(2027, 1, 15, 9, 0)
+                await bot.run_job(USER)
+                told = bot.last(USER)
+                assert "connection ends on" in told.text and "22 January" in told.text
+                assert "lk:go" in [b.get("callback_data") for b in buttons(told)]
+                assert bot.when(USER) is None
+
+    run(scenario())

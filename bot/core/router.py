@@ -288,4 +288,9 @@ class Coach:
         """When `wake` must next run for this leader (None: nothing scheduled)."""
         if not leader.active:
             return None
-        return schedule.next_wake(leader, now)
+        when = schedule.next_wake(leader, now)
+        warning = publishing.warn_at(self.ctx, leader)  # a LinkedIn connection ending within a week
+        if warning is not None:
+            warning = max(warning, now)
+            when = warning if when is None else min(when, warning)
+        return when

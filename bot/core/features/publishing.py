@@ -10,7 +10,7 @@ The core knows no network: it asks the front end for a sign-in address (`Connect
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from bot.core import schedule
 from bot.core.actions import ConfirmPublish, Connect, Publish
@@ -23,6 +23,7 @@ from bot.core.replies import Button, ConnectAccount, DisconnectAccount, Outcome,
 WARN_BEFORE = timedelta(days=7)  # a connection about to end is told this long before
 PENDING_FOR = timedelta(minutes=5)  # a publication on its way holds back a second tap this long (then: a retry)
 KEPT_DONE = 30  # published posts remembered (as many as the offers they come from)
+DAYTIME = (time(10, 0), time(19, 0))  # a warning that falls outside these local hours waits for the next 10:00
 
 
 def _reconnect() -> tuple[tuple[Button, ...], ...]:
@@ -134,6 +135,21 @@ def done(ctx: Context, leader: Leader, event: PublishDone, now: datetime) -> Out
         case PublishResult.TIMEOUT:
             return say(leader.with_(publishing=state), msg("publish_timeout"), buttons=retry)
     return say(leader.with_(publishing=state), msg("publish_failed"), buttons=retry)
+
+
+def warn_at(ctx: Context, leader: Leader) -> datetime | None:
+    """When the leader is to be told that their connection ends soon (a week before, in their daytime); None:
+    nothing to tell. The warning also comes with any scheduled message that falls earlier."""
+    state = leader.publishing
+    if not ctx.publishing or state.until is None or state.warned:
+        return None
+    moment = state.until - WARN_BEFORE
+    local = schedule.local_now(moment, leader.timezone)
+    if local.time() < DAYTIME[0]:
+        return schedule.at_local(leader, local.date(), DAYTIME[0])
+    if local.time() > DAYTIME[1]:
+        return schedule.at_local(leader, local.date() + timedelta(days=1), DAYTIME[0])
+    return moment
 
 
 def due(ctx: Context, leader: Leader, now: datetime) -> tuple[Leader, list[Reply]]:
