@@ -143,7 +143,8 @@ class LinkedInClient:
         headers = {"Authorization": f"Bearer {token}", "LinkedIn-Version": self.version,
                    "X-Restli-Protocol-Version": "2.0.0"}
         try:
-            answer = await self._client().post(f"{self.api_url}/rest/posts", json=body, headers=headers)
+            answer = await self._client().post(f"{self.api_url}/rest/posts", json=body, headers=headers,
+                                               timeout=self.timeout)
         except httpx.TimeoutException:
             return Publication(PublishResult.TIMEOUT, code="timeout")
         except httpx.HTTPError as error:
