@@ -118,6 +118,7 @@ def test_from_a_take_to_a_published_post_that_the_habit_counts(tmp_path):
                 done = bot.last(USER)
                 assert "Published on LinkedIn" in done.text and sent["urn"] in done.text
                 await bot.send(USER, "/stats")
+                assert any("1 post shared" in (m.text or m.caption or "") for m in bot.api.messages(USER)[-2:])
                 leader = bot.app.bot_data["frontend"].service.store.get(USER)
                 assert len(leader.posts) == 1 and leader.offers[0].status == "posted"
 
