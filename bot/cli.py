@@ -27,7 +27,22 @@ def _run(settings: Settings) -> int:
 
     logs.configure(settings.log_level, settings.secrets)
     application = build_application(settings)
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    if not settings.webhook:  # long polling (the web server, if any, starts and stops with the bot)
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        return 0
+    import asyncio
+    import signal
+
+    from bot.app import serve_webhook
+
+    async def webhook() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await serve_webhook(application, settings, stop)
+
+    asyncio.run(webhook())
     return 0
 
 

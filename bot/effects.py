@@ -9,10 +9,24 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from urllib.parse import urlsplit
 
 from bot.clock import Clock
-from bot.core.events import CommentWritten, FeedProbed, PostWritten, Transcribed, Who
-from bot.core.replies import Outcome, ProbeFeed, ReadNews, Reply, Transcribe, WriteComment, WritePost, msg
+from bot.core.events import CommentWritten, FeedProbed, PostWritten, PublishDone, Transcribed, Who
+from bot.core.replies import (
+    Button,
+    ConnectAccount,
+    DisconnectAccount,
+    Outcome,
+    ProbeFeed,
+    PublishPost,
+    ReadNews,
+    Reply,
+    Transcribe,
+    WriteComment,
+    WritePost,
+    msg,
+)
 from bot.core.speech import MAX_BYTES, Heard, Problem, Transcriber
 from bot.newsdesk import NewsDesk
+from bot.publishing import Publisher
 from bot.service import CoachService
 from bot.writing import Writer
 
@@ -39,7 +53,7 @@ async def listen(transcriber: Transcriber | None, audio: Audio | None, language:
 
 async def follow(service: CoachService, desk: NewsDesk, writer: Writer, who: Who, outcome: Outcome, clock: Clock,
                  *, read_news: bool = True, transcriber: Transcriber | None = None,
-                 audio: Audio | None = None) -> AsyncIterator[Outcome]:
+                 audio: Audio | None = None, publisher: Publisher | None = None) -> AsyncIterator[Outcome]:
     """The outcomes that follow from an outcome's effects (and from theirs), to render as they come.
 
     Without `read_news` (the terminal chat, whose news comes from `coachbot feeds check`), a sector's news is
@@ -51,7 +65,8 @@ async def follow(service: CoachService, desk: NewsDesk, writer: Writer, who: Who
             problem = await desk.probe(effect.url, urlsplit(effect.url).hostname or effect.url, clock())
             probed = service.handle(who, FeedProbed(effect.url, problem=problem), clock())
             yield probed
-            async for more in follow(service, desk, writer, who, probed, clock, read_news=read_news):
+            async for more in follow(service, desk, writer, who, probed, clock, read_news=read_news,
+                                     publisher=publisher):
                 yield more
         elif isinstance(effect, WritePost):
             post = await writer.write(effect.request)
@@ -63,8 +78,24 @@ async def follow(service: CoachService, desk: NewsDesk, writer: Writer, who: Who
             heard = await listen(transcriber, audio, effect.language)
             after = service.handle(who, Transcribed(heard), clock())
             yield after
-            async for more in follow(service, desk, writer, who, after, clock, read_news=read_news):
+            async for more in follow(service, desk, writer, who, after, clock, read_news=read_news,
+                                   publisher=publisher):
                 yield more
+        elif isinstance(effect, ConnectAccount):
+            if publisher is None:
+                yield Outcome(None, (Reply(msg("linkedin_unavailable")),), language=outcome.language)
+                continue
+            url = publisher.connect_url(who.user_id, clock())  # single use, for this leader, 10 minutes
+            button = Button(msg("button_linkedin_connect"), url=url)
+            yield Outcome(None, (Reply(msg("linkedin_connect"), ((button,),)),), language=outcome.language)
+        elif isinstance(effect, DisconnectAccount):
+            if publisher is not None:
+                publisher.forget(who.user_id)
+        elif isinstance(effect, PublishPost):
+            if publisher is None:
+                continue
+            publication = await publisher.publish(who.user_id, effect.text, clock())
+            yield service.handle(who, PublishDone(effect.ref, publication.result, publication.url), clock())
         elif isinstance(effect, ReadNews) and read_news:
             leader = service.store.get(who.user_id)
             unread = desk.unread(leader) if leader is not None else []

@@ -13,15 +13,31 @@ import traceback
 from collections.abc import Iterable
 
 _TOKEN_SHAPE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
+# OAuth's secrets as libraries may quote them: a bearer token, a token or client secret in a form or JSON, an
+# authorization code or state in a callback address.
+_BEARER = re.compile(r"(Bearer\s+)[^\s\"',]+", re.IGNORECASE)
+_OAUTH_FIELD = re.compile(
+    r"((?:access_token|refresh_token|id_token|client_secret)[\"']?\s*[:=]\s*[\"']?)[^\s&\"',}]+", re.IGNORECASE)
+_CALLBACK_PARAM = re.compile(r"([?&](?:code|state)=)[^\s&\"']+")
 _base_factory = logging.getLogRecordFactory()
 _secrets: tuple[str, ...] = ()
 
 
 def redact(text: str) -> str:
-    """Replace every known secret, and anything shaped like a bot token, by a placeholder."""
+    """Replace every known secret, and anything shaped like a bot token or an OAuth secret, by a placeholder."""
     for secret in _secrets:
         text = text.replace(secret, "[redacted]")
-    return _TOKEN_SHAPE.sub("[redacted]", text)
+    text = _TOKEN_SHAPE.sub("[redacted]", text)
+    text = _BEARER.sub(r"\1[redacted]", text)
+    text = _OAUTH_FIELD.sub(r"\1[redacted]", text)
+    return _CALLBACK_PARAM.sub(r"\1[redacted]", text)
+
+
+def remember(secret: str) -> None:
+    """A secret learnt while running (a leader's access token): scrubbed from every log record from now on."""
+    global _secrets
+    if len(secret) >= 8 and secret not in _secrets:
+        _secrets = (*_secrets, secret)
 
 
 def _record_factory(*args: object, **kwargs: object) -> logging.LogRecord:

@@ -12,6 +12,11 @@ from dotenv import dotenv_values
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_API_URL = "https://api.telegram.org/bot"
+DEFAULT_HTTP_PORT = 8080
+# LinkedIn's API versions (YYYYMM) live about a year; the operator moves it with COACHBOT_LINKEDIN_VERSION.
+DEFAULT_LINKEDIN_VERSION = "202510"
+_YES = ("1", "true", "yes", "on")
+_NO = ("0", "false", "no", "off")
 
 
 def _default_feeds() -> Path:
@@ -44,6 +49,16 @@ class Settings:
     stt_model: str = ""
     stt_key: str = field(default="", repr=False)
     whisper_model: Path | None = None  # a faster-whisper (CTranslate2) model folder on disk, for offline transcription
+    public_url: str = ""  # the bot's public https address (LinkedIn's redirect, Telegram's webhook); empty: none
+    http_port: int | None = None  # the port of the bot's small web server; None: 8080 when public_url is set
+    http_host: str = "0.0.0.0"
+    webhook: bool = False  # Telegram sends updates to <public_url>/telegram instead of being polled
+    linkedin_client_id: str = ""
+    linkedin_secret: str = field(default="", repr=False)
+    secret_key: str = field(default="", repr=False)  # encrypts tokens at rest
+    linkedin_version: str = DEFAULT_LINKEDIN_VERSION
+    linkedin_oauth_url: str = "https://www.linkedin.com/oauth/v2"
+    linkedin_api_url: str = "https://api.linkedin.com"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
@@ -81,7 +96,39 @@ class Settings:
         if stt_url and not stt_url.lower().startswith(("http://", "https://")):
             raise SettingsError("COACHBOT_STT_URL must be an http(s) address, such as http://localhost:8000/v1")
         whisper = get("COACHBOT_WHISPER_MODEL", "")
+        public_url = get("COACHBOT_PUBLIC_URL", "").rstrip("/")
+        if public_url and not public_url.lower().startswith(("http://", "https://")):
+            raise SettingsError("COACHBOT_PUBLIC_URL must be the bot's http(s) address, such as https://coach.example.com")
+        port = get("COACHBOT_HTTP_PORT", "")
+        if port and (not port.isdigit() or not 1 <= int(port) <= 65535):
+            raise SettingsError("COACHBOT_HTTP_PORT must be a port number from 1 to 65535")
+        webhook = get("COACHBOT_WEBHOOK", "no").lower()
+        if webhook not in _YES + _NO:
+            raise SettingsError("COACHBOT_WEBHOOK must be yes or no")
+        if webhook in _YES and not public_url:
+            raise SettingsError("COACHBOT_WEBHOOK=yes needs COACHBOT_PUBLIC_URL, the https address Telegram calls")
+        client_id, client_secret = get("COACHBOT_LINKEDIN_CLIENT_ID", ""), get("COACHBOT_LINKEDIN_SECRET", "")
+        secret_key = get("COACHBOT_SECRET_KEY", "")
+        if (client_id or client_secret) and not (client_id and client_secret and public_url):
+            raise SettingsError("publishing on LinkedIn needs COACHBOT_LINKEDIN_CLIENT_ID, COACHBOT_LINKEDIN_SECRET "
+                                "and COACHBOT_PUBLIC_URL (the redirect is <public url>/linkedin/callback)")
+        if client_id and client_secret and public_url and len(secret_key) < 16:
+            raise SettingsError("publishing on LinkedIn needs COACHBOT_SECRET_KEY (at least 16 characters; a Fernet "
+                                "key is best), which encrypts the leaders' tokens on disk")
+        version = get("COACHBOT_LINKEDIN_VERSION", DEFAULT_LINKEDIN_VERSION)
+        if not (len(version) in (6, 9) and version[:6].isdigit()):
+            raise SettingsError("COACHBOT_LINKEDIN_VERSION must be a LinkedIn API version such as 202510")
         return cls(
+            public_url=public_url,
+            http_port=int(port) if port else None,
+            http_host=get("COACHBOT_HTTP_HOST", "0.0.0.0"),
+            webhook=webhook in _YES,
+            linkedin_client_id=client_id,
+            linkedin_secret=client_secret,
+            secret_key=secret_key,
+            linkedin_version=version,
+            linkedin_oauth_url=get("COACHBOT_LINKEDIN_OAUTH_URL", "https://www.linkedin.com/oauth/v2").rstrip("/"),
+            linkedin_api_url=get("COACHBOT_LINKEDIN_API_URL", "https://api.linkedin.com").rstrip("/"),
             token=get("TELEGRAM_BOT_TOKEN", ""),
             api_url=get("TELEGRAM_API_URL", DEFAULT_API_URL),
             data_dir=Path(get("COACHBOT_DATA_DIR", "data")),
@@ -119,4 +166,17 @@ class Settings:
     @property
     def secrets(self) -> tuple[str, ...]:
         """Values that must never be written anywhere."""
-        return tuple(secret for secret in (self.token, self.llm_key, self.stt_key) if secret)
+        return tuple(secret for secret in (self.token, self.llm_key, self.stt_key, self.linkedin_secret,
+                                                  self.secret_key) if secret)
+
+    @property
+    def web_port(self) -> int | None:
+        """The port of the bot's small web server (None: no web server)."""
+        if self.http_port is not None:
+            return self.http_port
+        return DEFAULT_HTTP_PORT if self.public_url else None
+
+    @property
+    def linkedin_configured(self) -> bool:
+        """Whether leaders may connect LinkedIn and publish from the bot."""
+        return bool(self.linkedin_client_id and self.linkedin_secret and self.public_url and self.secret_key)

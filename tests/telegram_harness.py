@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Coroutine
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ class Harness:
                  allowed_users: frozenset[int] = frozenset(), feeds_path: Path = FEEDS, feed_workers: int = 0,
                  feed_timeout: float = 15.0, read_feeds: bool = False, allow_private_feeds: bool = False,
                  llm_url: str = "", llm_model: str = "", stt_url: str = "", stt_model: str = "",
-                 whisper_model: Path | None = None) -> None:
+                 whisper_model: Path | None = None, **more_settings: object) -> None:
         self.read_feeds = read_feeds  # False: no feed is ever read (the configured ones are on the internet)
         self.api = api or FakeBotApi()
         self.now = now or utc(2026, 11, 23, 6, 0)  # Monday 07:00 in Paris
@@ -36,6 +37,7 @@ class Harness:
                             allowed_users=allowed_users, allow_private_feeds=allow_private_feeds,
                             llm_url=llm_url, llm_model=llm_model, stt_url=stt_url, stt_model=stt_model,
                             whisper_model=whisper_model)
+        settings = replace(settings, **more_settings)  # type: ignore[arg-type]
         # Telegram's pacing is tested on its own; here it would only slow the conversation down.
         self.app: Application = build_application(settings, request=RecordingRequest(self.api),
                                                   clock=lambda: self.now, overall_per_second=10_000,

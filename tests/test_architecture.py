@@ -88,7 +88,7 @@ def _resolve(path: Path, root: Path):
 def test_each_library_is_reached_from_one_adapter_module():
     owners: dict[str, set[str]] = {name: set() for name in
                                    ("telegram", "tinydb", "feedparser", "yaml", "matplotlib", "httpx", "babel",
-                                    "defusedxml", "openai", "lingua")}
+                                    "defusedxml", "openai", "lingua", "starlette", "uvicorn", "cryptography")}
     for path in (ROOT / "bot").rglob("*.py"):
         for module in imported_modules(path):
             if module in owners:
@@ -97,7 +97,10 @@ def test_each_library_is_reached_from_one_adapter_module():
     assert owners["yaml"] == {"bot/adapters/content_files.py"}
     assert owners["matplotlib"] == {"bot/adapters/heatmap.py"}
     assert owners["feedparser"] == {"bot/adapters/feeds.py"}
-    assert owners["httpx"] <= {"bot/adapters/feeds.py", "bot/adapters/netguard.py", "bot/adapters/pages.py"}
+    assert owners["httpx"] <= {"bot/adapters/feeds.py", "bot/adapters/netguard.py", "bot/adapters/pages.py",
+                               "bot/adapters/linkedin.py"}
+    assert owners["starlette"] == owners["uvicorn"] == {"bot/adapters/web.py"}
+    assert owners["cryptography"] == {"bot/adapters/vault.py"}
     assert owners["babel"] == {"bot/adapters/words.py"}
     assert owners["defusedxml"] <= {"bot/adapters/opml.py"}
     assert owners["openai"] <= {"bot/adapters/llm.py"}

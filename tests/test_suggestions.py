@@ -78,8 +78,9 @@ def test_suggest_shows_each_headline_once_with_four_buttons_and_the_draft_one_ta
     assert all(d and len(d.encode()) <= 64 for d in data)
     assert set(outcome.leader.taste.seen) >= {o.key for o in offers}
     draft = coach.handle(outcome.leader, WHO, Press(f"pd:{offers[0].ref}"), NOW, NEWS)
-    (post,) = draft.replies
-    assert "<pre>" in post.text and offers[0].link in html_to_text(post.text)
+    (intro, post) = draft.replies  # a line that says what it is, then the post alone in its message
+    assert offers[0].title in html_to_text(intro.text) and not intro.buttons
+    assert html_to_text(post.text) == offers[0].post_linkedin and offers[0].link in html_to_text(post.text)
     linkedin = next(b.url for b in buttons(post) if b.url and "linkedin.com" in b.url)
     assert linkedin.startswith("https://www.linkedin.com/feed/?shareActive=true&text=")
     assert parse_qs(urlsplit(linkedin).query)["text"] == [offers[0].post_linkedin]
@@ -100,7 +101,7 @@ def test_a_take_becomes_the_post_word_for_word(coach):
     assert typed.leader.take_for is None and typed.leader.offers[0].take == take
     post = Writer(coach.content.drafts).compose(effect.request)
     shown = coach.handle(typed.leader, WHO, PostWritten(offer.ref, post.linkedin, post.x), NOW, NEWS)
-    (reply,) = shown.replies
+    (_, reply) = shown.replies
     assert post.linkedin.startswith(take) and take in html_to_text(reply.text)
     assert "&lt;people&gt;" in reply.text and "&amp;" in reply.text  # the leader's words are shown, never markup
     linkedin = next(b.url for b in buttons(reply) if b.url and "linkedin.com" in b.url)
@@ -123,7 +124,9 @@ def test_posted_counts_as_an_action_and_raises_the_source(coach):
     offer = leader.offers[0]
     outcome = coach.handle(leader, WHO, Press(f"sp:{offer.ref}"), NOW, NEWS)
     after = outcome.leader
-    assert outcome.replies[0].edit and outcome.toast and "Posted" in html_to_text(outcome.replies[0].text)
+    (edited,) = outcome.replies  # the post message keeps the post alone; its "I posted it" goes
+    assert edited.edit and outcome.toast and html_to_text(edited.text) == offer.post_linkedin
+    assert not any(b.data and b.data.startswith("sp:") for b in buttons(edited))
     assert after.offers[0].status == "posted"
     assert after.actions_on(after.posts[0].local_date) == 1
     assert after.taste.sources[offer.source] > 0
@@ -266,7 +269,10 @@ def test_through_telegram_feeds_read_suggest_and_every_button(tmp_path):
                 assert any("copy_text" in b for b in flat)
                 posted = next(b["callback_data"] for b in flat if b.get("callback_data", "").startswith("sp:"))
                 await bot.press(7, posted, post.message_id)
-                assert "Posted" in bot.last(7).text and bot.last(7).edits == 1
+                after = bot.last(7)
+                assert after.edits == 1 and after.text == post.text
+                assert not any(b.get("callback_data", "").startswith("sp:")
+                               for row in after.reply_markup["inline_keyboard"] for b in row)
                 irrelevant = next(d for d in datas if d.startswith("sn:") and d[3:] != posted[3:])
                 await bot.press(7, irrelevant, message.message_id)
                 another = next(d for d in datas if d.startswith("sa:") and d[3:] == irrelevant[3:])

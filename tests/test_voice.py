@@ -91,8 +91,8 @@ def test_a_spoken_take_is_confirmed_then_the_post_holds_it_word_for_word(tmp_pat
             assert LeaderStore(tmp_path / "data").get(7).offers[0].take is None
             await bot.press(7, bot.button(7, "vu:"))
             await bot.settle()
-            post = bot.last(7)
-            assert TAKE in post.text and "Your post on" in post.text
+            intro, post = bot.api.messages(7)[-2:]  # the post comes alone in its message, after a line saying what it is
+            assert TAKE in post.text and "Your post on" in intro.text
             offer = next(o for o in LeaderStore(tmp_path / "data").get(7).offers if o.ref == ref)
             assert offer.take == TAKE
             assert flat(bot.api.messages(7)[-3]) == []  # "I heard" lost its buttons once the choice was made
@@ -231,7 +231,7 @@ def test_a_voice_note_on_its_own_asks_what_it_is_for(tmp_path):
             chosen = next(b["callback_data"] for b in flat(ask) if "AI reshapes" in b["text"])
             await bot.press(13, chosen)
             await bot.settle()
-            assert TAKE in bot.last(13).text and "Your post on “AI reshapes" in bot.last(13).text
+            assert TAKE in bot.last(13).text and "Your post on “AI reshapes" in bot.api.messages(13)[-2].text
             stored = LeaderStore(tmp_path / "data").get(13)
             assert next(o for o in stored.offers if o.ref == chosen[3:]).take == TAKE and stored.heard is None
 

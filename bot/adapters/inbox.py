@@ -14,14 +14,18 @@ and before a long poll it waits while too many updates are in hand (a bounded fe
 from __future__ import annotations
 
 import asyncio
+import hmac
 import itertools
 import json
 import logging
 import os
+import time
 from pathlib import Path
 from typing import Any
 
+from telegram import Update
 from telegram.error import NetworkError
+from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
 from bot.adapters.storage import DIR_MODE, UpdateLedger, write_atomically
@@ -42,6 +46,7 @@ class Inbox:
         self._left: dict[Path, set[int]] = {}  # batch file -> the ids in it not handled yet
         self._names = itertools.count()
         self._freed: asyncio.Event | None = None
+        self.received_at: float | None = None  # time.monotonic() of the last answer from Telegram with updates
 
     def __len__(self) -> int:
         return len(self._where)
@@ -172,6 +177,7 @@ class InboxRequest(BaseRequest):
         status, body = await self.inner.do_request(url, method, request_data, read_timeout, write_timeout,
                                                    connect_timeout, pool_timeout)
         if polling and status == 200:
+            self.inbox.received_at = time.monotonic()
             try:
                 payload = json.loads(body)
             except ValueError:
@@ -185,3 +191,43 @@ class InboxRequest(BaseRequest):
                     log.error("cannot keep fetched updates (%s); fetching again later", error.strerror or error)
                     raise NetworkError("cannot keep the fetched updates") from None
         return status, body
+
+
+class WebhookReceiver:
+    """Updates pushed by Telegram (webhook mode), kept in the inbox before Telegram is answered 200.
+
+    A request without the secret token given to setWebhook is refused (403) and changes nothing. An update
+    is written to the inbox before the answer, so a crash after it loses nothing (Telegram sends again what got
+    no 200, and what is already in hand or handled is not handled twice); it then joins the same queue as
+    polled updates, so each chat's updates are handled in order, as in polling mode.
+    """
+
+    def __init__(self, application: Application, inbox: Inbox, secret: str) -> None:  # type: ignore[type-arg]
+        self.application = application
+        self.inbox = inbox
+        self._secret = secret
+
+    async def __call__(self, secret: str | None, body: bytes) -> int:
+        """Take one pushed update; the HTTP status to answer."""
+        if secret is None or not hmac.compare_digest(secret.encode(), self._secret.encode()):
+            log.warning("a webhook request without the right secret token was refused")
+            return 403
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return 400
+        if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
+            return 400
+        self.inbox.received_at = time.monotonic()
+        update_id = payload["update_id"]
+        if update_id in self.inbox or self.inbox.ledger.handled(update_id):
+            return 200  # sent again: already kept, or handled
+        try:
+            self.inbox.store([payload])
+        except OSError as error:  # not answered 200: Telegram sends it again later
+            log.error("cannot keep a pushed update (%s)", error.strerror or error)
+            return 503
+        update = Update.de_json(payload, self.application.bot)
+        if update is not None:
+            await self.application.update_queue.put(update)
+        return 200

@@ -38,6 +38,7 @@ from bot.core.replies import Outcome, msg
 from bot.core.speech import Transcriber
 from bot.effects import Audio, follow
 from bot.newsdesk import NewsDesk
+from bot.publishing import Publisher
 from bot.service import CoachService
 from bot.writing import Writer
 
@@ -130,9 +131,12 @@ class TelegramFrontend:
     def __init__(self, service: CoachService, scheduler: JobQueueScheduler, renderer: TelegramRenderer,
                  ledger: UpdateLedger, desk: NewsDesk, writer: Writer, *, allowed_users: frozenset[int] = frozenset(),
                  clock: Clock = utc_now, refresh_every: timedelta = timedelta(minutes=30),
-                 inbox: Inbox | None = None, transcriber: Transcriber | None = None) -> None:
+                 inbox: Inbox | None = None, transcriber: Transcriber | None = None,
+                 publisher: Publisher | None = None) -> None:
         self.service = service
         self.transcriber = transcriber  # None: voice notes get an answer asking for text
+        self.publisher = publisher  # publishing on LinkedIn, when configured
+        self.application: Application | None = None
         self.scheduler = scheduler
         self.renderer = renderer
         self.inbox = inbox  # fetched updates kept on disk until handled
@@ -162,6 +166,7 @@ class TelegramFrontend:
 
     async def start(self, application: Application) -> None:
         """At start: publish the command menu in both languages and rebuild every leader's job."""
+        self.application = application
         words = self.renderer.words
         for language_code, language in ((None, "en"), ("fr", "fr")):
             commands = [BotCommand(name, words.plain(description, language))
@@ -329,10 +334,23 @@ class TelegramFrontend:
         """Carry out an outcome's effects (read a feed, the news, a voice note) and say what follows."""
         try:
             async for following in follow(self.service, self.desk, self.writer, who, outcome, self.clock,
-                                          transcriber=self.transcriber, audio=audio):
+                                          transcriber=self.transcriber, audio=audio, publisher=self.publisher):
                 await self.render(context, who.user_id, who.chat_id, following, None)
         except Exception:  # the leader already has their answer; what follows is a bonus
             log.exception("what follows an answer to leader %s failed", who.user_id)
+
+    async def tell(self, user_id: int, event: Event) -> bool:
+        """Something that happened outside Telegram (a sign-in finished in the browser): the coach answers the
+        leader in their chat. False when the leader is unknown."""
+        application = self.application
+        leader = await asyncio.to_thread(self.service.store.get, user_id)
+        if application is None or leader is None:
+            return False
+        who = Who(user_id, leader.chat_id, None)
+        outcome = await asyncio.get_running_loop().run_in_executor(
+            self._commands, self.service.handle, who, event, self.clock())
+        await self.render(CallbackContext(application), user_id, who.chat_id, outcome, None)
+        return True
 
     # --- jobs -------------------------------------------------------------------------------------------------
 

@@ -239,6 +239,26 @@ class NoteIt:
 
 
 @dataclass(frozen=True)
+class Publish:
+    """Publish a suggestion's post on the connected network: first shown exactly as it will go, and asked."""
+
+    ref: str
+
+
+@dataclass(frozen=True)
+class ConfirmPublish:
+    """The answer to "publish this, exactly as shown?"."""
+
+    ref: str
+    yes: bool
+
+
+@dataclass(frozen=True)
+class Connect:
+    """Connect (or connect again) the network the bot publishes on."""
+
+
+@dataclass(frozen=True)
 class Unknown:
     """Data the bot cannot read: it changes nothing."""
 
@@ -248,7 +268,7 @@ UNKNOWN = Unknown()
 Action = (Answer | Ask | SwitchLessons | OpenToday | OpenSuggestions | LessonDone | LessonLater | LessonMore
           | ConfirmDelete | Judge | AskTake | ShowPost | Rewrite | LessonLaterAt | Clarify | Snooze | ConfirmSkip
           | UndoDone | OpenLesson | AccountReady | StartComment | CommentOn | Commented | RewriteComment | NoteIt
-          | OnHeard | HeardFor | Unknown)
+          | OnHeard | HeardFor | Publish | ConfirmPublish | Connect | Unknown)
 
 # The wire format: a short verb, a colon, an argument. These verbs are those of release 0.1.0.
 _ANSWER_VERBS: dict[Step, str] = {
@@ -340,6 +360,12 @@ def encode(action: Action) -> str:
             data = f"{choice.value}:{check}"
         case HeardFor(ref):
             data = f"vt:{ref}"
+        case Publish(ref):
+            data = f"lp:{ref}"
+        case ConfirmPublish(ref, yes):
+            data = f"{'lpy' if yes else 'lpn'}:{ref}"
+        case Connect():
+            data = "lk:go"
         case _:
             raise ValueError(f"not an action the bot can put on a button: {action!r}")
     if len(data.encode()) > MAX_DATA or decode(data) != action:
@@ -375,6 +401,10 @@ def decode(data: str) -> Action:
         return ConfirmDelete(answer == "yes", int(asked) if colon else None)
     if verb == "note":
         return NoteIt(arg) if _LESSON_ID.fullmatch(arg) else UNKNOWN
+    if verb in ("lp", "lpy", "lpn"):
+        if not _REF.fullmatch(arg):
+            return UNKNOWN
+        return Publish(arg) if verb == "lp" else ConfirmPublish(arg, verb == "lpy")
     if verb in ("skp", "skn"):
         return ConfirmSkip(arg, verb == "skp") if _LESSON_ID.fullmatch(arg) else UNKNOWN
     if verb == "clr":
@@ -389,6 +419,6 @@ def decode(data: str) -> Action:
     fixed: dict[str, Action] = {
         "rem:on": SwitchLessons(True), "rem:off": SwitchLessons(False),
         "go:today": OpenToday(), "go:suggest": OpenSuggestions(), "go:account": AccountReady(),
-        "go:comment": StartComment(),
+        "go:comment": StartComment(), "lk:go": Connect(),
     }
     return fixed.get(data, UNKNOWN)

@@ -31,6 +31,7 @@ from bot.core.model import (
     OwnFeed,
     Pause,
     PostEvent,
+    Publishing,
     Reminder,
     Schedule,
     ScheduleChange,
@@ -187,6 +188,11 @@ def leader_to_dict(leader: Leader) -> dict[str, Any]:
         "notes": [{"lesson": n.lesson_id, "text": n.text, "at": n.at.isoformat()} for n in leader.notes],
         "heard": leader.heard,
         "heard_editing": leader.heard_editing,
+        "publishing": {
+            "until": _dt(leader.publishing.until), "warned": leader.publishing.warned,
+            "pending": [{"ref": ref, "since": since.isoformat()} for ref, since in leader.publishing.pending],
+            "done": [{"ref": ref, "url": url} for ref, url in leader.publishing.done],
+        },
     }
 
 
@@ -311,4 +317,15 @@ def leader_from_dict(data: dict[str, Any]) -> Leader:
                     for n in data.get("notes", ())),
         heard=data.get("heard") if isinstance(data.get("heard"), str) else None,
         heard_editing=bool(data.get("heard_editing", False)),
+        publishing=_publishing(data.get("publishing") or {}),
+    )
+
+
+def _publishing(data: dict[str, Any]) -> Publishing:
+    """The publishing connection, absent from leaders stored before it existed."""
+    return Publishing(
+        until=_parse_dt(data.get("until")),
+        warned=bool(data.get("warned", False)),
+        pending=tuple((str(p["ref"]), datetime.fromisoformat(p["since"])) for p in data.get("pending", ())),
+        done=tuple((str(d["ref"]), str(d["url"])) for d in data.get("done", ())),
     )

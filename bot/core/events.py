@@ -7,6 +7,8 @@ text, whatever the surface.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
 
 from bot.core.speech import Heard
 
@@ -81,6 +83,34 @@ class PostWritten:
     writer: str = "composer"
 
 
+class PublishResult(StrEnum):
+    """How a publication went, as the network answered it."""
+
+    PUBLISHED = "published"
+    UNAUTHORIZED = "unauthorized"  # the token was refused (expired, or access revoked): connect again
+    FORBIDDEN = "forbidden"  # the token lacks the right to publish
+    DUPLICATE = "duplicate"  # the network refused the same text twice
+    RATE_LIMITED = "rate_limited"
+    TIMEOUT = "timeout"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class PublishDone:
+    """A post's publication came back: how it went, and the post's address when it was published."""
+
+    ref: str
+    result: PublishResult
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Connected:
+    """The leader connected the network the bot publishes on, until `until` (None: the sign-in failed)."""
+
+    until: datetime | None
+
+
 @dataclass(frozen=True)
 class CommentWritten:
     """The comment on the leader's view, written (by the model, or the composer when the model failed or is off)."""
@@ -113,7 +143,7 @@ class Other:
 
 
 Event = (Command | Text | Press | Upload | FeedList | FeedProbed | PostWritten | CommentWritten | VoiceNote
-         | Transcribed | Other)
+         | Transcribed | PublishDone | Connected | Other)
 
 
 def read_line(line: str) -> Command | Text:

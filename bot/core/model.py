@@ -264,6 +264,29 @@ class Offer:
 
 
 @dataclass(frozen=True)
+class Publishing:
+    """The leader's connection to a network the bot publishes on (the token itself is kept, encrypted, outside
+    the leader's file), and the posts published or being published through it.
+
+    `until`: when the connection ends (None: not connected); `warned`: told it ends soon; `pending`: posts (offer
+    refs) on their way, since when (a second tap publishes nothing); `done`: posts published, with their address.
+    """
+
+    until: datetime | None = None
+    warned: bool = False
+    pending: tuple[tuple[str, datetime], ...] = ()
+    done: tuple[tuple[str, str], ...] = ()
+
+    def connected(self, now: datetime) -> bool:
+        """Whether the bot can publish for the leader now."""
+        return self.until is not None and self.until > now
+
+    def address(self, ref: str) -> str | None:
+        """The address of a post published from this offer (None: not published here)."""
+        return next((url for done, url in self.done if done == ref), None)
+
+
+@dataclass(frozen=True)
 class Leader:
     """Everything the coach keeps about one leader."""
 
@@ -308,6 +331,7 @@ class Leader:
     comment: CommentDraft | None = None
     waiting: Waiting | None = None
     notes: tuple[Note, ...] = ()
+    publishing: Publishing = field(default_factory=Publishing)
 
     def pause_on(self, day: date) -> Pause | None:
         """The pause covering a local date, if any."""

@@ -141,7 +141,26 @@ class Transcribe:
     language: str
 
 
-Effect = ReadNews | ProbeFeed | WritePost | WriteComment | Transcribe
+@dataclass(frozen=True)
+class ConnectAccount:
+    """Offer the leader a sign-in to the network the bot publishes on (the front end makes its address)."""
+
+
+@dataclass(frozen=True)
+class DisconnectAccount:
+    """Forget the leader's token for the network the bot publishes on."""
+
+
+@dataclass(frozen=True)
+class PublishPost:
+    """Publish this text for the leader, and come back with `PublishDone`."""
+
+    ref: str
+    text: str
+
+
+Effect = (ReadNews | ProbeFeed | WritePost | WriteComment | Transcribe | ConnectAccount | DisconnectAccount
+          | PublishPost)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,9 @@ from bot.core.actions import (
     Commented,
     CommentOn,
     ConfirmDelete,
+    ConfirmPublish,
     ConfirmSkip,
+    Connect,
     HeardFor,
     Judge,
     LessonDone,
@@ -34,6 +36,7 @@ from bot.core.actions import (
     OpenLesson,
     OpenSuggestions,
     OpenToday,
+    Publish,
     Rewrite,
     RewriteComment,
     ShowPost,
@@ -46,11 +49,13 @@ from bot.core.content import Content
 from bot.core.events import (
     Command,
     CommentWritten,
+    Connected,
     Event,
     FeedList,
     FeedProbed,
     PostWritten,
     Press,
+    PublishDone,
     Text,
     Transcribed,
     VoiceNote,
@@ -66,6 +71,7 @@ from bot.core.features import (
     onboarding,
     path,
     privacy,
+    publishing,
     recap,
     reminders,
     settings,
@@ -81,7 +87,7 @@ from bot.core.history import habit_of
 from bot.core.markup import shorten
 from bot.core.model import Delivery, Leader, Stage
 from bot.core.parse import language_from_code
-from bot.core.replies import Button, Msg, Outcome, Reply, msg
+from bot.core.replies import Button, Lines, Msg, Outcome, Reply, msg
 
 Feature = Callable[[Context, Leader, str, datetime], Outcome]
 
@@ -119,13 +125,15 @@ GENTLE_AFTER = 5  # scheduled days without any action, after which the morning a
 class Coach:
     """Decides what to store and what to say; stateless apart from the content it speaks with."""
 
-    def __init__(self, content: Content, *, allow_private_feeds: bool = False, listening: bool = False) -> None:
+    def __init__(self, content: Content, *, allow_private_feeds: bool = False, listening: bool = False,
+                 publishing: bool = False) -> None:
         self.content = content
-        self.ctx = Context(content, allow_private_feeds, listening)
+        self.ctx = Context(content, allow_private_feeds, listening, publishing)
 
     def command_menu(self) -> list[tuple[str, Msg]]:
-        """The command menu: (command, description)."""
-        return [(name, msg(f"cmd_{name}")) for name in MENU]
+        """The command menu: (command, description); /linkedin only when the bot can publish there."""
+        names = (*MENU[:-2], "linkedin", *MENU[-2:]) if self.ctx.publishing else MENU
+        return [(name, msg(f"cmd_{name}")) for name in names]
 
     # --- what a leader does ----------------------------------------------------------------------------------
 
@@ -164,6 +172,10 @@ class Coach:
             return voice.arrived(self.ctx, leader, event)
         if isinstance(event, Transcribed):
             return voice.transcribed(self.ctx, leader, event)
+        if isinstance(event, PublishDone):
+            return publishing.done(self.ctx, leader, event, now)
+        if isinstance(event, Connected):
+            return publishing.connected(self.ctx, leader, event, now)
         if isinstance(event, Text):
             if leader.heard_editing and not leader.awaiting:
                 return voice.edited(self.ctx, leader, event.text, now)
@@ -180,8 +192,9 @@ class Coach:
         if name == "start":
             return onboarding.start(self.ctx, leader, who, now)
         if name == "help":
-            return Outcome(leader, (Reply(msg("help")),))
-        feature = COMMANDS.get(name)
+            shown = Lines((msg("help"), msg("help_linkedin")), "\n") if self.ctx.publishing else msg("help")
+            return Outcome(leader, (Reply(shown),))
+        feature = publishing.command if name == "linkedin" else COMMANDS.get(name)
         if feature is None:
             return Outcome(leader, (Reply(msg("unknown_command", command="/" + shorten(event.name, MAX_ECHO))),))
         if leader is None:
@@ -247,6 +260,12 @@ class Coach:
                 return voice.on_heard(ctx, leader, action, now)
             case HeardFor():
                 return voice.heard_for(ctx, leader, action, now)
+            case Publish():
+                return publishing.publish(ctx, leader, action, now)
+            case ConfirmPublish():
+                return publishing.confirm(ctx, leader, action, now)
+            case Connect():
+                return publishing.connect(ctx, leader)
         return Outcome(leader, toast=msg("button_expired"))
 
     # --- scheduled moments -----------------------------------------------------------------------------------
@@ -276,6 +295,8 @@ class Coach:
             replies += [nudge] if nudge and again is None else []
         leader, recap = self._recap(leader, now)
         replies += recap
+        leader, ending = publishing.due(self.ctx, leader, now)
+        replies += ending
         return Outcome(leader, tuple(replies), language=leader.language)
 
     def _recap(self, leader: Leader, now: datetime) -> tuple[Leader, list[Reply]]:
@@ -323,4 +344,9 @@ class Coach:
         """When `wake` must next run for this leader (None: nothing scheduled)."""
         if not leader.active:
             return None
-        return schedule.next_wake(leader, now)
+        when = schedule.next_wake(leader, now)
+        warning = publishing.warn_at(self.ctx, leader)  # a LinkedIn connection ending within a week
+        if warning is not None:
+            warning = max(warning, now)
+            when = warning if when is None else min(when, warning)
+        return when

@@ -725,12 +725,14 @@ class FakeBotApi:
             "sendDocument": self._send_document,
             "sendPhoto": self._send_photo,
             "deleteWebhook": self._delete_webhook,
+            "setWebhook": self._set_webhook,
             "close": self._close,
             "logOut": self._log_out,
             "sendChatAction": self._send_chat_action,
             "getFile": self._get_file,
         }
         self._method_names = {name.lower(): name for name in self._handlers}
+        self.webhook: dict[str, Any] | None = None  # set by setWebhook: url, secret_token, max_connections...
 
     # ---------------------------------------------------------------------------------------- calls
 
@@ -838,6 +840,9 @@ class FakeBotApi:
         }
 
     def _get_updates(self, params: dict[str, str], files: dict[str, tuple[str, bytes]]) -> list[JsonDict]:
+        if self.webhook is not None:
+            raise _ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook "
+                                 "to delete the webhook first")
         offset = int(params.get("offset") or 0)
         limit = min(max(int(params.get("limit") or 100), 1), 100)
         timeout = min(max(int(params.get("timeout") or 0), 0), LONG_POLL_MAX_TIMEOUT)
@@ -1003,6 +1008,24 @@ class FakeBotApi:
     def _delete_webhook(self, params: dict[str, str], files: dict[str, tuple[str, bytes]]) -> bool:
         if params.get("drop_pending_updates", "").lower() in ("true", "1"):
             self._updates.clear()
+        self.webhook = None
+        return True
+
+    def _set_webhook(self, params: dict[str, str], files: dict[str, tuple[str, bytes]]) -> bool:
+        url = params.get("url", "")
+        if not url:
+            self.webhook = None
+            return True
+        if not url.startswith("https://"):
+            raise _bad("bad webhook: An HTTPS URL must be provided for webhook")
+        secret = params.get("secret_token", "")
+        if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise _bad("secret token contains unallowed characters")
+        connections = int(params.get("max_connections") or 40)
+        if not 1 <= connections <= 100:
+            raise _bad("bad webhook: max_connections must be between 1 and 100")
+        self.webhook = {"url": url, "secret_token": secret, "max_connections": connections,
+                        "allowed_updates": json.loads(params.get("allowed_updates") or "[]")}
         return True
 
     def _close(self, params: dict[str, str], files: dict[str, tuple[str, bytes]]) -> bool:

@@ -19,6 +19,7 @@ class Context:
     content: Content
     allow_private_feeds: bool = False
     listening: bool = False  # a transcriber is configured: voice notes are turned into words
+    publishing: bool = False  # the bot can publish for leaders (LinkedIn is configured)
     courses: dict[str, Course] = field(init=False)
 
     def __post_init__(self) -> None:

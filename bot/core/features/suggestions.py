@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.core import schedule
-from bot.core.actions import AskTake, CommentOn, Judge, Rewrite, ShowPost, StartComment, Verdict
+from bot.core.actions import AskTake, CommentOn, Judge, Publish, Rewrite, ShowPost, StartComment, Verdict
 from bot.core.events import PostWritten
 from bot.core.features.common import Context, say
 from bot.core.features.onboarding import reask
@@ -176,25 +176,41 @@ def _find(leader: Leader, ref: str) -> Offer | None:
     return None if offer is None or offer.status == OfferStatus.REPLACED else offer
 
 
-def _post_message(offer: Offer, *, intro: str, edit: bool = False) -> Reply:
-    """The post, ready to share: the whole LinkedIn text to copy, and one tap to each network."""
+find_offer = _find
+
+
+def _post_message(ctx: Context, offer: Offer, *, intro: str, edit: bool = False) -> tuple[Reply, ...]:
+    """The post, ready to share: a line that says what it is, then the post as a message of its own with nothing
+    else in it (a long press copies all of it, on a phone too), carrying the buttons: 🚀 publish (when the bot
+    can), open LinkedIn (it prefills on a desktop only), X, copy for X. An edit redraws the post message only."""
     post = Post(offer.post_linkedin, offer.post_x, "", offer.link)
-    text: Msg | Lines = msg(intro, title=offer.title, post=post.linkedin)
-    if offer.status == OfferStatus.POSTED:
-        text = Lines((text, msg("offer_posted")), "\n\n")
-    rows: list[tuple[Button, ...]] = [
+    rows: list[tuple[Button, ...]] = []
+    if ctx.publishing and offer.status != OfferStatus.POSTED:
+        rows.append((Button(msg("button_publish"), Publish(offer.ref)),))
+    rows += [
         (Button(msg("button_linkedin"), url=linkedin_compose_url(post.linkedin)),
          Button(msg("button_x"), url=x_post_url(post))),
         (Button(msg("button_copy_x"), copy=copy_text(post)),
          Button(msg("button_posted"), Judge(Verdict.POSTED, offer.ref))),
     ]
     if offer.status == OfferStatus.POSTED:
-        rows = rows[:1]
+        rows[-1] = (Button(msg("button_copy_x"), copy=copy_text(post)),)
     rows.append((Button(msg("button_shorter"), Rewrite(offer.ref, shorter=True)),
                  Button(msg("button_angle"), Rewrite(offer.ref, shorter=False))))
     if offer.take is None:
         rows.append((Button(msg("button_take_here"), AskTake(offer.ref)),))
-    return Reply(text, tuple(rows), edit=edit)
+    body = Reply(post.linkedin, tuple(rows), edit=edit)
+    if edit:
+        return (body,)
+    said: Msg | Lines = msg(intro, title=offer.title)
+    if offer.status == OfferStatus.POSTED:
+        said = Lines((said, msg("offer_posted")), "\n\n")
+    return (Reply(said), body)
+
+
+def post_replies(ctx: Context, offer: Offer) -> tuple[Reply, ...]:
+    """The post of an offer, ready to share (its two messages)."""
+    return _post_message(ctx, offer, intro="post_take" if offer.take else "post_draft")
 
 
 def _replace(leader: Leader, offer: Offer) -> Leader:
@@ -206,7 +222,7 @@ def show_post(ctx: Context, leader: Leader, action: ShowPost) -> Outcome:
     offer = _find(leader, action.ref)
     if offer is None or not offer.post_linkedin:
         return Outcome(leader, toast=msg("button_expired"))
-    return Outcome(leader, (_post_message(offer, intro="post_take" if offer.take else "post_draft"),))
+    return Outcome(leader, post_replies(ctx, offer))
 
 
 def ask_take(ctx: Context, leader: Leader, action: AskTake) -> Outcome:
@@ -246,7 +262,7 @@ def rewrite(ctx: Context, leader: Leader, action: Rewrite) -> Outcome:
         except PostError:
             return Outcome(leader, toast=msg("button_expired"))
         written = _with_post(again, post)
-        return Outcome(_replace(leader, written), (_post_message(written, intro="post_draft"),))
+        return Outcome(_replace(leader, written), _post_message(ctx, written, intro="post_draft"))
     writing = WritePost(offer.ref, request(ctx, changed, again))
     return Outcome(changed, (Reply(msg("post_writing")),), effects=(writing,))
 
@@ -257,7 +273,7 @@ def written(ctx: Context, leader: Leader, event: PostWritten) -> Outcome:
     if offer is None:
         return Outcome(leader)
     done = replace(offer, post_linkedin=event.linkedin, post_x=event.x)
-    return Outcome(_replace(leader, done), (_post_message(done, intro="post_take"),))
+    return Outcome(_replace(leader, done), _post_message(ctx, done, intro="post_take"))
 
 
 def judge(ctx: Context, leader: Leader, action: Judge, now: datetime, news: News) -> Outcome:
@@ -277,19 +293,27 @@ def judge(ctx: Context, leader: Leader, action: Judge, now: datetime, news: News
         return Outcome(changed, (_message(ctx, changed, offer.batch, now, edit=True),))
     if offer.status != OfferStatus.OFFERED:
         return Outcome(leader, toast=msg("already_done"))
-    item = Item(offer.title, offer.link, offer.source, published=offer.published)
-    verdict = Verdict.POSTED.value if action.verdict is Verdict.SAVED else action.verdict.value  # saved: liked
-    taste = learn(leader.taste, Suggestion(item, 0.0, offer.key, offer.topics), verdict)
-    status = {Verdict.POSTED: OfferStatus.POSTED, Verdict.SAVED: OfferStatus.SAVED}.get(action.verdict,
-                                                                                       OfferStatus.IRRELEVANT)
-    changed = _replace(leader.with_(taste=taste), replace(offer, status=status))
-    if status == OfferStatus.SAVED:
-        return Outcome(changed, (_message(ctx, changed, offer.batch, now, edit=True),), toast=msg("saved_toast"))
-    if status == OfferStatus.POSTED:
-        changed = changed.with_(posts=(*leader.posts, PostEvent(offer.key, now, schedule.local_today(leader, now))))
-        posted = replace(offer, status=status)
-        shown = (_post_message(posted, intro="post_take" if posted.take else "post_draft", edit=True),)
+    if action.verdict is Verdict.POSTED:
+        changed = mark_posted(ctx, leader, offer, now)
+        posted = replace(offer, status=OfferStatus.POSTED)
+        shown = _post_message(ctx, posted, intro="post_take" if posted.take else "post_draft", edit=True)
         # Nothing congratulates a post before the course has reached posting.
         toast = msg("posted_toast") if stage_of(ctx, leader) is Stage.POST else msg("posted_toast_early")
         return Outcome(changed, shown if posted.post_linkedin else (), toast=toast)
+    item = Item(offer.title, offer.link, offer.source, published=offer.published)
+    verdict = Verdict.POSTED.value if action.verdict is Verdict.SAVED else action.verdict.value  # saved: liked
+    taste = learn(leader.taste, Suggestion(item, 0.0, offer.key, offer.topics), verdict)
+    status = OfferStatus.SAVED if action.verdict is Verdict.SAVED else OfferStatus.IRRELEVANT
+    changed = _replace(leader.with_(taste=taste), replace(offer, status=status))
+    if status == OfferStatus.SAVED:
+        return Outcome(changed, (_message(ctx, changed, offer.batch, now, edit=True),), toast=msg("saved_toast"))
     return Outcome(changed, (_message(ctx, changed, offer.batch, now, edit=True),), toast=msg("irrelevant_toast"))
+
+
+def mark_posted(ctx: Context, leader: Leader, offer: Offer, now: datetime) -> Leader:
+    """The offer was posted (said by the leader, or published by the bot): its source and topic weigh more, and
+    it counts for the habit."""
+    item = Item(offer.title, offer.link, offer.source, published=offer.published)
+    taste = learn(leader.taste, Suggestion(item, 0.0, offer.key, offer.topics), Verdict.POSTED.value)
+    changed = _replace(leader.with_(taste=taste), replace(offer, status=OfferStatus.POSTED))
+    return changed.with_(posts=(*leader.posts, PostEvent(offer.key, now, schedule.local_today(leader, now))))
