@@ -72,6 +72,7 @@ def build_application(
     from telegram.request import HTTPXRequest
 
     from bot.adapters.inbox import FETCH_AHEAD, Inbox, InboxRequest
+    from bot.adapters.nightly import NightlyBackup
     from bot.adapters.pacing import PacedRateLimiter
     from bot.adapters.telegram import JobQueueScheduler, TelegramFrontend
     from bot.adapters.telegram_render import TelegramRenderer
@@ -89,6 +90,13 @@ def build_application(
     frontend = TelegramFrontend(service, scheduler, TelegramRenderer(Words(service.coach.content.catalog)),
                                 ledger, desk, writer, allowed_users=settings.allowed_users, clock=clock,
                                 refresh_every=timedelta(minutes=settings.feed_refresh_minutes), inbox=inbox)
+    nightly = NightlyBackup(settings.data_dir, at=settings.backup_hour, keep=settings.backup_keep,
+                            operators=settings.operators, lock=service.holding)
+
+    async def started(application: Application) -> None:
+        await frontend.start(application)
+        nightly.start(application)
+
     builder = (
         Application.builder()
         .token(settings.token)
@@ -96,7 +104,7 @@ def build_application(
         .base_file_url(_file_url(settings.api_url))
         .rate_limiter(PacedRateLimiter(overall_per_second=overall_per_second,
                                        per_chat_per_second=per_chat_per_second))
-        .post_init(frontend.start)
+        .post_init(started)
         .post_shutdown(frontend.stop)
         # Chats handled at once, each in order; a stop that does not wait for the backlog.
         .application_class(CoachApplication)
@@ -109,4 +117,5 @@ def build_application(
     application = builder.build()
     frontend.install(application)
     application.bot_data["frontend"] = frontend
+    application.bot_data["nightly"] = nightly
     return application

@@ -305,6 +305,42 @@ def _draft(settings: Settings, url: str, take: str | None, language: str, as_jso
     return 0
 
 
+def _backup(settings: Settings, to: str | None, listing: bool) -> int:
+    """Write one archive of the data directory (or list the good ones)."""
+    from pathlib import Path
+
+    from bot.backup import BACKUPS, BackupError, describe, list_backups, take_backup
+
+    folder = Path(to) if to else settings.data_dir / BACKUPS
+    try:
+        if listing:
+            backups = list_backups(folder)
+            for backup in backups:
+                print(describe(backup))
+            print(f"{len(backups)} good backup(s) in {folder}")
+            return 0
+        backup = take_backup(settings.data_dir, folder)
+    except BackupError as error:
+        return _fail(str(error), 1)
+    print(f"backup written: {backup.path}")
+    print(describe(backup))
+    return 0
+
+
+def _restore(settings: Settings, archive: str) -> int:
+    """Put an archive back into the (empty) data directory, after checking it."""
+    from pathlib import Path
+
+    from bot.backup import BackupError, describe, restore
+
+    try:
+        backup = restore(Path(archive), settings.data_dir)
+    except BackupError as error:
+        return _fail(f"nothing restored: {error}", 1)
+    print(f"restored into {settings.data_dir}: {describe(backup)}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line."""
     main_parser = argparse.ArgumentParser(prog="coachbot", description="A social media coach for company leaders.")
@@ -327,6 +363,11 @@ def parser() -> argparse.ArgumentParser:
     feeds_commands = feeds.add_subparsers(dest="feeds_command", required=True, metavar="ACTION")
     check = feeds_commands.add_parser("check", help="fetch every configured feed and print its status")
     check.add_argument("--json", action="store_true", help="print JSON objects instead of a table")
+    backup = commands.add_parser("backup", help="write one archive of the data directory (safe while the bot runs)")
+    backup.add_argument("--to", metavar="DIR", help="where to write it (default: the data directory's backups/)")
+    backup.add_argument("--list", action="store_true", help="list the good archives there instead")
+    restore = commands.add_parser("restore", help="restore an archive into an empty data directory")
+    restore.add_argument("archive", help="the archive (coachbot-backup-....tar.gz)")
     content = commands.add_parser("content", help="work with the lessons and messages")
     content_commands = content.add_subparsers(dest="content_command", required=True, metavar="ACTION")
     content_commands.add_parser("check", help="validate the whole course and the messages; non-zero on problems")
@@ -360,6 +401,10 @@ def main(argv: list[str] | None = None) -> int:
 
             logs.configure("WARNING", settings.secrets)
             return _feeds_check(settings, args.json)
+        if args.command == "backup":
+            return _backup(settings, args.to, args.list)
+        if args.command == "restore":
+            return _restore(settings, args.archive)
         return _content_check(settings)
     except (SettingsError, ContentError, StorageError) as error:
         return _fail(str(error))

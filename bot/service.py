@@ -71,6 +71,10 @@ class CoachService:
         with self._locks_lock:
             return self._locks.setdefault(user_id, threading.Lock())
 
+    def holding(self, user_id: int) -> threading.Lock:
+        """The leader's lock, for a reader that must see their file between two changes (a backup)."""
+        return self._lock(user_id)
+
     def language(self, user_id: int | None, language_code: str | None) -> str:
         """The language to speak to someone: their stored choice, else their app's."""
         try:

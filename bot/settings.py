@@ -6,6 +6,7 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 
 from dotenv import dotenv_values
@@ -40,6 +41,10 @@ class Settings:
     llm_url: str = ""  # an OpenAI-compatible API base ("http://localhost:11434/v1"); empty: no model is used
     llm_model: str = ""
     llm_key: str = field(default="", repr=False)
+    backup_hour: time = time(3, 0)  # server time
+    backup_keep: int = 14
+    operators: frozenset[int] = frozenset()  # Telegram chats that receive the nightly backup
+    log_format: str = "text"  # or "json"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
@@ -73,6 +78,26 @@ class Settings:
         llm_url = get("COACHBOT_LLM_URL", "")
         if llm_url and not llm_url.lower().startswith(("http://", "https://")):
             raise SettingsError("COACHBOT_LLM_URL must be an http(s) address, such as http://localhost:11434/v1")
+        hour = get("COACHBOT_BACKUP_HOUR", "03:00")
+        try:
+            backup_hour = time.fromisoformat(hour if ":" in hour else f"{int(hour):02d}:00")
+        except ValueError:
+            raise SettingsError("COACHBOT_BACKUP_HOUR must be a time of day, such as 03:00 (server time)") from None
+        keep = get("COACHBOT_BACKUP_KEEP", "14")
+        if not keep.isdigit() or not 1 <= int(keep) <= 1000:
+            raise SettingsError("COACHBOT_BACKUP_KEEP must be a number of backups from 1 to 1000")
+        operators: set[int] = set()
+        for part in get("COACHBOT_OPERATORS", "").replace(";", ",").split(","):
+            if part.strip():
+                try:
+                    operators.add(int(part.strip()))
+                except ValueError:
+                    raise SettingsError(
+                        "COACHBOT_OPERATORS must list numeric Telegram chat ids, separated by commas"
+                    ) from None
+        log_format = get("COACHBOT_LOG_FORMAT", "text").lower()
+        if log_format not in ("text", "json"):
+            raise SettingsError("COACHBOT_LOG_FORMAT must be text or json")
         return cls(
             token=get("TELEGRAM_BOT_TOKEN", ""),
             api_url=get("TELEGRAM_API_URL", DEFAULT_API_URL),
@@ -86,6 +111,10 @@ class Settings:
             llm_url=llm_url,
             llm_model=get("COACHBOT_LLM_MODEL", ""),
             llm_key=get("COACHBOT_LLM_KEY", ""),
+            backup_hour=backup_hour.replace(second=0, microsecond=0),
+            backup_keep=int(keep),
+            operators=frozenset(operators),
+            log_format=log_format,
         )
 
     @property
