@@ -368,6 +368,7 @@ def parser() -> argparse.ArgumentParser:
     backup.add_argument("--list", action="store_true", help="list the good archives there instead")
     restore = commands.add_parser("restore", help="restore an archive into an empty data directory")
     restore.add_argument("archive", help="the archive (coachbot-backup-....tar.gz)")
+    commands.add_parser("doctor", help="check the set-up, one line per part with the fix; 1 if anything is wrong")
     content = commands.add_parser("content", help="work with the lessons and messages")
     content_commands = content.add_subparsers(dest="content_command", required=True, metavar="ACTION")
     content_commands.add_parser("check", help="validate the whole course and the messages; non-zero on problems")
@@ -401,6 +402,12 @@ def main(argv: list[str] | None = None) -> int:
 
             logs.configure("WARNING", settings.secrets)
             return _feeds_check(settings, args.json)
+        if args.command == "doctor":
+            from bot import logs
+            from bot.doctor import run_doctor
+
+            logs.configure("CRITICAL", settings.secrets)
+            return run_doctor(settings, sys.stdout)
         if args.command == "backup":
             return _backup(settings, args.to, args.list)
         if args.command == "restore":
