@@ -25,7 +25,7 @@ def _run(settings: Settings) -> int:
     from bot import logs
     from bot.app import build_application
 
-    logs.configure(settings.log_level, settings.secrets)
+    logs.configure(settings.log_level, settings.secrets, settings.log_format)
     application = build_application(settings)
     application.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
