@@ -72,6 +72,7 @@ def build_application(
     from telegram.request import HTTPXRequest
 
     from bot.adapters.inbox import FETCH_AHEAD, Inbox, InboxRequest
+    from bot.adapters.metrics import Metrics
     from bot.adapters.nightly import NightlyBackup
     from bot.adapters.pacing import PacedRateLimiter
     from bot.adapters.telegram import JobQueueScheduler, TelegramFrontend
@@ -83,15 +84,19 @@ def build_application(
     service, desk = build_service(settings, feed_workers=feed_workers, feed_timeout=feed_timeout,
                                   scheduler=scheduler)
     writer = Writer.from_settings(settings, service.coach.content)
+    metrics = Metrics()
+    writer.metrics = desk.metrics = metrics
     # Fetched updates are kept on disk until handled; the ledger's watermark stops below the first in hand.
     inbox: Inbox
     ledger = UpdateLedger(settings.data_dir, floor=lambda: inbox.lowest())
     inbox = Inbox(settings.data_dir, ledger, ahead=FETCH_AHEAD if fetch_ahead is None else fetch_ahead)
     frontend = TelegramFrontend(service, scheduler, TelegramRenderer(Words(service.coach.content.catalog)),
                                 ledger, desk, writer, allowed_users=settings.allowed_users, clock=clock,
-                                refresh_every=timedelta(minutes=settings.feed_refresh_minutes), inbox=inbox)
+                                refresh_every=timedelta(minutes=settings.feed_refresh_minutes), inbox=inbox,
+                                metrics=metrics)
+    metrics.watch_inbox(lambda: len(inbox))
     nightly = NightlyBackup(settings.data_dir, at=settings.backup_hour, keep=settings.backup_keep,
-                            operators=settings.operators, lock=service.holding)
+                            operators=settings.operators, lock=service.holding, on_taken=metrics.backup_taken)
 
     async def started(application: Application) -> None:
         await frontend.start(application)
@@ -103,7 +108,7 @@ def build_application(
         .base_url(settings.api_url)
         .base_file_url(_file_url(settings.api_url))
         .rate_limiter(PacedRateLimiter(overall_per_second=overall_per_second,
-                                       per_chat_per_second=per_chat_per_second))
+                                       per_chat_per_second=per_chat_per_second, metrics=metrics))
         .post_init(started)
         .post_shutdown(frontend.stop)
         # Chats handled at once, each in order; a stop that does not wait for the backlog.
@@ -118,4 +123,5 @@ def build_application(
     frontend.install(application)
     application.bot_data["frontend"] = frontend
     application.bot_data["nightly"] = nightly
+    application.bot_data["metrics"] = metrics
     return application

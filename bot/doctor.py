@@ -10,9 +10,12 @@ a warning (some feeds failing, no backup yet) does not fail.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import tempfile
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,8 +23,6 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
-
-import httpx
 
 from bot.settings import Settings
 
@@ -64,29 +65,34 @@ def check_token(settings: Settings) -> tuple[Check, datetime | None]:
                      "create a bot with @BotFather and put its token in TELEGRAM_BOT_TOKEN (or .env)"), None
     host = urlsplit(settings.api_url).netloc or settings.api_url
     try:
-        response = httpx.get(f"{settings.api_url}{settings.token}/getMe", timeout=TIMEOUT)
-    except httpx.HTTPError as error:
+        with urllib.request.urlopen(f"{settings.api_url}{settings.token}/getMe", timeout=TIMEOUT) as response:
+            status, headers, raw = response.status, response.headers, response.read(100_000)
+    except urllib.error.HTTPError as error:  # an answer, with its status
+        status, headers, raw = error.code, error.headers, error.read(100_000)
+    except (urllib.error.URLError, OSError, ValueError) as error:
         return Check(FAIL, "token", f"cannot reach the Bot API at {host} ({type(error).__name__})",
                      "check the network, a proxy (HTTPS_PROXY) or TELEGRAM_API_URL"), None
-    told = _date_of(response)
+    told = _date_of(headers.get("date", "") if headers is not None else "")
     try:
-        body = response.json()
+        body = json.loads(raw)
     except ValueError:
         body = {}
-    if response.status_code == 200 and isinstance(body, dict) and body.get("ok"):
+    if not isinstance(body, dict):
+        body = {}
+    if status == 200 and body.get("ok"):
         username = (body.get("result") or {}).get("username", "?")
         return Check(OK, "token", f"the bot is @{username} (getMe answered)"), told
-    if response.status_code in (401, 404):
-        return Check(FAIL, "token", f"Telegram refuses this token ({response.status_code} "
-                     f"{body.get('description', '') if isinstance(body, dict) else ''})".rstrip() + ")",
+    if status in (401, 404):
+        description = f" {body['description']}" if isinstance(body.get("description"), str) else ""
+        return Check(FAIL, "token", f"Telegram refuses this token ({status}{description})",
                      "copy the token again from @BotFather (/mybots, API Token) into TELEGRAM_BOT_TOKEN"), told
-    return Check(FAIL, "token", f"getMe answered {response.status_code}",
+    return Check(FAIL, "token", f"getMe answered {status}",
                  "try again later; if it lasts, check TELEGRAM_API_URL"), told
 
 
-def _date_of(response: httpx.Response) -> datetime | None:
+def _date_of(header: str) -> datetime | None:
     try:
-        told = parsedate_to_datetime(response.headers.get("date", ""))
+        told = parsedate_to_datetime(header)
     except (TypeError, ValueError, IndexError):
         return None
     return told.astimezone(UTC) if told.tzinfo else told.replace(tzinfo=UTC)

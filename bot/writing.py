@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 from bot.core.posts import DraftTemplates, Post, PostRequest, compose
 
 if TYPE_CHECKING:
+    from bot.adapters.metrics import Metrics
     from bot.core.content import Content
     from bot.settings import Settings
 
@@ -35,6 +36,7 @@ class Writer:
     def __init__(self, templates: Mapping[str, DraftTemplates], model: ModelLike | None = None) -> None:
         self.templates = templates
         self.model = model
+        self.metrics: Metrics | None = None  # counts the model's posts and the composer's fallbacks
 
     @classmethod
     def from_settings(cls, settings: Settings, content: Content, *,
@@ -66,6 +68,8 @@ class Writer:
             except Exception as error:  # a model must never cost the leader their post
                 log.warning("model writer failed (%s); the composer writes the post", type(error).__name__)
                 post = None
+            if self.metrics is not None:
+                self.metrics.model_call(post is not None)
             if post is not None:
                 return post
         return self.compose(request)

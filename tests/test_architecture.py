@@ -103,7 +103,8 @@ def test_each_library_is_reached_from_one_adapter_module():
     assert owners["openai"] <= {"bot/adapters/llm.py"}
     assert owners["lingua"] <= {"bot/adapters/language.py"}
     telegram_side = {"bot/adapters/telegram.py", "bot/adapters/telegram_render.py", "bot/adapters/pacing.py",
-                     "bot/adapters/updates.py", "bot/adapters/inbox.py", "bot/app.py", "bot/cli.py"}
+                     "bot/adapters/updates.py", "bot/adapters/inbox.py", "bot/adapters/nightly.py", "bot/app.py",
+                     "bot/cli.py"}
     assert owners["telegram"] <= telegram_side
 
 

@@ -7,6 +7,7 @@ JobQueue carry each leader's next wake-up; they are derived from storage, never 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +29,7 @@ from telegram.ext import (
 )
 
 from bot.adapters.inbox import Inbox
+from bot.adapters.metrics import Metrics
 from bot.adapters.pacing import BULK
 from bot.adapters.storage import UpdateLedger
 from bot.adapters.telegram_render import TelegramRenderer
@@ -78,6 +80,7 @@ class JobQueueScheduler:
         self.job_queue: JobQueue | None = None
         self.due: asyncio.Queue[int] = asyncio.Queue()
         self._queued: set[int] = set()
+        self.fired: dict[int, datetime] = {}  # leader -> the instant their job was scheduled for, once it fired
         self._jobs: dict[int, Job] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: int | None = None
@@ -105,6 +108,9 @@ class JobQueueScheduler:
         job = context.job
         if job is not None and isinstance(job.data, int) and job.data not in self._queued:
             self._queued.add(job.data)
+            run_date = getattr(job.job.trigger, "run_date", None)
+            if isinstance(run_date, datetime):
+                self.fired[job.data] = run_date
             self.due.put_nowait(job.data)
 
     def _schedule(self, user_id: int, when: datetime | None) -> None:
@@ -129,8 +135,9 @@ class TelegramFrontend:
     def __init__(self, service: CoachService, scheduler: JobQueueScheduler, renderer: TelegramRenderer,
                  ledger: UpdateLedger, desk: NewsDesk, writer: Writer, *, allowed_users: frozenset[int] = frozenset(),
                  clock: Clock = utc_now, refresh_every: timedelta = timedelta(minutes=30),
-                 inbox: Inbox | None = None) -> None:
+                 inbox: Inbox | None = None, metrics: Metrics | None = None) -> None:
         self.service = service
+        self.metrics = metrics
         self.scheduler = scheduler
         self.renderer = renderer
         self.inbox = inbox  # fetched updates kept on disk until handled
@@ -222,12 +229,16 @@ class TelegramFrontend:
         await asyncio.get_running_loop().run_in_executor(self._commands, self.ledger.record, update.update_id)
         if self.inbox is not None:
             self.inbox.done(update.update_id)
+        if self.metrics is not None:
+            self.metrics.update_handled()
 
     def _done(self, update_id: int) -> None:
         """Recorded in the ledger, then out of the inbox (a crash in between: skipped at the next start)."""
         self.ledger.record(update_id)
         if self.inbox is not None:
             self.inbox.done(update_id)
+        if self.metrics is not None:
+            self.metrics.update_handled()
 
     async def guard(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Refuse anyone outside COACHBOT_ALLOWED_USERS, once per message, storing nothing."""
@@ -338,11 +349,17 @@ class TelegramFrontend:
         while True:
             user_id = await due.get()
             self.scheduler.take(user_id)
+            scheduled = self.scheduler.fired.pop(user_id, None)
+            lesson: list[bool] = []
             try:
                 # Deciding reads and writes the leader's file: in a thread, the event loop stays free.
-                outcome = await asyncio.to_thread(self.service.wake, user_id, self.clock())
+                outcome = await asyncio.to_thread(self.service.wake, user_id, self.clock(),
+                                                  functools.partial(lesson.append, True))
                 if outcome.leader is not None and outcome.replies:
                     await self.render(context, user_id, outcome.leader.chat_id, outcome, None, bulk=True)
+                if lesson and self.metrics is not None:
+                    delay = (self.clock() - scheduled).total_seconds() if scheduled is not None else None
+                    self.metrics.lesson_delivered(delay)
             except Exception:  # one leader's failure never stops the others
                 log.exception("the delivery to leader %s failed", user_id)
             finally:
