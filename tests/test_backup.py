@@ -285,17 +285,24 @@ def test_restoring_a_backup_taken_while_a_thousand_leaders_are_written(tmp_path,
             started.set()
             assert enough.wait(60)  # the writers are well under way while the leaders are read
 
+    locked: list[int] = []
+
+    def holding(user_id: int):  # noqa: ANN202 - the service's lock, noting whose file is read under it
+        locked.append(user_id)
+        return service.holding(user_id)
+
     threads = [threading.Thread(target=writer, args=(offset,)) for offset in (0, 1)]
     for thread in threads:
         thread.start()
     try:
-        backup = take_backup(data, lock=service.holding, on_file=on_file)
+        backup = take_backup(data, lock=holding, on_file=on_file)
     finally:
         started.set()
         finished.set()
         for thread in threads:
             thread.join()
     assert counts[0] > 300
+    assert sorted(locked) == list(range(1, leaders + 1))  # each leader's file read under that leader's lock
 
     restored = tmp_path / "restored"
     restore(backup.path, restored)
@@ -322,3 +329,62 @@ def test_an_archive_is_gzip_and_says_what_it_holds(archive):
     assert manifest["counts"]["leaders"] == len(list((RELEASES[0] / "leaders").glob("*.json")))
     assert manifest["counts"]["feeds"] == len(list((RELEASES[0] / "feeds").glob("*.json")))
     assert "updates.json" in manifest["files"]
+
+
+NIGHT_HALFWAY = """
+import sys
+from datetime import timedelta
+
+import bot.adapters.nightly
+import bot.backup
+
+# The night comes a second after the start (the scheduling seam), and the archive is held half-written.
+bot.adapters.nightly.next_run = lambda at, now: now + timedelta(seconds=1)
+real, added = bot.backup._add, []
+
+def slow(tar, name, payload, now):
+    real(tar, name, payload, now)
+    added.append(name)
+    if len(added) == 40:
+        tar.fileobj.flush()
+        print("halfway", flush=True)
+        sys.stdin.read()  # held here (in the backup's thread) until killed
+
+bot.backup._add = slow
+from bot.cli import main
+raise SystemExit(main(["run"]))
+"""
+
+
+def test_the_bot_killed_in_the_middle_of_its_nightly_backup_keeps_the_previous_one(tmp_path):
+    from tests.support.fake_bot_api import FakeBotApi, FakeBotApiServer
+
+    data = tmp_path / "data"
+    store = LeaderStore(data)
+    for user_id in range(1, 101):
+        store.put(Leader(user_id, user_id, onboarded=True, taste=Taste(interests=(f"topic {user_id}",))))
+    previous = take_backup(data, now=utc(2026, 12, 3, 3, 0))
+    before = previous.path.read_bytes()
+    (tmp_path / "feeds.yaml").write_text("sectors: []\n")
+    api = FakeBotApi()
+    with FakeBotApiServer(api) as server:
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT),
+               "TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": server.base_url,
+               "COACHBOT_DATA_DIR": str(data), "COACHBOT_FEEDS": str(tmp_path / "feeds.yaml")}
+        bot = subprocess.Popen([sys.executable, "-c", NIGHT_HALFWAY], cwd=tmp_path, env=env, stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        try:
+            assert bot.stdout is not None and bot.stdout.readline().strip() == "halfway"
+            (partial,) = (data / "backups").glob(".coachbot-backup-*.tmp")
+            bot.send_signal(signal.SIGKILL)
+            assert bot.wait(timeout=30) == -signal.SIGKILL
+        finally:
+            if bot.poll() is None:
+                bot.kill()
+                bot.wait()
+    assert partial.exists() and partial.stat().st_size > 0
+    assert [backup.path for backup in list_backups(data / "backups")] == [previous.path]
+    assert previous.path.read_bytes() == before
+    restored = tmp_path / "restored"
+    restore(previous.path, restored)
+    assert len(list(LeaderStore(restored).all())) == 100
