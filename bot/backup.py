@@ -48,6 +48,16 @@ _RESTORING = ".restoring"
 LeaderLock = Callable[[int], AbstractContextManager[object]]
 
 
+def release() -> str:
+    """The release running: the installed package's version (bot.__version__ when it is not installed)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("coachbot")
+    except metadata.PackageNotFoundError:
+        return __version__
+
+
 class BackupError(Exception):
     """An archive cannot be written, trusted or restored; the message says why and what to do."""
 
@@ -164,7 +174,7 @@ def take_backup(data_dir: Path, to_dir: Path | None = None, *, lock: LeaderLock 
                     if on_file is not None:
                         on_file(name)
                 manifest = {
-                    "kind": "coachbot backup", "archive_format": ARCHIVE_FORMAT, "release": __version__,
+                    "kind": "coachbot backup", "archive_format": ARCHIVE_FORMAT, "release": release(),
                     "created": now.astimezone(UTC).isoformat(),
                     "formats": {"leader": codec.FORMAT_VERSION, "feed": feedstate.FORMAT_VERSION},
                     "counts": counts, "files": files,

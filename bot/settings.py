@@ -80,7 +80,10 @@ class Settings:
             raise SettingsError("COACHBOT_LLM_URL must be an http(s) address, such as http://localhost:11434/v1")
         hour = get("COACHBOT_BACKUP_HOUR", "03:00")
         try:
-            backup_hour = time.fromisoformat(hour if ":" in hour else f"{int(hour):02d}:00")
+            hours, _, minutes_part = hour.partition(":")
+            if not hours.isdigit() or not (minutes_part or "00").isdigit() or len(minutes_part or "00") != 2:
+                raise ValueError(hour)
+            backup_hour = time(int(hours), int(minutes_part or "0"))
         except ValueError:
             raise SettingsError("COACHBOT_BACKUP_HOUR must be a time of day, such as 03:00 (server time)") from None
         keep = get("COACHBOT_BACKUP_KEEP", "14")

@@ -30,7 +30,7 @@ def test_the_nightly_backup_is_taken_kept_and_sent_to_the_operators(tmp_path):
             assert sent.document == (backup.path.name, backup.path.read_bytes())
             assert "1 leaders" in (sent.caption or "")
 
-            nightly.send_limit = backup.path.stat().st_size - 1  # over Telegram's limit: kept, not sent
+            nightly.send_limit = 100  # bytes: the archive is over the limit, kept, not sent
             nightly.keep = 2
             for _ in range(3):
                 assert await nightly.run(bot.app.bot) is not None
@@ -51,3 +51,20 @@ def test_the_next_run_is_the_next_time_the_server_clock_shows_the_hour():
     assert next_run(time(3, 0), now) == datetime(2026, 12, 4, 3, 0).astimezone()
     later = datetime(2026, 12, 4, 3, 0).astimezone()
     assert next_run(time(3, 0), later) == datetime(2026, 12, 5, 3, 0).astimezone()
+
+
+def test_the_backup_settings_are_read_and_bad_ones_named():
+    import pytest
+
+    from bot.settings import Settings, SettingsError
+
+    default = Settings.from_env({}, dotenv=None)
+    assert (default.backup_hour, default.backup_keep, default.operators) == (time(3, 0), 14, frozenset())
+    chosen = Settings.from_env({"COACHBOT_BACKUP_HOUR": "4:30", "COACHBOT_BACKUP_KEEP": "7",
+                                "COACHBOT_OPERATORS": "12, 34"}, dotenv=None)
+    assert (chosen.backup_hour, chosen.backup_keep, chosen.operators) == (time(4, 30), 7, frozenset({12, 34}))
+    assert Settings.from_env({"COACHBOT_BACKUP_HOUR": "5"}, dotenv=None).backup_hour == time(5, 0)
+    for name, bad in (("COACHBOT_BACKUP_HOUR", "25:00"), ("COACHBOT_BACKUP_HOUR", "soon"),
+                      ("COACHBOT_BACKUP_KEEP", "0"), ("COACHBOT_OPERATORS", "@ops")):
+        with pytest.raises(SettingsError, match=name):
+            Settings.from_env({name: bad}, dotenv=None)
