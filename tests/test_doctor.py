@@ -188,3 +188,20 @@ def test_the_transcription_service_gets_one_tiny_request_when_configured():
         server.server_close()
     assert check_transcription(Settings()).status == SKIP
 
+
+
+def test_linkedin_settings_are_checked_and_the_public_address_is_said_not_checkable(monkeypatch):
+    from bot.doctor import check_linkedin
+
+    for name in ("COACHBOT_LINKEDIN_CLIENT_ID", "COACHBOT_LINKEDIN_SECRET", "COACHBOT_PUBLIC_URL"):
+        monkeypatch.delenv(name, raising=False)
+    assert check_linkedin(Settings()).status == SKIP
+    monkeypatch.setenv("COACHBOT_LINKEDIN_CLIENT_ID", "client")
+    monkeypatch.setenv("COACHBOT_LINKEDIN_SECRET", "secret")
+    monkeypatch.setenv("COACHBOT_PUBLIC_URL", "http://coach.example.com")
+    plain = check_linkedin(Settings())
+    assert plain.status == FAIL and "not an https address" in plain.said
+    monkeypatch.setenv("COACHBOT_PUBLIC_URL", "https://coach.example.com/")
+    good = check_linkedin(Settings())
+    assert good.status == OK and "cannot be checked from here" in good.said
+    assert "https://coach.example.com/healthz" in good.said and "secret" not in good.line()
