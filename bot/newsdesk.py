@@ -81,7 +81,8 @@ class NewsDesk:
         failing = sum(1 for r in reports if r.status == "error")
         if self.metrics is not None:
             self.metrics.feeds_refreshed(r.status for r in reports)
-        log.info("feeds refreshed: %d read, %d failing, %d stored", len(reports), failing, len(changed))
+        log.info("feeds refreshed: %d read, %d failing, %d stored", len(reports), failing, len(changed),
+                 extra={"feeds_read": len(reports), "feeds_failing": failing, "feeds_stored": len(changed)})
         return reports
 
     def _save(self, states: Sequence[FeedState]) -> None:

@@ -88,5 +88,6 @@ def test_the_running_bot_writes_json_lines_without_its_token(tmp_path: Path):
             _, err = bot.communicate(timeout=60)
     entries = [json.loads(line) for line in err.splitlines() if line.strip()]
     assert entries and all({"time", "level", "logger", "message"} <= set(entry) for entry in entries)
-    assert any(entry["logger"] == "bot.adapters.telegram" for entry in entries)
+    scheduled = [entry for entry in entries if entry["message"].startswith("scheduled ")]
+    assert scheduled and scheduled[0]["logger"] == "bot.adapters.telegram" and scheduled[0]["leaders_scheduled"] == 0
     assert api.token not in err and api.token.split(":")[1] not in err

@@ -90,7 +90,9 @@ class NightlyBackup:
         self.last_taken = backup.created
         if self.on_taken is not None:
             self.on_taken(backup.created)
-        log.info("backup written: %s (%d older removed)", describe(backup), len(removed))
+        log.info("backup written: %s (%d older removed)", describe(backup), len(removed),
+                 extra={"backup": backup.path.name, "backup_bytes": backup.path.stat().st_size,
+                        "leaders": backup.counts.get("leaders", 0), "removed": len(removed)})
         size = backup.path.stat().st_size
         for chat_id in sorted(self.operators):
             if size > self.send_limit:

@@ -183,7 +183,7 @@ class TelegramFrontend:
             asyncio.create_task(self._deliver(application), name=f"delivery {n}") for n in range(DELIVERY_WORKERS)
         ]
         count = self.service.rebuild_schedule(self.clock())
-        log.info("scheduled %d leader(s)", count)
+        log.info("scheduled %d leader(s)", count, extra={"leaders_scheduled": count})
         # Updates fetched before a stop or a crash and not handled go first, before any new poll.
         if self.inbox is not None:
             for kept in self.inbox.drain():
