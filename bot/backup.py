@@ -17,6 +17,7 @@ the update ledger, the inbox of fetched updates, files written for leaders) unde
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import io
 import json
@@ -145,8 +146,22 @@ def take_backup(data_dir: Path, to_dir: Path | None = None, *, lock: LeaderLock 
         folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
     except OSError as error:
         raise BackupError(f"cannot create {folder}: {error.strerror}") from None
-    _remove_leftovers(folder)
-    now = now or datetime.now(UTC)
+    # One backup at a time in a folder (the nightly one and `coachbot backup` may meet): whoever holds the lock
+    # knows that a temporary archive there is a dead one.
+    try:
+        lock_fd = os.open(folder / ".lock", os.O_RDWR | os.O_CREAT, FILE_MODE)
+    except OSError as error:
+        raise BackupError(f"cannot write in {folder}: {error.strerror}") from None
+    try:
+        fcntl.flock(lock_fd, fcntl.LOCK_EX)
+        _remove_leftovers(folder)
+        return _write(data_dir, folder, lock, now or datetime.now(UTC), on_file)
+    finally:
+        os.close(lock_fd)  # the lock goes with it
+
+
+def _write(data_dir: Path, folder: Path, lock: LeaderLock, now: datetime,
+           on_file: Callable[[str], None] | None) -> Backup:
     final = folder / archive_name(now)
     fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=folder)
     files: dict[str, dict[str, Any]] = {}

@@ -5,6 +5,7 @@ a corrupt, tampered or newer-format archive is refused with its reason and resto
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import hashlib
 import io
@@ -231,6 +232,9 @@ def test_a_backup_killed_half_way_is_never_taken_for_a_good_one(tmp_path, conten
         assert process.stdout is not None and process.stdout.readline().strip() == "halfway"
         (partial,) = (data / "backups").glob(".coachbot-backup-*.tmp")
         assert partial.stat().st_size > 0
+        # The backup in progress holds the folder's lock: another one would wait, not clear its temporary file.
+        with (data / "backups" / ".lock").open("a") as handle, pytest.raises(BlockingIOError):
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         process.send_signal(signal.SIGKILL)
         assert process.wait(timeout=30) == -signal.SIGKILL
     finally:
