@@ -198,6 +198,8 @@ def build_application(
     from telegram.request import HTTPXRequest
 
     from bot.adapters.inbox import FETCH_AHEAD, Inbox, InboxRequest
+    from bot.adapters.metrics import CountedTranscriber, Metrics, metrics_routes
+    from bot.adapters.nightly import NightlyBackup
     from bot.adapters.pacing import PacedRateLimiter
     from bot.adapters.telegram import JobQueueScheduler, TelegramFrontend
     from bot.adapters.telegram_render import TelegramRenderer
@@ -210,6 +212,10 @@ def build_application(
                                   scheduler=scheduler, feed_parse=feed_parse, publisher=publisher)
     writer = Writer.from_settings(settings, service.coach.content)
     transcriber = build_transcriber(settings)
+    metrics = Metrics()
+    writer.metrics = desk.metrics = metrics
+    if transcriber is not None:
+        transcriber = CountedTranscriber(transcriber, metrics)
     # Fetched updates are kept on disk until handled; the ledger's watermark stops below the first in hand.
     inbox: Inbox
     ledger = UpdateLedger(settings.data_dir, floor=lambda: inbox.lowest())
@@ -217,11 +223,17 @@ def build_application(
     frontend = TelegramFrontend(service, scheduler, TelegramRenderer(Words(service.coach.content.catalog)),
                                 ledger, desk, writer, allowed_users=settings.allowed_users, clock=clock,
                                 refresh_every=timedelta(minutes=settings.feed_refresh_minutes), inbox=inbox,
-                                transcriber=transcriber, publisher=publisher)
+                                transcriber=transcriber, publisher=publisher,
+                                metrics=metrics)
     web: WebServer | None = None
+
+    metrics.watch_inbox(lambda: len(inbox))
+    nightly = NightlyBackup(settings.data_dir, at=settings.backup_hour, keep=settings.backup_keep,
+                            operators=settings.operators, lock=service.holding, on_taken=metrics.backup_taken)
 
     async def start(application: Application) -> None:
         await frontend.start(application)
+        nightly.start(application)
         if web is not None:
             await web.start()
 
@@ -238,7 +250,7 @@ def build_application(
         .base_url(settings.api_url)
         .base_file_url(_file_url(settings.api_url))
         .rate_limiter(PacedRateLimiter(overall_per_second=overall_per_second,
-                                       per_chat_per_second=per_chat_per_second))
+                                       per_chat_per_second=per_chat_per_second, metrics=metrics))
         .post_init(start)
         .post_shutdown(stop)
         # Chats handled at once, each in order; a stop that does not wait for the backlog.
@@ -253,8 +265,11 @@ def build_application(
     frontend.install(application)
     application.bot_data["frontend"] = frontend
     if settings.web_port is not None:
-        web = _web(settings, application, frontend, inbox, publisher, clock, extra_routes)
+        routes = [*extra_routes, *metrics_routes(metrics.registry)]  # and /metrics, for Prometheus
+        web = _web(settings, application, frontend, inbox, publisher, clock, routes)
         application.bot_data["web"] = web
+    application.bot_data["nightly"] = nightly
+    application.bot_data["metrics"] = metrics
     return application
 
 

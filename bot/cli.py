@@ -25,7 +25,7 @@ def _run(settings: Settings) -> int:
     from bot import logs
     from bot.app import build_application
 
-    logs.configure(settings.log_level, settings.secrets)
+    logs.configure(settings.log_level, settings.secrets, settings.log_format)
     application = build_application(settings)
     if not settings.webhook:  # long polling (the web server, if any, starts and stops with the bot)
         application.run_polling(allowed_updates=Update.ALL_TYPES)
@@ -321,6 +321,42 @@ def _draft(settings: Settings, url: str, take: str | None, language: str, as_jso
     return 0
 
 
+def _backup(settings: Settings, to: str | None, listing: bool) -> int:
+    """Write one archive of the data directory (or list the good ones)."""
+    from pathlib import Path
+
+    from bot.backup import BACKUPS, BackupError, describe, list_backups, take_backup
+
+    folder = Path(to) if to else settings.data_dir / BACKUPS
+    try:
+        if listing:
+            backups = list_backups(folder)
+            for backup in backups:
+                print(describe(backup))
+            print(f"{len(backups)} good backup(s) in {folder}")
+            return 0
+        backup = take_backup(settings.data_dir, folder)
+    except BackupError as error:
+        return _fail(str(error), 1)
+    print(f"backup written: {backup.path}")
+    print(describe(backup))
+    return 0
+
+
+def _restore(settings: Settings, archive: str) -> int:
+    """Put an archive back into the (empty) data directory, after checking it."""
+    from pathlib import Path
+
+    from bot.backup import BackupError, describe, restore
+
+    try:
+        backup = restore(Path(archive), settings.data_dir)
+    except BackupError as error:
+        return _fail(f"nothing restored: {error}", 1)
+    print(f"restored into {settings.data_dir}: {describe(backup)}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line."""
     main_parser = argparse.ArgumentParser(prog="coachbot", description="A social media coach for company leaders.")
@@ -343,6 +379,12 @@ def parser() -> argparse.ArgumentParser:
     feeds_commands = feeds.add_subparsers(dest="feeds_command", required=True, metavar="ACTION")
     check = feeds_commands.add_parser("check", help="fetch every configured feed and print its status")
     check.add_argument("--json", action="store_true", help="print JSON objects instead of a table")
+    backup = commands.add_parser("backup", help="write one archive of the data directory (safe while the bot runs)")
+    backup.add_argument("--to", metavar="DIR", help="where to write it (default: the data directory's backups/)")
+    backup.add_argument("--list", action="store_true", help="list the good archives there instead")
+    restore = commands.add_parser("restore", help="restore an archive into an empty data directory")
+    restore.add_argument("archive", help="the archive (coachbot-backup-....tar.gz)")
+    commands.add_parser("doctor", help="check the set-up, one line per part with the fix; 1 if anything is wrong")
     content = commands.add_parser("content", help="work with the lessons and messages")
     content_commands = content.add_subparsers(dest="content_command", required=True, metavar="ACTION")
     content_commands.add_parser("check", help="validate the whole course and the messages; non-zero on problems")
@@ -353,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `coachbot` command."""
     args = parser().parse_args(argv)
     try:
-        settings = Settings.from_env()
+        settings = Settings.from_env(partial_publishing=args.command == "doctor")
         if args.command == "run":
             return _run(settings)
         if args.command == "chat":
@@ -376,6 +418,16 @@ def main(argv: list[str] | None = None) -> int:
 
             logs.configure("WARNING", settings.secrets)
             return _feeds_check(settings, args.json)
+        if args.command == "doctor":
+            from bot import logs
+            from bot.doctor import run_doctor
+
+            logs.configure("CRITICAL", settings.secrets)
+            return run_doctor(settings, sys.stdout)
+        if args.command == "backup":
+            return _backup(settings, args.to, args.list)
+        if args.command == "restore":
+            return _restore(settings, args.archive)
         return _content_check(settings)
     except (SettingsError, ContentError, StorageError) as error:
         return _fail(str(error))

@@ -7,10 +7,13 @@ or formatter sees it, so no level and no handler can leak it.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import traceback
 from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 _TOKEN_SHAPE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
 # OAuth's secrets as libraries may quote them: a bearer token, a token or client secret in a form or JSON, an
@@ -59,14 +62,59 @@ def install_redaction(secrets: Iterable[str]) -> None:
     logging.setLogRecordFactory(_record_factory)
 
 
-def configure(level: str, secrets: Iterable[str]) -> None:
-    """Set up logging for the bot: one stream handler, scrubbed records, quiet HTTP libraries."""
+# What every LogRecord has; anything else on a record came from `extra=` and is the event's own field.
+_STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "taskName"}
+
+
+def _scrubbed(value: Any) -> Any:
+    """A field's value fit for JSON, every string in it scrubbed of secrets."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, bool | int | float) or value is None:
+        return value
+    if isinstance(value, dict):
+        return {redact(str(key)): _scrubbed(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_scrubbed(item) for item in value]
+    return redact(str(value))
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time (UTC, ISO 8601), level, logger, message, the event's fields (`extra=`),
+    and the traceback if any; every string scrubbed of secrets again (the fields are not scrubbed at creation)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as one line of JSON."""
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": redact(record.getMessage()),
+        }
+        for key, value in vars(record).items():
+            if key not in _STANDARD and key not in entry:
+                entry[key] = _scrubbed(value)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exception"] = redact(record.exc_text)
+        if record.stack_info:
+            entry["stack"] = redact(record.stack_info)
+        return redact(json.dumps(entry, ensure_ascii=False, default=str))
+
+
+def configure(level: str, secrets: Iterable[str], log_format: str = "text") -> None:
+    """Set up logging for the bot: one stream handler, scrubbed records, quiet HTTP libraries; `log_format`
+    "json" writes one JSON object per line."""
     install_redaction(secrets)
     logging.basicConfig(
         level=level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         force=True,
     )
+    if log_format == "json":
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(JsonFormatter())
     # httpx logs every request URL at INFO; keep it for warnings (they are scrubbed anyway).
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))

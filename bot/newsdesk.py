@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.adapters.feeds import FeedFetcher, FeedSource, FetchReport
 from bot.adapters.storage import FeedStore
@@ -22,6 +23,9 @@ from bot.core.feedstate import FeedState
 from bot.core.model import Leader
 from bot.core.news import Item
 from bot.core.suggest import Pool, prepare
+
+if TYPE_CHECKING:
+    from bot.adapters.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +45,7 @@ class NewsDesk:
         # Each sector's items, prepared once per refresh and shared by all its leaders (ranking ~1 ms each).
         self.pools: dict[str, Pool] = {}
         self._reading: dict[str, asyncio.Task[None]] = {}  # feeds being read now, out of schedule
+        self.metrics: Metrics | None = None  # counts what each refresh read
 
     def sources(self, leaders: Iterable[Leader]) -> list[FeedSource]:
         """The feeds to read: those of the sectors in use, then the leaders' own (untrusted)."""
@@ -74,7 +79,10 @@ class NewsDesk:
         await asyncio.to_thread(self._save, changed)
         self.refreshed.set()
         failing = sum(1 for r in reports if r.status == "error")
-        log.info("feeds refreshed: %d read, %d failing, %d stored", len(reports), failing, len(changed))
+        if self.metrics is not None:
+            self.metrics.feeds_refreshed(r.status for r in reports)
+        log.info("feeds refreshed: %d read, %d failing, %d stored", len(reports), failing, len(changed),
+                 extra={"feeds_read": len(reports), "feeds_failing": failing, "feeds_stored": len(changed)})
         return reports
 
     def _save(self, states: Sequence[FeedState]) -> None:

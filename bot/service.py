@@ -71,6 +71,10 @@ class CoachService:
         with self._locks_lock:
             return self._locks.setdefault(user_id, threading.Lock())
 
+    def holding(self, user_id: int) -> threading.Lock:
+        """The leader's lock, for a reader that must see their file between two changes (a backup)."""
+        return self._lock(user_id)
+
     def language(self, user_id: int | None, language_code: str | None) -> str:
         """The language to speak to someone: their stored choice, else their app's."""
         try:
@@ -90,8 +94,9 @@ class CoachService:
             self._apply(who.user_id, before, outcome, now)
         return outcome
 
-    def wake(self, user_id: int, now: datetime) -> Outcome:
-        """Act at a leader's scheduled moment; what is to be sent is recorded as sent before it is returned."""
+    def wake(self, user_id: int, now: datetime, on_lesson: Callable[[], None] | None = None) -> Outcome:
+        """Act at a leader's scheduled moment; what is to be sent is recorded as sent before it is returned.
+        `on_lesson` is told when the day's lesson is among it."""
         with self._lock(user_id):
             leader = self.store.get(user_id)
             if leader is None:
@@ -99,6 +104,9 @@ class CoachService:
                 return Outcome(None)
             outcome = self.coach.wake(leader, now, self.news(leader))
             self._apply(user_id, leader, outcome, now, reschedule=True)
+        after = outcome.leader
+        if on_lesson is not None and after is not None and after.delivery not in (None, leader.delivery):
+            on_lesson()
         return outcome
 
     def news_ready(self, user_id: int, now: datetime) -> Outcome:

@@ -6,6 +6,7 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 
 from dotenv import dotenv_values
@@ -59,10 +60,18 @@ class Settings:
     linkedin_version: str = DEFAULT_LINKEDIN_VERSION
     linkedin_oauth_url: str = "https://www.linkedin.com/oauth/v2"
     linkedin_api_url: str = "https://api.linkedin.com"
+    backup_hour: time = time(3, 0)  # server time
+    backup_keep: int = 14
+    operators: frozenset[int] = frozenset()  # Telegram chats that receive the nightly backup
+    log_format: str = "text"  # or "json"
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
-        """Read the settings from `environ` (default: the process environment) over a `.env` file."""
+    def from_env(cls, environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env"), *,
+                 partial_publishing: bool = False) -> Settings:
+        """Read the settings from `environ` (default: the process environment) over a `.env` file.
+
+        LinkedIn's settings come together or not at all; `partial_publishing` reads them as they are, for
+        `coachbot doctor`, which names what is missing."""
         values: dict[str, str] = {}
         if dotenv is not None and dotenv.is_file():
             values.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
@@ -109,15 +118,38 @@ class Settings:
             raise SettingsError("COACHBOT_WEBHOOK=yes needs COACHBOT_PUBLIC_URL, the https address Telegram calls")
         client_id, client_secret = get("COACHBOT_LINKEDIN_CLIENT_ID", ""), get("COACHBOT_LINKEDIN_SECRET", "")
         secret_key = get("COACHBOT_SECRET_KEY", "")
-        if (client_id or client_secret) and not (client_id and client_secret and public_url):
+        if (client_id or client_secret) and not (client_id and client_secret and public_url) and not partial_publishing:
             raise SettingsError("publishing on LinkedIn needs COACHBOT_LINKEDIN_CLIENT_ID, COACHBOT_LINKEDIN_SECRET "
                                 "and COACHBOT_PUBLIC_URL (the redirect is <public url>/linkedin/callback)")
-        if client_id and client_secret and public_url and len(secret_key) < 16:
+        if client_id and client_secret and public_url and len(secret_key) < 16 and not partial_publishing:
             raise SettingsError("publishing on LinkedIn needs COACHBOT_SECRET_KEY (at least 16 characters; a Fernet "
                                 "key is best), which encrypts the leaders' tokens on disk")
         version = get("COACHBOT_LINKEDIN_VERSION", DEFAULT_LINKEDIN_VERSION)
         if not (len(version) in (6, 9) and version[:6].isdigit()):
             raise SettingsError("COACHBOT_LINKEDIN_VERSION must be a LinkedIn API version such as 202510")
+        hour = get("COACHBOT_BACKUP_HOUR", "03:00")
+        try:
+            hours, _, minutes_part = hour.partition(":")
+            if not hours.isdigit() or not (minutes_part or "00").isdigit() or len(minutes_part or "00") != 2:
+                raise ValueError(hour)
+            backup_hour = time(int(hours), int(minutes_part or "0"))
+        except ValueError:
+            raise SettingsError("COACHBOT_BACKUP_HOUR must be a time of day, such as 03:00 (server time)") from None
+        keep = get("COACHBOT_BACKUP_KEEP", "14")
+        if not keep.isdigit() or not 1 <= int(keep) <= 1000:
+            raise SettingsError("COACHBOT_BACKUP_KEEP must be a number of backups from 1 to 1000")
+        operators: set[int] = set()
+        for part in get("COACHBOT_OPERATORS", "").replace(";", ",").split(","):
+            if part.strip():
+                try:
+                    operators.add(int(part.strip()))
+                except ValueError:
+                    raise SettingsError(
+                        "COACHBOT_OPERATORS must list numeric Telegram chat ids, separated by commas"
+                    ) from None
+        log_format = get("COACHBOT_LOG_FORMAT", "text").lower()
+        if log_format not in ("text", "json"):
+            raise SettingsError("COACHBOT_LOG_FORMAT must be text or json")
         return cls(
             public_url=public_url,
             http_port=int(port) if port else None,
@@ -145,6 +177,10 @@ class Settings:
             stt_model=get("COACHBOT_STT_MODEL", ""),
             stt_key=get("COACHBOT_STT_KEY", ""),
             whisper_model=Path(whisper).expanduser() if whisper else None,
+            backup_hour=backup_hour.replace(second=0, microsecond=0),
+            backup_keep=int(keep),
+            operators=frozenset(operators),
+            log_format=log_format,
         )
 
     @property

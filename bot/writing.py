@@ -17,6 +17,7 @@ from bot.core.comments import CommentRequest, CommentTemplates, compose_comment
 from bot.core.posts import DraftTemplates, Post, PostRequest, compose
 
 if TYPE_CHECKING:
+    from bot.adapters.metrics import Metrics
     from bot.core.content import Content
     from bot.settings import Settings
 
@@ -47,6 +48,7 @@ class Writer:
         self.model = model
         self.comments: Mapping[str, CommentTemplates] = comments or {}
         self.comment_model = comment_model
+        self.metrics: Metrics | None = None  # counts the model's posts and the composer's fallbacks
 
     @classmethod
     def from_settings(cls, settings: Settings, content: Content, *,
@@ -81,6 +83,8 @@ class Writer:
             except Exception as error:  # a model must never cost the leader their post
                 log.warning("model writer failed (%s); the composer writes the post", type(error).__name__)
                 post = None
+            if self.metrics is not None:
+                self.metrics.model_call(post is not None)
             if post is not None:
                 return post
         return self.compose(request)

@@ -91,7 +91,7 @@ def test_a_spoken_take_is_confirmed_then_the_post_holds_it_word_for_word(tmp_pat
             assert LeaderStore(tmp_path / "data").get(7).offers[0].take is None
             await bot.press(7, bot.button(7, "vu:"))
             await bot.settle()
-            intro, post = bot.api.messages(7)[-2:]  # the post comes alone in its message, after a line saying what it is
+            intro, post = bot.api.messages(7)[-2:]  # the post alone in its message, after a line saying what it is
             assert TAKE in post.text and "Your post on" in intro.text
             offer = next(o for o in LeaderStore(tmp_path / "data").get(7).offers if o.ref == ref)
             assert offer.take == TAKE

@@ -243,3 +243,65 @@ class EndpointTranscriber:
     async def close(self) -> None:
         """Release the client's connections."""
         await self.client.close()
+async def probe_model(*, url: str, model: str, key: str, timeout: float = 15.0) -> str | None:
+    """One tiny chat-completions request to check a model writer's set-up: None when it answers, else why not."""
+    client = openai.AsyncOpenAI(base_url=url, api_key=key or "none", timeout=timeout, max_retries=0)
+    try:
+        async with asyncio.timeout(timeout):
+            await client.chat.completions.create(model=model, messages=[{"role": "user", "content": "Say OK."}])
+    except (TimeoutError, openai.APITimeoutError):
+        return f"no answer within {timeout:g} s"
+    except openai.AuthenticationError:
+        return "the key is refused (401)"
+    except openai.NotFoundError:
+        return f"the endpoint or the model {model!r} is not found there (404)"
+    except openai.RateLimitError:
+        return "rate limited or out of credit (429)"
+    except openai.APIStatusError as error:
+        return f"error status {error.status_code}"
+    except openai.APIConnectionError:
+        return "cannot reach the endpoint"
+    except (openai.OpenAIError, ValueError) as error:
+        return f"an answer the client cannot read ({type(error).__name__})"
+    finally:
+        await client.close()
+    return None
+
+
+def _silence(seconds: float = 0.2, rate: int = 16_000) -> bytes:
+    """A short silent WAV file (16-bit mono)."""
+    import io
+    import wave
+
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as sound:
+        sound.setnchannels(1)
+        sound.setsampwidth(2)
+        sound.setframerate(rate)
+        sound.writeframes(b"\x00\x00" * int(seconds * rate))
+    return buffer.getvalue()
+
+
+async def probe_transcription(*, url: str, model: str, key: str, timeout: float = 15.0) -> str | None:
+    """One tiny transcription request (a fifth of a second of silence): None when it answers, else why not."""
+    client = openai.AsyncOpenAI(base_url=url, api_key=key or "none", timeout=timeout, max_retries=0)
+    try:
+        async with asyncio.timeout(timeout):
+            await client.audio.transcriptions.create(model=model, file=("silence.wav", _silence(), "audio/wav"))
+    except (TimeoutError, openai.APITimeoutError):
+        return f"no answer within {timeout:g} s"
+    except openai.AuthenticationError:
+        return "the key is refused (401)"
+    except openai.NotFoundError:
+        return f"the endpoint or the model {model!r} is not found there (404)"
+    except openai.RateLimitError:
+        return "rate limited or out of credit (429)"
+    except openai.APIStatusError as error:
+        return f"error status {error.status_code}"
+    except openai.APIConnectionError:
+        return "cannot reach the endpoint"
+    except (openai.OpenAIError, ValueError) as error:
+        return f"an answer the client cannot read ({type(error).__name__})"
+    finally:
+        await client.close()
+    return None

@@ -16,10 +16,13 @@ import itertools
 import logging
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
+
+if TYPE_CHECKING:
+    from bot.adapters.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +43,14 @@ class PacedRateLimiter(BaseRateLimiter[str]):
 
     def __init__(self, *, overall_per_second: float = 30.0, per_chat_per_second: float = 1.0,
                  interactive_burst: int = 3, max_retries: int = 3, network_retries: int = 3,
-                 first_pause: float = 0.5) -> None:
+                 first_pause: float = 0.5, metrics: Metrics | None = None) -> None:
         self.overall_gap = 1.0 / (overall_per_second * SAFETY)
         self.chat_gap = 1.0 / per_chat_per_second
         self.interactive_burst = interactive_burst
         self.max_retries = max_retries
         self.network_retries = network_retries
         self.first_pause = first_pause
+        self.metrics = metrics
         # One queue per priority, each ordered by the instant the send's chat is ready.
         self._queues: tuple[list[tuple[float, int, asyncio.Future[None]]], ...] = ([], [])
         self._order = itertools.count()
@@ -99,11 +103,15 @@ class PacedRateLimiter(BaseRateLimiter[str]):
             if counted:
                 await self._turn(priority, data.get("chat_id"))
             try:
-                return await callback(*args, **kwargs)
+                result = await callback(*args, **kwargs)
             except RetryAfter as error:
+                if self.metrics is not None:
+                    self.metrics.throttled()
                 if limited >= self.max_retries:
                     raise
                 limited += 1
+                if self.metrics is not None:
+                    self.metrics.retried("rate_limited")
                 retry = error.retry_after
                 wait = retry.total_seconds() if isinstance(retry, timedelta) else float(retry)
                 self._pause(wait)
@@ -116,10 +124,16 @@ class PacedRateLimiter(BaseRateLimiter[str]):
                 if endpoint == "getUpdates" or network >= self.network_retries:
                     raise
                 network += 1
+                if self.metrics is not None:
+                    self.metrics.retried("network")
                 pause = self.first_pause * 2 ** (network - 1)
                 log.warning("%s failed (%s); retry %d of %d in %.1f s", endpoint, error, network,
                             self.network_retries, pause)
                 await asyncio.sleep(pause)
+            else:
+                if counted and self.metrics is not None:
+                    self.metrics.reply_sent(endpoint)
+                return result
 
     def _pause(self, seconds: float) -> None:
         loop = asyncio.get_running_loop()

@@ -7,6 +7,7 @@ JobQueue carry each leader's next wake-up; they are derived from storage, never 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +29,7 @@ from telegram.ext import (
 )
 
 from bot.adapters.inbox import Inbox
+from bot.adapters.metrics import Metrics
 from bot.adapters.pacing import BULK
 from bot.adapters.storage import UpdateLedger
 from bot.adapters.telegram_render import TelegramRenderer
@@ -80,6 +82,7 @@ class JobQueueScheduler:
         self.job_queue: JobQueue | None = None
         self.due: asyncio.Queue[int] = asyncio.Queue()
         self._queued: set[int] = set()
+        self.fired: dict[int, datetime] = {}  # leader -> the instant their job was scheduled for, once it fired
         self._jobs: dict[int, Job] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: int | None = None
@@ -107,6 +110,9 @@ class JobQueueScheduler:
         job = context.job
         if job is not None and isinstance(job.data, int) and job.data not in self._queued:
             self._queued.add(job.data)
+            run_date = getattr(job.job.trigger, "run_date", None)
+            if isinstance(run_date, datetime):
+                self.fired[job.data] = run_date
             self.due.put_nowait(job.data)
 
     def _schedule(self, user_id: int, when: datetime | None) -> None:
@@ -132,11 +138,12 @@ class TelegramFrontend:
                  ledger: UpdateLedger, desk: NewsDesk, writer: Writer, *, allowed_users: frozenset[int] = frozenset(),
                  clock: Clock = utc_now, refresh_every: timedelta = timedelta(minutes=30),
                  inbox: Inbox | None = None, transcriber: Transcriber | None = None,
-                 publisher: Publisher | None = None) -> None:
+                 publisher: Publisher | None = None, metrics: Metrics | None = None) -> None:
         self.service = service
         self.transcriber = transcriber  # None: voice notes get an answer asking for text
         self.publisher = publisher  # publishing on LinkedIn, when configured
         self.application: Application | None = None
+        self.metrics = metrics
         self.scheduler = scheduler
         self.renderer = renderer
         self.inbox = inbox  # fetched updates kept on disk until handled
@@ -183,7 +190,7 @@ class TelegramFrontend:
             asyncio.create_task(self._deliver(application), name=f"delivery {n}") for n in range(DELIVERY_WORKERS)
         ]
         count = self.service.rebuild_schedule(self.clock())
-        log.info("scheduled %d leader(s)", count)
+        log.info("scheduled %d leader(s)", count, extra={"leaders_scheduled": count})
         # Updates fetched before a stop or a crash and not handled go first, before any new poll.
         if self.inbox is not None:
             for kept in self.inbox.drain():
@@ -229,12 +236,16 @@ class TelegramFrontend:
         await asyncio.get_running_loop().run_in_executor(self._commands, self.ledger.record, update.update_id)
         if self.inbox is not None:
             self.inbox.done(update.update_id)
+        if self.metrics is not None:
+            self.metrics.update_handled()
 
     def _done(self, update_id: int) -> None:
         """Recorded in the ledger, then out of the inbox (a crash in between: skipped at the next start)."""
         self.ledger.record(update_id)
         if self.inbox is not None:
             self.inbox.done(update_id)
+        if self.metrics is not None:
+            self.metrics.update_handled()
 
     async def guard(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Refuse anyone outside COACHBOT_ALLOWED_USERS, once per message, storing nothing."""
@@ -372,11 +383,17 @@ class TelegramFrontend:
         while True:
             user_id = await due.get()
             self.scheduler.take(user_id)
+            scheduled = self.scheduler.fired.pop(user_id, None)
+            lesson: list[bool] = []
             try:
                 # Deciding reads and writes the leader's file: in a thread, the event loop stays free.
-                outcome = await asyncio.to_thread(self.service.wake, user_id, self.clock())
+                outcome = await asyncio.to_thread(self.service.wake, user_id, self.clock(),
+                                                  functools.partial(lesson.append, True))
                 if outcome.leader is not None and outcome.replies:
                     await self.render(context, user_id, outcome.leader.chat_id, outcome, None, bulk=True)
+                if lesson and self.metrics is not None:
+                    delay = (self.clock() - scheduled).total_seconds() if scheduled is not None else None
+                    self.metrics.lesson_delivered(delay)
             except Exception:  # one leader's failure never stops the others
                 log.exception("the delivery to leader %s failed", user_id)
             finally:
