@@ -67,7 +67,8 @@ def test_catalog_values_are_escaped_unless_marked_html(content):
 
 
 def lesson(body: str = "A short body.", **meta) -> RawLesson:
-    base = {"id": "a-lesson", "module": 1, "title": "A title", "action": "Do it.", "sources": [], "tags": ["x"]}
+    base = {"id": "a-lesson", "stage": "listen", "module": 1, "title": "A title", "action": "Do it.", "sources": [],
+            "tags": ["x"]}
     base.update(meta)
     return RawLesson("01-a-lesson.md", base, body, "")
 
@@ -118,7 +119,8 @@ def test_lessons_have_an_action_and_tags(language):
 
 
 def named(lesson_id: str, number: int, body: str = "A short body.", **meta) -> RawLesson:
-    base = {"id": lesson_id, "module": 1, "title": "A title", "action": "Do it.", "sources": [], "tags": ["x"]}
+    base = {"id": lesson_id, "stage": "listen", "module": 1, "title": "A title", "action": "Do it.", "sources": [],
+            "tags": ["x"]}
     base.update(meta)
     return RawLesson(f"{number:02d}-{lesson_id}.md", base, body, "")
 

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from bot.core.checks import RawLesson, check_course
-from bot.core.content import Catalog, Content, Course, FeedInfo, Lesson, Sector, Template
+from bot.core.content import Catalog, Choice, Content, Course, FeedInfo, Lesson, Question, Sector, Template
 from bot.core.content_checks import check_catalog, check_draft_words, check_drafts, check_prompts
 from bot.core.markup import escape, markdown_to_html
 from bot.core.model import LANGUAGES
@@ -69,6 +69,31 @@ def read_retired(content_dir: Path) -> dict[str, str]:
     if not isinstance(data, dict | None):
         raise ContentError(f"{path}: must map old lesson ids to the ids that carry them")
     return {str(k): str(v) for k, v in (data or {}).items()}
+
+
+FIGURE_TABLE_TITLE = "## Figures"
+FIGURE_COLUMNS = ("lesson", "figure", "source", "date", "audience")
+
+
+def read_figure_table(content_dir: Path) -> list[dict[str, str]]:
+    """The figure table of content/README.md (the section "## Figures"): one row per figure a lesson gives, with
+    its lesson, figure, source, date and audience; no rows when the file or the section is absent."""
+    path = content_dir / "README.md"
+    if not path.exists():
+        return []
+    rows: list[dict[str, str]] = []
+    inside = False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            inside = line.strip() == FIGURE_TABLE_TITLE
+            continue
+        if not inside or not line.startswith("|"):
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if cells[:1] == ["lesson"] or set("".join(cells)) <= set("-: "):
+            continue
+        rows.append(dict(zip(FIGURE_COLUMNS, cells + [""] * (len(FIGURE_COLUMNS) - len(cells)), strict=False)))
+    return rows
 
 
 def read_catalog(content_dir: Path) -> Catalog:
@@ -148,6 +173,17 @@ def read_prompts(content_dir: Path) -> dict[str, Prompts]:
     return prompts
 
 
+def _question(data: object) -> Question | None:
+    """A lesson's `question:` (already checked): its prompt and answers."""
+    if not isinstance(data, Mapping):
+        return None
+    return Question(
+        prompt=str(data["prompt"]).strip(),
+        choices=tuple(Choice(str(a["text"]).strip(), str(a["feedback"]).strip(), bool(a.get("best", False)))
+                      for a in data["answers"]),
+    )
+
+
 def _lesson(raw: RawLesson, position: int) -> Lesson:
     meta = raw.meta
     return Lesson(
@@ -160,6 +196,7 @@ def _lesson(raw: RawLesson, position: int) -> Lesson:
         action=str(meta["action"]).strip(),
         sources=tuple(str(s) for s in meta.get("sources") or ()),
         tags=tuple(str(t) for t in meta.get("tags") or ()),
+        question=_question(meta.get("question")),
     )
 
 
@@ -173,7 +210,7 @@ def check_content(content_dir: Path) -> list[str]:
         problems = [str(error)]
     else:
         problems = []
-    problems.extend(check_course(lessons, modules, retired))
+    problems.extend(check_course(lessons, modules, retired, read_figure_table(content_dir)))
     if not any(lessons.values()):
         problems.append("no lessons found under lessons/<lang>/")
     try:

@@ -175,6 +175,15 @@ class Rewrite:
 
 
 @dataclass(frozen=True)
+class QuizPick:
+    """An answer tapped to a lesson's question (`choice` counts from 0); `review`: asked again by the recap."""
+
+    lesson_id: str
+    choice: int
+    review: bool = False
+
+
+@dataclass(frozen=True)
 class Unknown:
     """Data the bot cannot read: it changes nothing."""
 
@@ -183,7 +192,7 @@ UNKNOWN = Unknown()
 
 Action = (Answer | Ask | SwitchLessons | OpenToday | OpenSuggestions | LessonDone | LessonLater | LessonMore
           | ConfirmDelete | Judge | AskTake | ShowPost | Rewrite | LessonLaterAt | Clarify | Snooze | ConfirmSkip
-          | UndoDone | OpenLesson | Unknown)
+          | UndoDone | OpenLesson | QuizPick | Unknown)
 
 # The wire format: a short verb, a colon, an argument. These verbs are those of release 0.1.0.
 _ANSWER_VERBS: dict[Step, str] = {
@@ -256,6 +265,8 @@ def encode(action: Action) -> str:
             data = f"snz:{'t' if tomorrow else 'h'}:{ref}"
         case ConfirmSkip(lesson_id, yes):
             data = f"{'skp' if yes else 'skn'}:{lesson_id}"
+        case QuizPick(lesson_id, choice, review):
+            data = f"{'qr' if review else 'qz'}:{choice}:{lesson_id}"
         case _:
             raise ValueError(f"not an action the bot can put on a button: {action!r}")
     if len(data.encode()) > MAX_DATA or decode(data) != action:
@@ -289,6 +300,11 @@ def decode(data: str) -> Action:
         return ConfirmSkip(arg, verb == "skp") if _LESSON_ID.fullmatch(arg) else UNKNOWN
     if verb == "clr":
         return _clarify(arg)
+    if verb in ("qz", "qr"):
+        choice, colon, rest = arg.partition(":")
+        if colon and choice in ("0", "1", "2") and _LESSON_ID.fullmatch(rest):
+            return QuizPick(rest, int(choice), verb == "qr")
+        return UNKNOWN
     if verb in ("lat", "snz"):
         kind, colon, rest = arg.partition(":")
         if verb == "lat" and colon and kind in LaterWhen._value2member_map_ and _LESSON_ID.fullmatch(rest):

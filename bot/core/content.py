@@ -12,6 +12,23 @@ from bot.core.posts import DraftTemplates, Prompts
 
 
 @dataclass(frozen=True)
+class Choice:
+    """One answer offered to a lesson's question, with the line of feedback that says why."""
+
+    text: str
+    feedback: str
+    best: bool = False
+
+
+@dataclass(frozen=True)
+class Question:
+    """The short scenario a lesson ends with, checked once Done is pressed (plain text, 2 or 3 answers)."""
+
+    prompt: str
+    choices: tuple[Choice, ...]
+
+
+@dataclass(frozen=True)
 class Lesson:
     """One micro-lesson of the roadmap, in one language, its texts already in Telegram HTML."""
 
@@ -24,6 +41,7 @@ class Lesson:
     action: str
     sources: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    question: Question | None = None
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,16 @@ class LessonEvent:
 
 
 @dataclass(frozen=True)
+class QuizAnswer:
+    """An answer the leader tapped to a lesson's question (after Done, or asked again in the weekly recap)."""
+
+    lesson_id: str
+    choice: int  # the answer's index in the lesson's question, from 0
+    local_date: date
+    review: bool = False  # asked again by the weekly recap
+
+
+@dataclass(frozen=True)
 class Delivery:
     """The daily lesson sent on a local date (at most one per date)."""
 
@@ -222,6 +232,7 @@ class Leader:
     recap_day: int = DEFAULT_RECAP_DAY
     recap_at: time | None = DEFAULT_RECAP_AT  # None: no weekly recap
     recapped_on: date | None = None
+    quiz: tuple[QuizAnswer, ...] = ()  # answers to the lessons' questions; they count for nothing
 
     def pause_on(self, day: date) -> Pause | None:
         """The pause covering a local date, if any."""

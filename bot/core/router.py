@@ -28,6 +28,7 @@ from bot.core.actions import (
     OpenLesson,
     OpenSuggestions,
     OpenToday,
+    QuizPick,
     Rewrite,
     ShowPost,
     Snooze,
@@ -43,6 +44,7 @@ from bot.core.features import (
     lessons,
     onboarding,
     privacy,
+    quiz,
     recap,
     reminders,
     settings,
@@ -194,6 +196,8 @@ class Coach:
                 return reminders.clarified(ctx, leader, action, now)
             case Snooze():
                 return reminders.snooze(ctx, leader, action, now)
+            case QuizPick():
+                return quiz.pick(ctx, leader, action, now)
         return Outcome(leader, toast=msg("button_expired"))
 
     # --- scheduled moments -----------------------------------------------------------------------------------
