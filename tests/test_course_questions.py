@@ -224,3 +224,23 @@ def test_leaders_past_a_lesson_are_not_sent_back(content):
     assert course.current(finished) == course.lessons[30]
     assert LessonKind.DONE  # progress stays by id: the ids of the second edition are all still there
     assert {"welcome", "employee-advocacy", "lead-by-example", "company-crisis"} <= set(ids)
+
+
+def test_on_telegram_the_question_follows_done_and_a_tap_answers_in_place(tmp_path):
+    from tests.telegram_harness import Harness, run
+
+    async def scenario():
+        async with Harness(tmp_path) as bot:
+            await bot.onboard(77)
+            await bot.press(77, "go:today")
+            await bot.press(77, "done:welcome")
+            question = bot.last(77)
+            assert "qz:1:welcome" in [b["callback_data"] for row in question.reply_markup["inline_keyboard"]
+                                      for b in row]
+            await bot.press(77, "qz:1:welcome")
+            answered = next(m for m in bot.api.messages(77) if m.message_id == question.message_id)
+            assert answered.edits == 1 and not (answered.reply_markup or {}).get("inline_keyboard")
+            assert "Others already write about you" in answered.text
+            assert bot.api.calls_to("answerCallbackQuery")[-1].ok
+
+    run(scenario())
