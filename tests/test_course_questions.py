@@ -217,6 +217,17 @@ def test_the_shipped_figure_table_lists_each_figure_once_with_its_source():
     assert len({(r["lesson"], r["figure"]) for r in rows}) == len(rows)
 
 
+def test_at_least_fifteen_lessons_check_what_stuck_in_both_languages(content):
+    for language in ("en", "fr"):
+        asked = [lesson for lesson in content.courses[language].lessons if lesson.question is not None]
+        assert len(asked) >= 15, language
+    en = {x.id: x.question for x in content.courses["en"].lessons}
+    for x in content.courses["fr"].lessons:
+        assert (x.question is None) == (en[x.id] is None), x.id
+        if x.question and en[x.id]:
+            assert [c.best for c in x.question.choices] == [c.best for c in en[x.id].choices], x.id
+
+
 def test_leaders_past_a_lesson_are_not_sent_back(content):
     course = content.courses["en"]
     ids = [x.id for x in course.lessons]
