@@ -255,3 +255,20 @@ def test_on_telegram_the_question_follows_done_and_a_tap_answers_in_place(tmp_pa
             assert bot.api.calls_to("answerCallbackQuery")[-1].ok
 
     run(scenario())
+
+
+def test_every_row_of_the_coverage_table_quotes_a_sentence_its_lesson_really_says(content):
+    import re
+
+    readme = (CONTENT_DIR / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Coverage of the seeds\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("|")][2:]
+    assert len(rows) >= 40
+    texts = {x.id: html_to_text(x.body + "\n" + x.more) for x in content.courses["en"].lessons}
+    for row in rows:
+        seed, idea, lessons, carried = (cell.strip() for cell in row.strip("|").split("|"))
+        match = re.fullmatch(r"`([a-z0-9-]+)`: “(.+)”", carried)
+        assert match, f"{idea!r}: no sentence quoted"
+        lesson_id, quote = match.groups()
+        assert f"`{lesson_id}`" in lessons, idea
+        assert quote in texts[lesson_id], f"{idea!r}: {lesson_id} does not say {quote!r}"
