@@ -272,3 +272,17 @@ def test_every_row_of_the_coverage_table_quotes_a_sentence_its_lesson_really_say
         lesson_id, quote = match.groups()
         assert f"`{lesson_id}`" in lessons, idea
         assert quote in texts[lesson_id], f"{idea!r}: {lesson_id} does not say {quote!r}"
+
+
+def test_the_review_goes_to_the_questions_reviewed_the_fewest_times(coach):
+    session = two_weeks_of_lessons(coach)
+    leader = session.leader
+    earlier = [e.lesson_id for e in leader.events if e.local_date < date(2026, 11, 23)]
+    course = coach.content.courses["en"]
+    asked = [x for x in earlier if course.lesson(x).question is not None]
+    assert len(asked) >= 3
+    reviewed = tuple(QuizAnswer(x, 0, date(2026, 11, 22), review=True) for x in asked[:-1])
+    leader = leader.with_(quiz=reviewed)
+    for week in range(4):  # whatever the week, the one question never reviewed comes first
+        woken = coach.wake(leader.with_(recapped_on=None), utc(2026, 11, 29, 17, 0) + timedelta(days=7 * week))
+        assert review_of(woken)[0] == asked[-1]
