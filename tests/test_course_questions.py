@@ -53,7 +53,7 @@ def test_a_tap_shows_that_answers_feedback_in_place_and_counts_for_nothing(coach
     before = session.leader
     tapped = session.press(f"qz:{wrong}:welcome")
     text = text_of(tapped)
-    assert question.choices[wrong].feedback in text and best.text in text and best.feedback in text
+    assert question.choices[wrong].feedback in text and best.text in text
     assert tapped.replies[0].edit and tapped.replies[0].buttons == ()
     assert session.leader.quiz == (QuizAnswer("welcome", wrong, date(2026, 11, 23)),)
     assert session.leader.events == before.events  # no lesson, streak or score moves with an answer

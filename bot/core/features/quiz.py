@@ -44,7 +44,7 @@ def pick(ctx: Context, leader: Leader, action: QuizPick, now: datetime) -> Outco
                                   answer=choice.text, feedback=choice.feedback)]
     if not choice.best:
         best = next(c for c in question.choices if c.best)
-        parts.append(msg("quiz_best_was", answer=best.text, feedback=best.feedback))
+        parts.append(msg("quiz_best_was", answer=best.text))
     return Outcome(leader, (Reply(Lines(tuple(parts), "\n\n"), edit=True),), toast=msg("saved"))
 
 
