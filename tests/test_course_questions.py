@@ -209,6 +209,12 @@ def test_a_french_english_pair_whose_numbers_names_or_paragraphs_differ_fails():
     assert any("names" in p and "Bpifrance" in p for p in check_pairs([en, en2], [other_name, fr2]))
     one_paragraph = lesson("En 2024, Bpifrance a interrogé 1\u202f657 dirigeants. Un second paragraphe.")
     assert any("paragraphs" in p for p in check_pairs([en], [one_paragraph]))
+    asked = lesson("In 2024, Bpifrance asked 1,657 leaders.\n\nA second paragraph.", question=QUESTION)
+    assert any("question differs" in p for p in check_pairs([asked], [fr]))
+    swapped = {**QUESTION, "answers": [{**a, "best": not a.get("best", False)} for a in QUESTION["answers"]]}
+    other_best = lesson("En 2024, Bpifrance a interrogé 1\u202f657 dirigeants.\n\nUn second paragraphe.",
+                        question=swapped)
+    assert any("question differs" in p for p in check_pairs([asked], [other_best]))
 
 
 def test_the_shipped_figure_table_lists_each_figure_once_with_its_source():

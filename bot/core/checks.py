@@ -315,6 +315,14 @@ def _capitalised(text: str) -> set[str]:
     return {m.group(0) for m in CAPITALISED.finditer(plain)}
 
 
+def _question_shape(lesson: RawLesson) -> tuple[bool, ...] | None:
+    """Which answers of a lesson's question are the best one (None: no question)."""
+    question = lesson.meta.get("question")
+    if not isinstance(question, Mapping) or not isinstance(question.get("answers"), list):
+        return None
+    return tuple(isinstance(a, Mapping) and a.get("best") is True for a in question["answers"])
+
+
 def check_pairs(english: Sequence[RawLesson], french: Sequence[RawLesson]) -> list[str]:
     """Problems of each English lesson and its French version (same id): numbers written in one and not the other,
     a name (a capitalised word the other language's course also writes) in one and not the other, another count of
@@ -340,6 +348,9 @@ def check_pairs(english: Sequence[RawLesson], french: Sequence[RawLesson]) -> li
         missing += sorted(n for n in fr_names if not re.search(rf"\b{re.escape(n)}\b", en_text))
         if missing:
             problems.append(f"{where}: names written in one language only: {sorted(set(missing))}")
+        if _question_shape(en) != _question_shape(fr):
+            problems.append(f"{where}: the question differs (asked in one language only, or other answers, or "
+                            "another best answer)")
         for name, a, b in (("body", en.body, fr.body), ("more part", en.more, fr.more)):
             if paragraphs(a) != paragraphs(b):
                 problems.append(f"{where}: the {name} has {paragraphs(a)} paragraphs in English, "
