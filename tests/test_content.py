@@ -67,7 +67,8 @@ def test_catalog_values_are_escaped_unless_marked_html(content):
 
 
 def lesson(body: str = "A short body.", **meta) -> RawLesson:
-    base = {"id": "a-lesson", "module": 1, "title": "A title", "action": "Do it.", "sources": [], "tags": ["x"]}
+    base = {"id": "a-lesson", "stage": "listen", "module": 1, "title": "A title", "action": "Do it.", "sources": [],
+            "tags": ["x"]}
     base.update(meta)
     return RawLesson("01-a-lesson.md", base, body, "")
 
@@ -209,7 +210,7 @@ def test_every_seed_idea_in_the_coverage_table_is_carried_by_lessons_of_the_cour
     rows = table_rows(readme, "Coverage of the seeds")
     assert len(rows) >= 40
     assert {row[0] for row in rows} == {"000", "001", "002", "003", "004"}  # every seed has its ideas
-    for seed, idea, lessons in rows:
+    for seed, idea, lessons, *_ in rows:
         named = re.findall(r"`([a-z0-9-]+)`", lessons)
         assert named, f"seed {seed}: {idea!r} names no lesson"
         assert set(named) <= ids, f"seed {seed}: {idea!r} names {sorted(set(named) - ids)}, not in the course"

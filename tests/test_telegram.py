@@ -41,9 +41,10 @@ def test_start_onboarding_lesson_and_done_in_place(tmp_path):
             assert "done:welcome" in buttons(lesson) and "Today's action" in lesson.text
             count = len(bot.api.messages(ANN))
             await bot.press(ANN, "done:welcome")
-            edited = bot.api.messages(ANN)[-1]
-            assert len(bot.api.messages(ANN)) == count  # no new message: the lesson was edited
-            assert edited.message_id == lesson.message_id and edited.edits == 1
+            edited = next(m for m in bot.api.messages(ANN) if m.message_id == lesson.message_id)
+            # The lesson is edited in place; the one new message is the lesson's question.
+            assert len(bot.api.messages(ANN)) == count + 1 and "qz:0:welcome" in buttons(bot.last(ANN))
+            assert edited.edits == 1
             assert "Done" in edited.text and "done:welcome" not in buttons(edited)
             assert bot.api.calls_to("answerCallbackQuery")[-1].ok
             stored = LeaderStore(tmp_path).get(ANN)

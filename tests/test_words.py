@@ -47,8 +47,9 @@ def test_fr_helper_puts_the_spaces_where_french_wants_them():
 
 ONBOARDING = {
     "en": {
-        "welcome": "Hello! I am your social media coach. 👋\nOne minute a day: one idea, one fact with its source, and "
-                   "one small action to do today (under ten minutes). No compulsive posting: the aim is to listen, "
+        "welcome": "Hello! I am your social media coach. 👋\nOne minute a day: one idea (with a dated, sourced fact "
+                   "when one helps) and one small action to do today (under ten minutes); in many lessons, a "
+                   "question checks what stuck. No compulsive posting: the aim is to listen, "
                    "join the conversation and lead by example.\n\nFirst, which language would you like me to use?",
         "timezone": "Which time zone are you in? Tap a city, or type yours (for example Lyon, New York or "
                     "Europe/Paris).",
@@ -69,8 +70,9 @@ ONBOARDING = {
                 "23 November at 08:00.\nSector: Technology.\n\nShall we start with your first lesson now?",
     },
     "fr": {
-        "welcome": fr("Bonjour ! Je suis votre coach pour les réseaux sociaux. 👋\nUne minute par jour : une idée, "
-                      "un fait sourcé et une petite action à faire dans la journée (moins de dix minutes). Pas "
+        "welcome": fr("Bonjour ! Je suis votre coach pour les réseaux sociaux. 👋\nUne minute par jour : une idée "
+                      "(avec un fait daté et sourcé quand il éclaire) et une petite action à faire dans la journée "
+                      "(moins de dix minutes) ; dans bien des leçons, une question vérifie ce qui reste. Pas "
                       "question de publier à tout-va : il s'agit d'écouter, de prendre part aux échanges et de "
                       "montrer l'exemple.\n\nPour commencer, dans quelle langue préférez-vous que je vous écrive ?"),
         "timezone": fr("Dans quel fuseau horaire vivez-vous ? Touchez une ville, ou écrivez la vôtre (par exemple "

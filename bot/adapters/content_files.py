@@ -11,7 +11,19 @@ import yaml
 
 from bot.core.checks import MAX_ACTION_CHARS, MAX_BODY_WORDS, MAX_TITLE_CHARS, RawLesson, check_course, words
 from bot.core.comments import COMMENT_PROMPT_FIELDS, CommentPrompts, CommentTemplates, template_problems
-from bot.core.content import Catalog, Content, Course, FeedInfo, Lesson, PathContent, PathStep, Sector, Template
+from bot.core.content import (
+    Catalog,
+    Choice,
+    Content,
+    Course,
+    FeedInfo,
+    Lesson,
+    PathContent,
+    PathStep,
+    Question,
+    Sector,
+    Template,
+)
 from bot.core.content_checks import (
     check_catalog,
     check_draft_words,
@@ -76,6 +88,31 @@ def read_retired(content_dir: Path) -> dict[str, str]:
     if not isinstance(data, dict | None):
         raise ContentError(f"{path}: must map old lesson ids to the ids that carry them")
     return {str(k): str(v) for k, v in (data or {}).items()}
+
+
+FIGURE_TABLE_TITLE = "## Figures"
+FIGURE_COLUMNS = ("lesson", "figure", "source", "date", "audience")
+
+
+def read_figure_table(content_dir: Path) -> list[dict[str, str]]:
+    """The figure table of content/README.md (the section "## Figures"): one row per figure a lesson gives, with
+    its lesson, figure, source, date and audience; no rows when the file or the section is absent."""
+    path = content_dir / "README.md"
+    if not path.exists():
+        return []
+    rows: list[dict[str, str]] = []
+    inside = False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            inside = line.strip() == FIGURE_TABLE_TITLE
+            continue
+        if not inside or not line.startswith("|"):
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if cells[:1] == ["lesson"] or set("".join(cells)) <= set("-: "):
+            continue
+        rows.append(dict(zip(FIGURE_COLUMNS, cells + [""] * (len(FIGURE_COLUMNS) - len(cells)), strict=False)))
+    return rows
 
 
 def read_catalog(content_dir: Path) -> Catalog:
@@ -216,6 +253,17 @@ def check_path(content_dir: Path) -> list[str]:
     return problems
 
 
+def _question(data: object) -> Question | None:
+    """A lesson's `question:` (already checked): its prompt and answers."""
+    if not isinstance(data, Mapping):
+        return None
+    return Question(
+        prompt=str(data["prompt"]).strip(),
+        choices=tuple(Choice(str(a["text"]).strip(), str(a["feedback"]).strip(), bool(a.get("best", False)))
+                      for a in data["answers"]),
+    )
+
+
 def _lesson(raw: RawLesson, position: int) -> Lesson:
     meta = raw.meta
     note = meta.get("note")
@@ -232,6 +280,7 @@ def _lesson(raw: RawLesson, position: int) -> Lesson:
         stage=str(meta.get("stage") or "listen"),
         note=None if note is None or note is False else ("yes" if note is True else str(note)),
         recalls=tuple(dict.fromkeys(str(r) for r in (*(meta.get("refers") or ()), *(meta.get("recalls") or ())))),
+        question=_question(meta.get("question")),
     )
 
 
@@ -245,7 +294,7 @@ def check_content(content_dir: Path) -> list[str]:
         problems = [str(error)]
     else:
         problems = []
-    problems.extend(check_course(lessons, modules, retired))
+    problems.extend(check_course(lessons, modules, retired, read_figure_table(content_dir)))
     if not any(lessons.values()):
         problems.append("no lessons found under lessons/<lang>/")
     try:

@@ -259,6 +259,15 @@ class Connect:
 
 
 @dataclass(frozen=True)
+class QuizPick:
+    """An answer tapped to a lesson's question (`choice` counts from 0); `review`: asked again by the recap."""
+
+    lesson_id: str
+    choice: int
+    review: bool = False
+
+
+@dataclass(frozen=True)
 class Unknown:
     """Data the bot cannot read: it changes nothing."""
 
@@ -268,7 +277,7 @@ UNKNOWN = Unknown()
 Action = (Answer | Ask | SwitchLessons | OpenToday | OpenSuggestions | LessonDone | LessonLater | LessonMore
           | ConfirmDelete | Judge | AskTake | ShowPost | Rewrite | LessonLaterAt | Clarify | Snooze | ConfirmSkip
           | UndoDone | OpenLesson | AccountReady | StartComment | CommentOn | Commented | RewriteComment | NoteIt
-          | OnHeard | HeardFor | Publish | ConfirmPublish | Connect | Unknown)
+          | OnHeard | HeardFor | Publish | ConfirmPublish | Connect | QuizPick | Unknown)
 
 # The wire format: a short verb, a colon, an argument. These verbs are those of release 0.1.0.
 _ANSWER_VERBS: dict[Step, str] = {
@@ -366,6 +375,8 @@ def encode(action: Action) -> str:
             data = f"{'lpy' if yes else 'lpn'}:{ref}"
         case Connect():
             data = "lk:go"
+        case QuizPick(lesson_id, choice, review):
+            data = f"{'qr' if review else 'qz'}:{choice}:{lesson_id}"
         case _:
             raise ValueError(f"not an action the bot can put on a button: {action!r}")
     if len(data.encode()) > MAX_DATA or decode(data) != action:
@@ -409,6 +420,11 @@ def decode(data: str) -> Action:
         return ConfirmSkip(arg, verb == "skp") if _LESSON_ID.fullmatch(arg) else UNKNOWN
     if verb == "clr":
         return _clarify(arg)
+    if verb in ("qz", "qr"):
+        choice, colon, rest = arg.partition(":")
+        if colon and choice in ("0", "1", "2") and _LESSON_ID.fullmatch(rest):
+            return QuizPick(rest, int(choice), verb == "qr")
+        return UNKNOWN
     if verb in ("lat", "snz"):
         kind, colon, rest = arg.partition(":")
         if verb == "lat" and colon and kind in LaterWhen._value2member_map_ and _LESSON_ID.fullmatch(rest):

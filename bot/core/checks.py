@@ -19,7 +19,12 @@ MAX_MORE_WORDS = 200
 MAX_ACTION_CHARS = 300
 MAX_TITLE_CHARS = 80
 MAX_ID_CHARS = 32
-REQUIRED = ("id", "module", "title", "action", "sources", "tags")
+REQUIRED = ("id", "stage", "module", "title", "action", "sources", "tags")
+STAGES = ("listen", "comment", "post")  # where the lesson sits on the path
+MAX_PROMPT_CHARS = 300
+MAX_CHOICE_CHARS = 60  # an answer is a button's label
+MAX_FEEDBACK_CHARS = 200
+AUDIENCES = ("SME", "mid-cap", "large", "all sizes")  # whom a figure is about; "SME / mid-cap" names two
 # A figure: a percentage, "3.5 times", "9 in 10", "5 to 1", "1 sur 4", "9 fois" (not a scale "from 1 to 5").
 FIGURE = re.compile(
     r"\d+(?:[.,]\d+)?\s?%|\d+(?:[.,]\d+)?\s+(?:times|fois)\b"
@@ -69,6 +74,10 @@ def check_lesson(lesson: RawLesson) -> list[str]:
         problems.append(f"{where}: id must be kebab-case, at most {MAX_ID_CHARS} characters")
     if not re.match(rf"^\d\d-{re.escape(lesson_id)}\.md$", where):
         problems.append(f"{where}: the file name must be NN-<id>.md")
+    if "stage" in meta and meta.get("stage") not in STAGES:
+        problems.append(f"{where}: stage must be one of {', '.join(STAGES)}")
+    if "question" in meta:
+        problems.extend(f"{where}: question: {p}" for p in question_problems(meta["question"]))
     if not isinstance(meta.get("module"), int):
         problems.append(f"{where}: module must be a number")
     title = meta.get("title")
@@ -115,6 +124,49 @@ def check_lesson(lesson: RawLesson) -> list[str]:
     return problems
 
 
+def question_problems(question: object) -> list[str]:
+    """What is wrong with a lesson's `question:`: a prompt, then 2 or 3 answers, each a short text with one line
+    of feedback that says why, exactly one of them marked `best`."""
+    if not isinstance(question, Mapping):
+        return ["must be a mapping with a prompt and answers"]
+    problems: list[str] = []
+    prompt = question.get("prompt")
+    if not isinstance(prompt, str) or not prompt.strip() or len(prompt) > MAX_PROMPT_CHARS:
+        problems.append(f"the prompt must be text of at most {MAX_PROMPT_CHARS} characters")
+    answers = question.get("answers")
+    if not isinstance(answers, list) or not 2 <= len(answers) <= 3:
+        return [*problems, "needs 2 or 3 answers"]
+    for n, answer in enumerate(answers, 1):
+        if not isinstance(answer, Mapping):
+            problems.append(f"answer {n} must be a mapping with text and feedback")
+            continue
+        text, feedback = answer.get("text"), answer.get("feedback")
+        if not isinstance(text, str) or not text.strip() or len(text) > MAX_CHOICE_CHARS:
+            problems.append(f"answer {n} must have a text of at most {MAX_CHOICE_CHARS} characters")
+        if not isinstance(feedback, str) or not feedback.strip() or len(feedback) > MAX_FEEDBACK_CHARS:
+            problems.append(f"answer {n} has no feedback (one line of at most {MAX_FEEDBACK_CHARS} characters "
+                            "saying why)")
+        elif "\n" in feedback.strip():
+            problems.append(f"answer {n}: the feedback must be one line")
+        if not isinstance(answer.get("best", False), bool):
+            problems.append(f"answer {n}: best must be true or false")
+    if sum(1 for a in answers if isinstance(a, Mapping) and a.get("best") is True) != 1:
+        problems.append("exactly one answer must be marked best: true")
+    return problems
+
+
+def question_texts(lesson: RawLesson) -> list[str]:
+    """The prompt, answers and feedback of a lesson's question, for the typography checks."""
+    question = lesson.meta.get("question")
+    if not isinstance(question, Mapping):
+        return []
+    texts = [str(question.get("prompt") or "")]
+    for answer in question.get("answers") or ():
+        if isinstance(answer, Mapping):
+            texts += [str(answer.get("text") or ""), str(answer.get("feedback") or "")]
+    return texts
+
+
 def figures_of(lesson: RawLesson) -> dict[str, str]:
     """The figures a lesson gives in its body, more part and action: each as written, by its normalised form
     (no spaces, a decimal point, lower case), so that "82 %" and "82%" are the same figure."""
@@ -130,6 +182,8 @@ def check_french(lesson: RawLesson) -> list[str]:
     for name, text in (("title", meta.get("title")), ("action", meta.get("action")), ("body", lesson.body),
                        ("more part", lesson.more)):
         problems.extend(f"{lesson.file_name}: {name}: {p}" for p in french_typography(str(text or "")))
+    for text in question_texts(lesson):
+        problems.extend(f"{lesson.file_name}: question: {p}" for p in french_typography(text))
     return problems
 
 
@@ -206,6 +260,7 @@ def check_course(
     courses: Mapping[str, Sequence[RawLesson]],
     modules: Mapping[str, Mapping[int, str]],
     retired: Mapping[str, str] | None = None,
+    figure_table: Sequence[Mapping[str, str]] | None = None,
 ) -> list[str]:
     """Problems of the whole course across languages: same ids in the same order, known modules, in order, each
     figure in one lesson only, references only backwards, French typography, retired ids that still resolve."""
@@ -256,4 +311,119 @@ def check_course(
                 )
             if sorted(modules.get(lang, {})) != sorted(modules.get(languages[0], {})):
                 problems.append(f"{lang}: modules.yaml lists other modules than {languages[0]}")
+    if "en" in courses and "fr" in courses:
+        problems.extend(check_pairs(courses["en"], courses["fr"]))
+    if figure_table is not None and "en" in courses:
+        problems.extend(check_figure_table(courses["en"], figure_table))
+    return problems
+
+
+# --- a French/English pair says the same things: the same numbers, the same names, as many paragraphs -------------
+
+NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f]\d+)*(?: \d{3}(?!\d))*")
+THOUSANDS = re.compile(r"^\d{1,3}(?:[,\u00a0\u202f ]\d{3})+$")
+# A word that starts with a capital and does not start a sentence: a name if the other language writes it too.
+CAPITALISED = re.compile(r"(?<![.!?:…»\"“\n]\s)(?<![.!?:…\n])(?<!^)\b[A-Z][\w’'&-]*[\w]", re.MULTILINE)
+
+
+def _number(written: str) -> str:
+    if THOUSANDS.match(written):
+        return re.sub(r"\D", "", written)
+    return written.replace(",", ".").replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+
+
+def _pair_text(lesson: RawLesson) -> str:
+    meta = lesson.meta
+    return "\n".join((str(meta.get("title") or ""), str(meta.get("action") or ""), lesson.body, lesson.more,
+                      *question_texts(lesson)))
+
+
+def numbers_of(lesson: RawLesson) -> set[str]:
+    """The numbers a lesson writes in digits, thousands separators and decimal commas made alike."""
+    return {_number(m.group(0)) for m in NUMBER.finditer(_pair_text(lesson))}
+
+
+def paragraphs(text: str) -> int:
+    """How many paragraphs a Markdown text has (a list is one)."""
+    return len([block for block in re.split(r"\n\s*\n", text.strip()) if block.strip()])
+
+
+def _capitalised(text: str) -> set[str]:
+    plain = re.sub(r"\*\*|__|[*_`]", "", text)
+    return {m.group(0) for m in CAPITALISED.finditer(plain)}
+
+
+def _question_shape(lesson: RawLesson) -> tuple[bool, ...] | None:
+    """Which answers of a lesson's question are the best one (None: no question)."""
+    question = lesson.meta.get("question")
+    if not isinstance(question, Mapping) or not isinstance(question.get("answers"), list):
+        return None
+    return tuple(isinstance(a, Mapping) and a.get("best") is True for a in question["answers"])
+
+
+def check_pairs(english: Sequence[RawLesson], french: Sequence[RawLesson]) -> list[str]:
+    """Problems of each English lesson and its French version (same id): numbers written in one and not the other,
+    a name (a capitalised word the other language's course also writes) in one and not the other, another count of
+    paragraphs in the body or in the "tell me more" part."""
+    problems: list[str] = []
+    french_by_id = {str(x.meta.get("id")): x for x in french}
+    english_words = set(re.findall(r"[\w’'&-]+", " ".join(_pair_text(x) for x in english)))
+    french_words = set(re.findall(r"[\w’'&-]+", " ".join(_pair_text(x) for x in french)))
+    for en in english:
+        fr = french_by_id.get(str(en.meta.get("id")))
+        if fr is None:
+            continue
+        where = f"{en.file_name} (en/fr)"
+        only_en, only_fr = numbers_of(en) - numbers_of(fr), numbers_of(fr) - numbers_of(en)
+        if only_en or only_fr:
+            problems.append(f"{where}: numbers differ: only in English {sorted(only_en)}, only in French "
+                            f"{sorted(only_fr)}")
+        en_text, fr_text = _pair_text(en), _pair_text(fr)
+        # A capitalised word that its own language also writes in lower case is a common word, not a name.
+        en_names = {n for n in _capitalised(en_text) if n in french_words and n.lower() not in english_words}
+        fr_names = {n for n in _capitalised(fr_text) if n in english_words and n.lower() not in french_words}
+        missing = sorted(n for n in en_names if not re.search(rf"\b{re.escape(n)}\b", fr_text))
+        missing += sorted(n for n in fr_names if not re.search(rf"\b{re.escape(n)}\b", en_text))
+        if missing:
+            problems.append(f"{where}: names written in one language only: {sorted(set(missing))}")
+        if _question_shape(en) != _question_shape(fr):
+            problems.append(f"{where}: the question differs (asked in one language only, or other answers, or "
+                            "another best answer)")
+        for name, a, b in (("body", en.body, fr.body), ("more part", en.more, fr.more)):
+            if paragraphs(a) != paragraphs(b):
+                problems.append(f"{where}: the {name} has {paragraphs(a)} paragraphs in English, "
+                                f"{paragraphs(b)} in French")
+    return problems
+
+
+# --- the figure table of content/README.md --------------------------------------------------------------------------
+
+def normalised_figure(written: str) -> str:
+    """A figure in the form figures are compared in ("82 %" and "82%" alike, "3,5" as "3.5")."""
+    return re.sub(r"\s+", "", written).replace(",", ".").casefold()
+
+
+def check_figure_table(lessons: Sequence[RawLesson], rows: Sequence[Mapping[str, str]]) -> list[str]:
+    """Each figure a lesson gives has its line in the figure table (lesson, figure, source, date, audience), and
+    each line has a source, a date with its year and an audience; a line for a figure no lesson gives is stale."""
+    problems: list[str] = []
+    given = {(str(x.meta.get("id")), f): x.file_name for x in lessons for f in figures_of(x)}
+    listed: set[tuple[str, str]] = set()
+    for n, row in enumerate(rows, 1):
+        lesson_id = row.get("lesson", "").strip("` ")
+        figure = normalised_figure(row.get("figure", ""))
+        listed.add((lesson_id, figure))
+        where = f"figure table, line {n} ({lesson_id}: {row.get('figure', '')})"
+        if not row.get("source", "").strip():
+            problems.append(f"{where}: no source")
+        if not YEAR.search(row.get("date", "")):
+            problems.append(f"{where}: no date with its year")
+        audience = [a.strip() for a in row.get("audience", "").split("/")]
+        if not all(a in AUDIENCES for a in audience):
+            problems.append(f"{where}: the audience must be one of {', '.join(AUDIENCES)}")
+        if (lesson_id, figure) not in given:
+            problems.append(f"{where}: no lesson gives this figure")
+    for (lesson_id, figure), file_name in sorted(given.items()):
+        if (lesson_id, figure) not in listed:
+            problems.append(f"{file_name}: the figure {figure!r} is missing from the figure table of content/README.md")
     return problems

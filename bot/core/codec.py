@@ -32,6 +32,7 @@ from bot.core.model import (
     Pause,
     PostEvent,
     Publishing,
+    QuizAnswer,
     Reminder,
     Schedule,
     ScheduleChange,
@@ -157,6 +158,8 @@ def leader_to_dict(leader: Leader) -> dict[str, Any]:
         "recap_day": leader.recap_day,
         "recap_at": leader.recap_at.strftime("%H:%M") if leader.recap_at else None,
         "recapped_on": _day(leader.recapped_on),
+        "quiz": [{"lesson": q.lesson_id, "choice": q.choice, "local_date": q.local_date.isoformat(),
+                  "review": q.review} for q in leader.quiz],
         "nudge_at": leader.nudge_at.strftime("%H:%M") if leader.nudge_at else None,
         "nudged_on": _day(leader.nudged_on),
         "nudge_turn": leader.nudge_turn,
@@ -283,6 +286,11 @@ def leader_from_dict(data: dict[str, Any]) -> Leader:
         recap_day=int(data.get("recap_day", DEFAULT_RECAP_DAY)),
         recap_at=time.fromisoformat(data["recap_at"]) if data.get("recap_at") else None,
         recapped_on=_parse_day(data.get("recapped_on")),
+        quiz=tuple(
+            QuizAnswer(str(q["lesson"]), int(q["choice"]), date.fromisoformat(q["local_date"]),
+                       bool(q.get("review", False)))
+            for q in data.get("quiz", ())
+        ),
         nudge_at=time.fromisoformat(data.get("nudge_at", "18:00")) if data.get("nudge_at", "18:00") else None,
         nudged_on=_parse_day(data.get("nudged_on")),
         nudge_turn=int(data.get("nudge_turn", 0)),

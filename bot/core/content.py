@@ -13,6 +13,23 @@ from bot.core.posts import DraftTemplates, Prompts
 
 
 @dataclass(frozen=True)
+class Choice:
+    """One answer offered to a lesson's question, with the line of feedback that says why."""
+
+    text: str
+    feedback: str
+    best: bool = False
+
+
+@dataclass(frozen=True)
+class Question:
+    """The short scenario a lesson ends with, checked once Done is pressed (plain text, 2 or 3 answers)."""
+
+    prompt: str
+    choices: tuple[Choice, ...]
+
+
+@dataclass(frozen=True)
 class Lesson:
     """One micro-lesson of the roadmap, in one language, its texts already in Telegram HTML."""
 
@@ -28,6 +45,7 @@ class Lesson:
     stage: str = "listen"  # the stage of the path it belongs to: listen, comment or post
     note: str | None = None  # its action produces something to note ("yes"; "topics": they become interests)
     recalls: tuple[str, ...] = ()  # earlier lessons (ids) whose notes it shows back (with those it refers to)
+    question: Question | None = None
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,16 @@ class LessonEvent:
 
 
 @dataclass(frozen=True)
+class QuizAnswer:
+    """An answer the leader tapped to a lesson's question (after Done, or asked again in the weekly recap)."""
+
+    lesson_id: str
+    choice: int  # the answer's index in the lesson's question, from 0
+    local_date: date
+    review: bool = False  # asked again by the weekly recap
+
+
+@dataclass(frozen=True)
 class Delivery:
     """The daily lesson sent on a local date (at most one per date)."""
 
@@ -332,6 +342,7 @@ class Leader:
     waiting: Waiting | None = None
     notes: tuple[Note, ...] = ()
     publishing: Publishing = field(default_factory=Publishing)
+    quiz: tuple[QuizAnswer, ...] = ()  # answers to the lessons' questions; they count for nothing
 
     def pause_on(self, day: date) -> Pause | None:
         """The pause covering a local date, if any."""

@@ -37,6 +37,7 @@ from bot.core.actions import (
     OpenSuggestions,
     OpenToday,
     Publish,
+    QuizPick,
     Rewrite,
     RewriteComment,
     ShowPost,
@@ -72,6 +73,7 @@ from bot.core.features import (
     path,
     privacy,
     publishing,
+    quiz,
     recap,
     reminders,
     settings,
@@ -266,6 +268,8 @@ class Coach:
                 return publishing.confirm(ctx, leader, action, now)
             case Connect():
                 return publishing.connect(ctx, leader)
+            case QuizPick():
+                return quiz.pick(ctx, leader, action, now)
         return Outcome(leader, toast=msg("button_expired"))
 
     # --- scheduled moments -----------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from bot.core.actions import (
     UndoDone,
 )
 from bot.core.content import Lesson
+from bot.core.features import quiz
 from bot.core.features.common import Context, local, say
 from bot.core.features.onboarding import reask
 from bot.core.features.path import account_message, needs_account
@@ -132,7 +133,9 @@ def done(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
     if lesson is None:
         return say(leader, msg("nothing_to_mark"))
     leader = record(leader, lesson, LessonKind.DONE, now)
-    return say(leader, msg("done_recorded", title=lesson.title, next=local(leader, schedule.next_slot(leader, now))))
+    said = Reply(msg("done_recorded", title=lesson.title, next=local(leader, schedule.next_slot(leader, now))))
+    question = quiz.ask(lesson)
+    return Outcome(leader, (said, question) if question else (said,))
 
 
 def skip(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
@@ -272,7 +275,11 @@ def press(ctx: Context, leader: Leader, action: LessonDone | LessonLater | Lesso
     if isinstance(action, LessonLater):
         return Outcome(leader, (later_choices(leader, lesson, now),))
     leader = record(leader, lesson, LessonKind.DONE, now)
-    return Outcome(leader, (message(ctx, leader, lesson, now, closed=True, edit=True),), toast=msg("done_toast"))
+    replies = [message(ctx, leader, lesson, now, closed=True, edit=True)]
+    question = quiz.ask(lesson)
+    if question is not None:
+        replies.append(question)
+    return Outcome(leader, tuple(replies), toast=msg("done_toast"))
 
 
 EVENING = time(18, 0)  # "this evening", offered until an hour before

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from bot.core import schedule
+from bot.core.features import quiz
 from bot.core.features.common import Context, invalid, say
 from bot.core.features.path import stage_of
 from bot.core.features.stats import chart
@@ -75,7 +76,9 @@ def recap(ctx: Context, leader: Leader, today: date) -> tuple[Reply, ...]:
                streak=msg("recap_streak", count=habit.current_streak, strength=round(habit.strength * 100)),
                next=ahead)
     caption = msg("recap_caption")
-    return Reply(text), Reply(caption, chart=chart(leader, today))
+    question = quiz.review(ctx, leader, today)
+    pictured = (Reply(text), Reply(caption, chart=chart(leader, today)))
+    return (*pictured, question) if question else pictured
 
 
 def due(ctx: Context, leader: Leader, now: datetime) -> tuple[Leader, list[Reply]]:
