@@ -2,8 +2,9 @@
 
 `rank` scores every recent item on the sector's keywords and the leader's interests, freshness, what the
 leader taught the bot (`learn`) and language (items in another language come lower); drops what was already
-suggested (`remember`) and second copies of a story; and picks a diverse few. The same inputs always give the
-same suggestions, whatever their order.
+suggested (`remember`) and second copies of a story; and picks a diverse few, the leader's language before
+variety: an item in another language only fills (at most one in five when three are in the leader's
+language). The same inputs always give the same suggestions, whatever their order.
 
 All the leaders of a sector share the morning's items and the sector's keywords, so what an item's score owes
 to them alone (its freshness and the keywords it matches) is computed once: `prepare` groups the items by
@@ -25,7 +26,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
-from itertools import groupby
+from itertools import chain, groupby
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -318,14 +319,17 @@ def _best_first(pool: Pool, reader: _Reader, seen: frozenset[str]) -> Iterator[_
     yield from above(-math.inf)
 
 
-def _select(candidates: Iterable[_Candidate], limit: int) -> list[_Candidate]:
-    """The best candidates (best first), one per story, from sources not yet chosen first; items that match
-    nothing come only after all those that match something, even from a source already chosen."""
+def _select(candidates: Iterable[_Candidate], limit: int,
+            before: Sequence[_Candidate] = ()) -> list[_Candidate]:
+    """The best candidates (best first), one per story (`before`: stories chosen already), from sources not yet
+    chosen first; items that match nothing come only after all those that match something, even from a source
+    already chosen."""
     chosen: list[_Candidate] = []
     sources: set[str] = set()
 
     def is_new_story(candidate: _Candidate) -> bool:
-        return not any(same_story(candidate.profile.title_words, c.profile.title_words) for c in chosen)
+        return not any(same_story(candidate.profile.title_words, c.profile.title_words)
+                       for c in (*before, *chosen))
 
     for _, tier in groupby(candidates, key=lambda candidate: bool(candidate.matches)):
         postponed: list[_Candidate] = []
@@ -345,6 +349,38 @@ def _select(candidates: Iterable[_Candidate], limit: int) -> list[_Candidate]:
             if is_new_story(candidate):
                 chosen.append(candidate)
     return chosen
+
+
+# With this many items in the leader's language, an item in another language is offered only as one in five.
+OWN_LANGUAGE_ENOUGH = 3
+FOREIGN_SHARE = 5
+
+
+def _select_by_language(candidates: Iterable[_Candidate], limit: int, language: str | None) -> list[_Candidate]:
+    """The leader's language before variety: the items in their language (or of unknown language) are chosen
+    first, sources varied among them; an item in another language only fills what is left, and when three or
+    more are in the leader's language, at most one in five is not."""
+    if language is None:
+        return _select(candidates, limit)
+    foreign: list[_Candidate] = []
+
+    def own_language(stream: Iterable[_Candidate]) -> Iterator[_Candidate]:
+        for candidate in stream:
+            if candidate.item.language in (None, language):
+                yield candidate
+            else:
+                foreign.append(candidate)
+
+    stream = iter(candidates)
+    own = _select(own_language(stream), limit)
+    room = limit - len(own)
+    if len(own) >= OWN_LANGUAGE_ENOUGH:
+        room = min(room, (len(own) + room) // FOREIGN_SHARE)
+    if room <= 0:
+        return own
+    rest = (candidate for candidate in stream if candidate.item.language not in (None, language))
+    # The candidates set aside came before the rest: the order stays best first.
+    return own + _select(chain(foreign, rest), room, before=own)
 
 
 def rank(
@@ -371,7 +407,7 @@ def rank(
         return []
     reader = _Reader(taste, keyword_phrases(pool.keywords), language, now, window)
     candidates = _best_first(pool, reader, frozenset(taste.seen))
-    return [candidate.suggestion() for candidate in _select(candidates, limit)]
+    return [candidate.suggestion() for candidate in _select_by_language(candidates, limit, language)]
 
 
 # --- what the leader teaches --------------------------------------------------------------------------------
