@@ -30,7 +30,6 @@ from bot.core.sharing import X_LIMIT, clip_words, plain_weight, x_weight
 LINKEDIN_LIMIT = 1300
 LINKEDIN_SHORT_LIMIT = 700
 LINKEDIN_HARD_LIMIT = 3000
-X_ROOM_FOR_ARTICLE = 90  # on X, what a long take leaves for the article's title and source
 TAKE_LIMIT = 600  # one or two sentences: more is refused by the caller before composing
 MAX_HASHTAGS = 2
 HASHTAG_LIMIT = 30
@@ -65,9 +64,12 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 class DraftTemplates:
     """The templates of one language (content/drafts/<lang>.yaml).
 
-    `linkedin` and `x` frame an article without a take; `take_linkedin` and `take_x` place the leader's take
-    first. `questions` end a post to the network; `language_notes` say, in this language, in which language
-    the article is ("Article in French."), by the article's language."""
+    `linkedin` and `x` frame an article without a take; `take_linkedin` and `take_x` are built around the
+    leader's take, one angle per entry (the take first, the fact first, a lesson, a question to peers, a
+    contrarian line). The questions that end a post follow from the kind of article: `questions` (a trend, and
+    the default), `figure_questions`, `decision_questions`, `howto_questions`. `language_notes` say, under a
+    headline, in which language the article is ("Article in French."); `languages` name it inside the post,
+    after the source ("in French")."""
 
     linkedin: tuple[str, ...]
     x: tuple[str, ...]
@@ -76,8 +78,19 @@ class DraftTemplates:
     questions: tuple[str, ...]
     language_notes: Mapping[str, str] = field(default_factory=dict)
     language: str = "en"  # the language these templates are written in
+    figure_questions: tuple[str, ...] = ()
+    decision_questions: tuple[str, ...] = ()
+    howto_questions: tuple[str, ...] = ()
+    languages: Mapping[str, str] = field(default_factory=dict)
 
-    ANGLES = ("linkedin", "x", "take_linkedin", "take_x", "questions")
+    ANGLES = ("linkedin", "x", "take_linkedin", "take_x", "questions", "figure_questions", "decision_questions",
+              "howto_questions")
+    QUESTIONS = ("questions", "figure_questions", "decision_questions", "howto_questions")
+
+    def questions_for(self, kind: str) -> tuple[str, ...]:
+        """The questions written for a kind of article ("figure", "decision", "howto", "trend")."""
+        found: tuple[str, ...] = getattr(self, f"{kind}_questions", ()) if kind != "trend" else ()
+        return found or self.questions
 
 
 @dataclass(frozen=True)
@@ -106,7 +119,8 @@ class PostRequest:
     take: str | None = None  # the leader's own words, kept word for word
     topics: tuple[str, ...] = ()  # for hashtags, in the leader's language (see `topics_for`)
     variant: int = 0  # another number, another wording ("another angle"; the day for the morning's drafts)
-    shorter: bool = False
+    shorter: bool = False  # a length, whatever the angle: the summary and the question left out
+    angle: int | None = None  # this template (0: the first), rather than one chosen from the link and variant
 
 
 @dataclass(frozen=True)
@@ -237,65 +251,197 @@ def _fit(template: str, values: Mapping[str, str], tags: Sequence[str], fits: Ca
 
 
 def _pick(options: Sequence[str], request: PostRequest, salt: str) -> str:
-    """One of the options, chosen from the link and the variant: another variant, the next option."""
+    """One of the options, chosen from the link and the variant: another variant, the next option. A request
+    with an `angle` gets that option (counted round)."""
+    if request.angle is not None:
+        return options[request.angle % len(options)]
     start = zlib.crc32(f"{salt}|{request.link}".encode("utf-8", "surrogatepass"))
     return options[(start + request.variant) % len(options)]
 
 
 def language_note(request: PostRequest, templates: DraftTemplates) -> str:
-    """"Article in French." when the article's language is known and is not the leader's; else empty."""
+    """" (in French)" when the article's language is known, is not the leader's and has a name in the
+    templates' language; else empty. It follows the source's name, once."""
     if request.item_language is None or request.item_language == request.language:
         return ""
-    return templates.language_notes.get(request.item_language, "")
+    name = templates.languages.get(request.item_language, "")
+    return f" ({name})" if name else ""
+
+
+# --- the kind of article, and the question that follows -----------------------------------------------------
+
+_HOWTO = re.compile(r"^(?:how|comment)\b|\bhow to\b|\b(?:guide|tips|steps|conseils|étapes|méthode|recette)\b",
+                    re.IGNORECASE)
+_FIGURE = re.compile(
+    r"\d\s?%|[$€£]\s?\d|\d\s?(?:[$€£]|k€|m€|md€)|\bper ?cent\b|\bpour ?cent\b"
+    r"|\d[\d.,\u00a0\u202f ]*\s?(?:millions?|milliards?|billions?|bn|mds?|thousand|mille)\b"
+    r"|\b(?!(?:19|20)\d\d\b)\d{2,}(?:[.,]\d+)?\b",
+    re.IGNORECASE,
+)
+_DECISION = re.compile(
+    r"\b(?:decides?|decided|decision|approves?|approved|launch(?:es|ed)?|cuts?|raises?|acquires?|acquired|"
+    r"buys?|bought|sells?|sold|announces?|announced|closes?|closed|opens?|opened|invests?|invested|hires?|"
+    r"lays? off|bans?|banned|chooses|chose|drops?|dropped|scraps?|picks?|"
+    r"décid\w*|décision|annonce\w*|lance\w*|rachète\w*|rachat|ferme\w*|fermeture|ouvre\w*|investit|investi|"
+    r"supprime\w*|choisit|renonce\w*|cède\w*|recrute\w*|adopte\w*|interdit|abandonne\w*|acquiert|acquisition)\b",
+    re.IGNORECASE,
+)
+
+
+def article_kind(title: str, summary: str) -> str:
+    """What kind of article this is, for the question that follows it: "howto", "figure", "decision" or
+    "trend"."""
+    if _HOWTO.search(title):
+        return "howto"
+    if _FIGURE.search(title) or _FIGURE.search(summary):
+        return "figure"
+    if _DECISION.search(title) or _DECISION.search(summary):
+        return "decision"
+    return "trend"
+
+
+# --- French typography of what is quoted ----------------------------------------------------------------------
+
+_STRAIGHT_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_HIGH_MARKS = re.compile(r"(?<=[^\s\u00a0\u202f;!?])[ \u00a0\u202f]?(?P<mark>[;!?]+)(?=[\s»”\"')]|$)")
+_COLON = re.compile(r"(?<=[^\s\u00a0\u202f:])[ \u00a0\u202f]?:(?=\s|$)")
+_STRAIGHT_QUOTES = re.compile(r'"([^"\n]+)"')
+_OPENING = re.compile(r"«[ \u00a0\u202f]*")
+_CLOSING = re.compile(r"[ \u00a0\u202f]*»")
+
+
+def french_typography(text: str) -> str:
+    """A French text with French typography, its words unchanged: ’ for ', a narrow no-break space before
+    ; ! ?, a no-break space before : and inside « », straight double quotes made « »."""
+    text = _STRAIGHT_APOSTROPHE.sub("’", text)
+    text = _STRAIGHT_QUOTES.sub(lambda found: f"« {found.group(1).strip()} »", text)
+    text = _OPENING.sub("«\u00a0", text)
+    text = _CLOSING.sub("\u00a0»", text)
+    text = _HIGH_MARKS.sub(lambda found: "\u202f" + found.group("mark"), text)
+    return _COLON.sub("\u00a0:", text)
 
 
 # --- composing ----------------------------------------------------------------------------------------------
 
+FIRST_LINES = 140  # what LinkedIn shows on a phone before "...see more"
+SEEN_FIRST = 40  # of the take (or the fact), at least this much within the first lines
+
+
+def visible_first(text: str, words: str) -> bool:
+    """Whether `words` begin early enough in `text` that their start (SEEN_FIRST characters, or all of them)
+    is within the first FIRST_LINES characters."""
+    words = words.strip()
+    if not words:
+        return True
+    where = text.find(words[:SEEN_FIRST])
+    return 0 <= where <= FIRST_LINES - min(len(words), SEEN_FIRST)
+
+
+# Long values, as feeds give them, to measure where a template puts the take and the fact.
+SAMPLE_VALUES: Mapping[str, str] = {
+    "take": "T" * 160, "title": "A" * 90, "source": "S" * 24, "note": " (in Portuguese)", "summary": "U" * 160,
+    "question": "Q" * 60, "link": "https://www.example.com/" + "p" * 40, "hashtags": "#Aaaaaaaa #Bbbbbbbbb",
+}
+
+
+def render_sample(template: str) -> tuple[str, Mapping[str, str]]:
+    """A template filled with SAMPLE_VALUES, and those values."""
+    return _render(template, SAMPLE_VALUES), SAMPLE_VALUES
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of a text (abbreviations kept whole), as written."""
+    found: list[str] = []
+    rest = text.strip()
+    while rest:
+        sentence = first_sentence(rest)
+        if not sentence or sentence == rest:
+            found.append(rest)
+            break
+        found.append(sentence)
+        rest = rest[len(sentence):].strip()
+    return found
+
 
 def compose(request: PostRequest, templates: DraftTemplates) -> Post:
-    """The post for a request, made of the templates of the leader's language: with a take, the take first,
-    word for word; without, one of the sober frames. Raises PostError if the templates cannot fit."""
+    """The post for a request, made of the templates of the leader's language: with a take, built around it,
+    word for word, its start within the first lines; without, one of the sober frames, the article's title or
+    summary within the first lines. Raises PostError if the templates cannot fit."""
     take = (request.take or "").strip() or None  # the leader's words as typed, no-break spaces included
-    title = _spaces(request.title)
-    summary = clip(first_sentence(request.summary, title), SUMMARY_LIMIT)
+    french = request.language == "fr" and request.item_language in (None, "fr")
+    quoted = french_typography if french else _same
+    title = quoted(_spaces(request.title))
+    summary = quoted(clip(first_sentence(request.summary, request.title), SUMMARY_LIMIT))
     values = {
         "take": take or "",
         "title": title,
-        "source": clip(_spaces(request.source), SOURCE_LIMIT),
+        "source": (french_typography if request.language == "fr" else _same)(clip(_spaces(request.source),
+                                                                                   SOURCE_LIMIT)),
         "summary": "" if request.shorter else summary,
         "question": "",
         "note": language_note(request, templates),
         "link": request.link,
         "hashtags": "",
     }
-    ends_with_question = take is not None and take.rstrip().endswith("?")
-    if templates.questions and not request.shorter and not ends_with_question:
-        values["question"] = _pick(templates.questions, request, "question")
+    asks = take is not None and "?" in take
+    bare = take is None and not summary  # a bare headline: no question under it
+    if not request.shorter and not asks and not bare:
+        kind = article_kind(request.title, summary)
+        values["question"] = _pick(templates.questions_for(kind), request, "question")
     tags = hashtags(request.topics)
     link = request.link
     limit = LINKEDIN_SHORT_LIMIT if request.shorter else LINKEDIN_LIMIT
+    facts = (take,) if take else tuple(fact for fact in (values["title"], values["summary"]) if fact)
 
-    def linkedin_fits(text: str) -> bool:
-        return len(text) <= limit
+    def linkedin_fits(text: str) -> bool:  # within the limit, the take (or the fact) in the first lines
+        return len(text) <= limit and any(visible_first(text, fact) for fact in facts)
 
     def x_fits(text: str) -> bool:
         return x_weight(f"{text}\n{link}") <= X_LIMIT
 
-    linkedin_options = templates.take_linkedin if take else templates.linkedin
-    x_options = templates.take_x if take else templates.x
+    linkedin_options = _usable(templates.take_linkedin if take else templates.linkedin, values)
+    x_options = _usable(templates.take_x if take else templates.x, values)
     linkedin = _first_fitting(_rotated(linkedin_options, request, "linkedin"), values, tags, linkedin_fits)
     if linkedin is None:  # a long take: the take stays whole, the article's part goes
         linkedin = _render(_pick(linkedin_options, request, "linkedin"),
                            {**values, "summary": "", "question": "", "hashtags": ""})
-    x_values = {**values, "question": ""}
-    if take and x_weight(f"{take}\n{link}") > X_LIMIT - X_ROOM_FOR_ARTICLE:  # room left for the title
-        x_values["take"] = clip_words(take, lambda text: x_weight(f"{text}\n{link}") <= X_LIMIT - X_ROOM_FOR_ARTICLE)
-    body = _first_fitting(_rotated(x_options, request, "x"), x_values, tags, x_fits)
-    if body is None and take:  # the take alone, as much of it as fits
-        body = clip_words(take, x_fits) if not x_fits(take) else take
+    body = _x_body(take, x_options, request, {**values, "question": ""}, tags, x_fits)
     if not body:
         raise PostError("the X templates are too long for a post on X")
     return Post(linkedin=linkedin, x=f"{body}\n{link}", language=request.language, link=link)
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _usable(options: Sequence[str], values: Mapping[str, str]) -> list[str]:
+    """The templates that can frame these values: one that starts with the summary needs a summary."""
+    usable = [t for t in options if values["summary"] or not t.lstrip().startswith("{summary}")]
+    return usable or list(options)
+
+
+def _x_body(take: str | None, options: Sequence[str], request: PostRequest, values: Mapping[str, str],
+            tags: Sequence[str], fits: Callable[[str], bool]) -> str | None:
+    """The X text: the leader's words kept. The take whole with the article's title when both fit; the take
+    whole alone when it fits; else its last sentence over the title; else as much of the take as fits."""
+    rotated = _rotated(options, request, "x")
+    if take is None:
+        return _first_fitting(rotated, values, tags, fits)
+    with_title = _first_fitting(rotated, {**values, "take": take}, tags, fits, (FLOORS,))
+    if with_title is not None:
+        return with_title
+    if fits(take):
+        return take
+    sentences = _sentences(take)
+    if len(sentences) > 1:
+        last = sentences[-1]
+        body = _first_fitting(rotated, {**values, "take": last}, tags, fits, (FLOORS,))
+        if body is not None:
+            return body
+        if fits(last):
+            return last
+    return clip_words(take, fits)
 
 
 def _rotated(options: Sequence[str], request: PostRequest, salt: str) -> list[str]:
@@ -306,8 +452,9 @@ def _rotated(options: Sequence[str], request: PostRequest, salt: str) -> list[st
 
 
 def _first_fitting(options: Sequence[str], values: Mapping[str, str], tags: Sequence[str],
-                   fits: Callable[[str], bool]) -> str | None:
-    for floors in (FLOORS, NO_FLOORS):
+                   fits: Callable[[str], bool],
+                   passes: Sequence[Mapping[str, int]] = (FLOORS, NO_FLOORS)) -> str | None:
+    for floors in passes:
         for template in options:
             text = _fit(template, values, tags, fits, floors)
             if text is not None:
