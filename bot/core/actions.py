@@ -175,6 +175,13 @@ class Rewrite:
 
 
 @dataclass(frozen=True)
+class Longer:
+    """The post again at its full length, from the same angle (undoes "Shorter")."""
+
+    ref: str
+
+
+@dataclass(frozen=True)
 class Unknown:
     """Data the bot cannot read: it changes nothing."""
 
@@ -182,8 +189,8 @@ class Unknown:
 UNKNOWN = Unknown()
 
 Action = (Answer | Ask | SwitchLessons | OpenToday | OpenSuggestions | LessonDone | LessonLater | LessonMore
-          | ConfirmDelete | Judge | AskTake | ShowPost | Rewrite | LessonLaterAt | Clarify | Snooze | ConfirmSkip
-          | UndoDone | OpenLesson | Unknown)
+          | ConfirmDelete | Judge | AskTake | ShowPost | Rewrite | Longer | LessonLaterAt | Clarify | Snooze
+          | ConfirmSkip | UndoDone | OpenLesson | Unknown)
 
 # The wire format: a short verb, a colon, an argument. These verbs are those of release 0.1.0.
 _ANSWER_VERBS: dict[Step, str] = {
@@ -198,6 +205,7 @@ _VERDICT_VERBS: dict[Verdict, str] = {Verdict.POSTED: "sp", Verdict.IRRELEVANT: 
 _VERDICTS = {verb: verdict for verdict, verb in _VERDICT_VERBS.items()}
 _POST_VERBS: dict[str, Callable[[str], Action]] = {
     "pt": AskTake, "pd": ShowPost, "ps": lambda ref: Rewrite(ref, True), "pa": lambda ref: Rewrite(ref, False),
+    "pl": Longer,
 }
 
 # What each argument may look like: anything else is not an action of this bot.
@@ -246,6 +254,8 @@ def encode(action: Action) -> str:
             data = f"pd:{ref}"
         case Rewrite(ref, shorter):
             data = f"{'ps' if shorter else 'pa'}:{ref}"
+        case Longer(ref):
+            data = f"pl:{ref}"
         case UndoDone(lesson_id) | OpenLesson(lesson_id):
             data = f"{_LESSON_VERBS[type(action)]}:{lesson_id}"
         case LessonLaterAt(lesson_id, when):

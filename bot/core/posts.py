@@ -255,6 +255,8 @@ def _pick(options: Sequence[str], request: PostRequest, salt: str) -> str:
     with an `angle` gets that option (counted round)."""
     if request.angle is not None:
         return options[request.angle % len(options)]
+    if request.take and salt in ("linkedin", "x"):  # around a take, the take first, then the other angles in turn
+        return options[request.variant % len(options)]
     start = zlib.crc32(f"{salt}|{request.link}".encode("utf-8", "surrogatepass"))
     return options[(start + request.variant) % len(options)]
 

@@ -25,6 +25,7 @@ from bot.core.actions import (
     LessonLater,
     LessonLaterAt,
     LessonMore,
+    Longer,
     OpenLesson,
     OpenSuggestions,
     OpenToday,
@@ -180,7 +181,7 @@ class Coach:
                 return suggestions.ask_take(ctx, leader, action)
             case ShowPost():
                 return suggestions.show_post(ctx, leader, action)
-            case Rewrite():
+            case Rewrite() | Longer():
                 return suggestions.rewrite(ctx, leader, action)
             case LessonLaterAt():
                 return lessons.later_at(ctx, leader, action, now)

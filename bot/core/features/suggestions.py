@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.core import schedule
-from bot.core.actions import AskTake, Judge, Rewrite, ShowPost, Verdict
+from bot.core.actions import AskTake, Judge, Longer, Rewrite, ShowPost, Verdict
 from bot.core.events import PostWritten
 from bot.core.features.common import Context, say
 from bot.core.features.onboarding import reask
@@ -168,8 +168,10 @@ def _post_message(offer: Offer, *, intro: str, edit: bool = False) -> Reply:
     ]
     if offer.status == OfferStatus.POSTED:
         rows = rows[:1]
-    rows.append((Button(msg("button_shorter"), Rewrite(offer.ref, shorter=True)),
-                 Button(msg("button_angle"), Rewrite(offer.ref, shorter=False))))
+    # "Shorter" is a length kept from angle to angle, until "Longer".
+    length = (Button(msg("button_longer"), Longer(offer.ref)) if offer.shorter
+              else Button(msg("button_shorter"), Rewrite(offer.ref, shorter=True)))
+    rows.append((length, Button(msg("button_angle"), Rewrite(offer.ref, shorter=False))))
     if offer.take is None:
         rows.append((Button(msg("button_take_here"), AskTake(offer.ref)),))
     return Reply(text, tuple(rows), edit=edit)
@@ -205,18 +207,27 @@ def take(ctx: Context, leader: Leader, text: str) -> Outcome:
         return say(leader, msg("take_too_long", count=TAKE_LIMIT))
     if len(words.split()) < 2:
         return say(leader, msg("take_too_short"))
-    taken = replace(offer, take=words, shorter=False)
+    taken = replace(offer, take=words, shorter=False, variant=0)  # the take first; other angles follow
     changed = _replace(leader, taken).with_(take_for=None)
     return Outcome(changed, (Reply(msg("post_writing")),),
                    effects=(WritePost(offer.ref, request(ctx, changed, taken)),))
 
 
-def rewrite(ctx: Context, leader: Leader, action: Rewrite) -> Outcome:
-    """Shorter, or another angle: the post is written again."""
+def rewrite(ctx: Context, leader: Leader, action: Rewrite | Longer) -> Outcome:
+    """Shorter, Longer, or another angle (at the same length): the post is written again."""
     offer = _find(leader, action.ref)
     if offer is None:
         return Outcome(leader, toast=msg("button_expired"))
-    again = replace(offer, shorter=True) if action.shorter else replace(offer, variant=offer.variant + 1)
+    if isinstance(action, Longer):
+        if not offer.shorter:
+            return Outcome(leader, toast=msg("post_already_long"))
+        again = replace(offer, shorter=False)
+    elif action.shorter:
+        if offer.shorter:  # a "Shorter" pressed on an older message: the same text would come back
+            return Outcome(leader, toast=msg("post_already_short"))
+        again = replace(offer, shorter=True)
+    else:
+        again = replace(offer, variant=offer.variant + 1)
     changed = _replace(leader, again)
     if again.take is None:  # the ready-made draft: the composer, at once
         try:
