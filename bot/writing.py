@@ -49,9 +49,11 @@ class Writer:
             from bot.adapters.language import detect as lingua_detect
 
             detect = lingua_detect
+        drafts = content.drafts
         model = ModelWriter(url=settings.llm_url, model=settings.llm_model, key=settings.llm_key,
                             prompts=content.prompts, detect=detect,
-                            timeout=TIMEOUT if timeout is None else timeout)
+                            timeout=TIMEOUT if timeout is None else timeout,
+                            x_for=lambda request: compose(request, drafts[request.language]).x)
         return cls(content.drafts, model)
 
     def compose(self, request: PostRequest) -> Post:

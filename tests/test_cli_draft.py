@@ -52,7 +52,7 @@ def test_a_post_from_a_page_and_a_take_in_french(tmp_path, page):
     post = json.loads(result.stdout)
     assert post["linkedin"].startswith(TAKE) and page in post["linkedin"]
     assert "How a 90-person foundry cut its energy bill by 30%" in post["linkedin"]
-    assert "Article en anglais." in post["linkedin"]
+    assert "(en anglais)" in post["linkedin"]
     assert (post["language"], post["item_language"], post["writer"]) == ("fr", "en", "composer")
     assert post["x"].endswith(page) and x_weight(post["x"]) <= X_LIMIT
     assert parse_qs(urlsplit(post["linkedin_url"]).query)["text"] == [post["linkedin"]]
@@ -132,5 +132,5 @@ def test_suggest_json_carries_the_linkedin_and_x_drafts_and_their_languages(tmp_
         assert (draft["language"], draft["item_language"], draft["writer"]) == ("fr", "en", "composer")
         assert row["link"] in draft["linkedin"] and draft["x"].endswith(row["link"])
         assert x_weight(draft["x"]) <= X_LIMIT
-        assert "Article en anglais." in draft["linkedin"]
+        assert "(en anglais)" in draft["linkedin"]
         assert "#" not in draft["linkedin"]  # the topics matched are English words: no hashtag in French

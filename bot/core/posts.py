@@ -493,10 +493,26 @@ def has_markup(text: str) -> bool:
     return _MARKUP.search(text) is not None
 
 
+_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
+_ADDRESS = re.compile(r"https?://\S+")
+
+
+def _figures(text: str) -> set[str]:
+    """The numbers of a text, written without separators ("12 000", "12,000" and "12000" are one)."""
+    return {re.sub(r"\D", "", number) for number in _NUMBER.findall(_ADDRESS.sub(" ", text))}
+
+
+def invented_figures(text: str, request: PostRequest) -> list[str]:
+    """The numbers of a post that neither the article (title, summary, source, link) nor the take gives."""
+    given = " ".join((request.take or "", request.title, request.summary, request.source, *request.topics))
+    return sorted(_figures(text) - _figures(given) - _figures(request.link))
+
+
 def check_post(post: Post, request: PostRequest, detect: Callable[[str], str | None] | None = None) -> str | None:
     """Why a post is not acceptable for this request, or None: the link missing, markup, over the limits, the
-    take missing or altered, or a language other than the leader's when `detect` says so of the post's own
-    words (the article's title and summary, quoted in their language, are left out)."""
+    take missing or altered, a figure neither the article nor the take gives, or a language other than the
+    leader's when `detect` says so of the post's own words (the article's title and summary, quoted in their
+    language, are left out)."""
     limit = LINKEDIN_SHORT_LIMIT if request.shorter else LINKEDIN_LIMIT
     if not post.linkedin.strip() or not post.x.strip():
         return "empty post"
@@ -521,4 +537,7 @@ def check_post(post: Post, request: PostRequest, detect: Callable[[str], str | N
             return f"the post reads as {found}, not {request.language}"
     if request.take and not holds_take(post.linkedin, request.take):
         return "the take is missing or altered"
+    invented = invented_figures(f"{post.linkedin}\n{post.x}", request)
+    if invented:
+        return f"a figure the article does not give ({', '.join(invented)})"
     return None
