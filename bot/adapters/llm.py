@@ -43,12 +43,14 @@ log = logging.getLogger(__name__)
 
 TIMEOUT = 20.0  # seconds, for the whole exchange
 MAX_ANSWER = 20_000  # characters of an answer worth reading
+ANGLES = 5  # the angles the prompts name, numbered from 0
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
 _FENCED = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
 
 
 def user_message(prompts: Prompts, request: PostRequest) -> str:
-    """The user prompt filled in: the article as JSON data, the take as a JSON string (or null)."""
+    """The user prompt filled in: the article as JSON data, the take as a JSON string (or null), the leader's
+    own posts as a JSON list of style examples (empty unless they gave some with /style)."""
     article = {
         "title": request.title,
         "source": request.source,
@@ -60,9 +62,14 @@ def user_message(prompts: Prompts, request: PostRequest) -> str:
         article=json.dumps(article, ensure_ascii=False, indent=1),
         take=json.dumps(request.take, ensure_ascii=False),
         limit=LINKEDIN_SHORT_LIMIT if request.shorter else LINKEDIN_LIMIT,
-        hashtags=json.dumps(list(hashtags(request.topics)), ensure_ascii=False),
-        variant=request.variant,
+        hashtags=json.dumps(list(hashtags(request.topics)) if not _no_hashtags(request) else [], ensure_ascii=False),
+        variant=(request.variant if request.angle is None else request.angle) % ANGLES,
+        style=json.dumps(list(request.style_examples), ensure_ascii=False),
     )
+
+
+def _no_hashtags(request: PostRequest) -> bool:
+    return request.style is not None and request.style.hashtags is False
 
 
 def extract_json_object(content: str | None, limit: int = MAX_ANSWER) -> dict[str, Any] | None:

@@ -32,6 +32,7 @@ from bot.core.model import (
     ScheduleChange,
     SentReminder,
     Step,
+    Style,
     Taste,
 )
 
@@ -138,6 +139,11 @@ def leader_to_dict(leader: Leader) -> dict[str, Any]:
             for o in leader.offers
         ],
         "take_for": leader.take_for,
+        "style_examples": list(leader.style_examples),
+        "style": {"question": leader.style.question, "hashtags": leader.style.hashtags, "length": leader.style.length,
+                  "sign_off": leader.style.sign_off, "shorter": leader.style.shorter,
+                  "longer": leader.style.longer},
+        "style_waiting": leader.style_waiting,
     }
 
 
@@ -225,4 +231,21 @@ def leader_from_dict(data: dict[str, Any]) -> Leader:
             for o in data.get("offers", ())
         ),
         take_for=data.get("take_for"),
+        style_examples=tuple(str(example) for example in data.get("style_examples", ())),
+        style=_style(data.get("style") or {}),
+        style_waiting=bool(data.get("style_waiting", False)),
     )
+
+
+def _style(data: dict[str, Any]) -> Style:
+    """The leader's style as stored (absent before this release: nothing learnt)."""
+
+    def choice(value: object) -> bool | None:
+        return value if isinstance(value, bool) else None
+
+    length = data.get("length")
+    sign_off = data.get("sign_off")
+    return Style(question=choice(data.get("question")), hashtags=choice(data.get("hashtags")),
+                 length=length if length in ("short", "long") else None,
+                 sign_off=str(sign_off) if sign_off else None,
+                 shorter=int(data.get("shorter", 0)), longer=int(data.get("longer", 0)))

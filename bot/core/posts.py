@@ -23,6 +23,7 @@ import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from bot.core.model import Style
 from bot.core.news import clip, fold
 from bot.core.sharing import X_LIMIT, clip_words, plain_weight, x_weight
 
@@ -102,7 +103,7 @@ class Prompts:
     user: str
 
 
-PROMPT_FIELDS = ("article", "take", "limit", "hashtags", "variant")
+PROMPT_FIELDS = ("article", "take", "limit", "hashtags", "variant", "style")
 REQUIRED_PROMPT_FIELDS = ("article", "take", "limit")
 
 
@@ -121,6 +122,8 @@ class PostRequest:
     variant: int = 0  # another number, another wording ("another angle"; the day for the morning's drafts)
     shorter: bool = False  # a length, whatever the angle: the summary and the question left out
     angle: int | None = None  # this template (0: the first), rather than one chosen from the link and variant
+    style: Style | None = None  # the leader's choices (a question or not, hashtags or not, a sign-off)
+    style_examples: tuple[str, ...] = ()  # posts of the leader's own, for a model: their style, never facts
 
 
 @dataclass(frozen=True)
@@ -385,12 +388,13 @@ def compose(request: PostRequest, templates: DraftTemplates) -> Post:
         "link": request.link,
         "hashtags": "",
     }
+    style = request.style or Style()
     asks = take is not None and "?" in take
     bare = take is None and not summary  # a bare headline: no question under it
-    if not request.shorter and not asks and not bare:
+    if not request.shorter and not asks and not bare and style.question is not False:
         kind = article_kind(request.title, summary)
         values["question"] = _pick(templates.questions_for(kind), request, "question")
-    tags = hashtags(request.topics)
+    tags = hashtags(request.topics) if style.hashtags is not False else ()
     link = request.link
     limit = LINKEDIN_SHORT_LIMIT if request.shorter else LINKEDIN_LIMIT
     facts = (take,) if take else tuple(fact for fact in (values["title"], values["summary"]) if fact)
@@ -407,10 +411,21 @@ def compose(request: PostRequest, templates: DraftTemplates) -> Post:
     if linkedin is None:  # a long take: the take stays whole, the article's part goes
         linkedin = _render(_pick(linkedin_options, request, "linkedin"),
                            {**values, "summary": "", "question": "", "hashtags": ""})
+    if style.sign_off:
+        linkedin = signed(linkedin, style.sign_off, limit)
     body = _x_body(take, x_options, request, {**values, "question": ""}, tags, x_fits)
     if not body:
         raise PostError("the X templates are too long for a post on X")
     return Post(linkedin=linkedin, x=f"{body}\n{link}", language=request.language, link=link)
+
+
+def signed(text: str, sign_off: str, limit: int = LINKEDIN_LIMIT) -> str:
+    """The post with the leader's sign-off as its last line before the hashtags (unchanged if it would not
+    fit)."""
+    paragraphs = text.split("\n\n")
+    at = len(paragraphs) - 1 if paragraphs[-1].lstrip().startswith("#") and len(paragraphs) > 1 else len(paragraphs)
+    with_sign = "\n\n".join([*paragraphs[:at], sign_off.strip(), *paragraphs[at:]])
+    return with_sign if len(with_sign) <= limit else text
 
 
 def _same(text: str) -> str:

@@ -48,6 +48,7 @@ from bot.core.features import (
     reminders,
     settings,
     stats,
+    style,
     suggestions,
 )
 from bot.core.features.common import Context
@@ -73,6 +74,7 @@ COMMANDS: dict[str, Feature] = {
     "recap": recap.command,
     "suggest": lambda ctx, leader, args, now: Outcome(leader),  # answered with the news, in `handle`
     "interests": interests.interests,
+    "style": style.style,
     "feeds": feeds.feeds,
     "remind": reminders.remind,
     "schedule": settings.schedule_lessons,
@@ -136,6 +138,8 @@ class Coach:
                 return answers.answer(self.ctx, leader, leader.awaiting, event.text, now, typed=True)
             if leader.take_for:
                 return suggestions.take(self.ctx, leader, event.text)
+            if leader.style_waiting:
+                return style.example(self.ctx, leader, event.text)
             return Outcome(leader, (Reply(msg("free_text")),))
         return Outcome(leader, (Reply(msg("unsupported_message")),))
 
@@ -151,7 +155,7 @@ class Coach:
             return Outcome(leader, (Reply(msg("unknown_command", command="/" + shorten(event.name, MAX_ECHO))),))
         if leader is None:
             return Outcome(None, (Reply(msg("start_first")),))
-        leader = leader.with_(take_for=None)  # a command ends the wait for a take
+        leader = leader.with_(take_for=None, style_waiting=False)  # a command ends the wait for a take or a post
         if name == "suggest":
             return suggestions.suggest(self.ctx, leader, now, news)
         if name == "feeds":

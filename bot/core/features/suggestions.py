@@ -19,6 +19,7 @@ from bot.core.actions import AskTake, Judge, Longer, Rewrite, ShowPost, Verdict
 from bot.core.events import PostWritten
 from bot.core.features.common import Context, say
 from bot.core.features.onboarding import reask
+from bot.core.features.style import edited
 from bot.core.markup import MAX_MESSAGE
 from bot.core.model import Leader, Offer, OfferStatus, PostEvent
 from bot.core.news import Item, clip
@@ -64,7 +65,7 @@ def request(ctx: Context, leader: Leader, offer: Offer) -> PostRequest:
     return PostRequest(title=offer.title, link=offer.link, source=offer.source, summary=offer.summary,
                        item_language=offer.item_language, language=leader.language, take=offer.take,
                        topics=topics_for(offer.topics, keywords, leader.taste.interests), variant=offer.variant,
-                       shorter=offer.shorter)
+                       shorter=offer.shorter, style=leader.style, style_examples=leader.style_examples)
 
 
 def _with_post(offer: Offer, post: Post) -> Offer:
@@ -76,7 +77,7 @@ def _offer(ctx: Context, leader: Leader, pick: Suggestion, batch: str, now: date
     ref = f"{zlib.crc32(f'{batch}|{pick.key}'.encode()):08x}"
     offer = Offer(ref, batch, pick.key, item.title, item.link, item.source, "", pick.topics,
                   None if item.undated else item.published, summary=item.summary, item_language=item.language,
-                  variant=schedule.local_today(leader, now).toordinal())
+                  variant=schedule.local_today(leader, now).toordinal(), shorter=leader.style.prefers_short)
     try:  # the morning's drafts come from the composer: no model call for every leader every morning
         return _with_post(offer, compose(request(ctx, leader, offer), ctx.content.drafts[leader.language]))
     except PostError:
@@ -207,7 +208,8 @@ def take(ctx: Context, leader: Leader, text: str) -> Outcome:
         return say(leader, msg("take_too_long", count=TAKE_LIMIT))
     if len(words.split()) < 2:
         return say(leader, msg("take_too_short"))
-    taken = replace(offer, take=words, shorter=False, variant=0)  # the take first; other angles follow
+    # The take first (other angles follow), at the length the leader leans to.
+    taken = replace(offer, take=words, shorter=leader.style.prefers_short, variant=0)
     changed = _replace(leader, taken).with_(take_for=None)
     return Outcome(changed, (Reply(msg("post_writing")),),
                    effects=(WritePost(offer.ref, request(ctx, changed, taken)),))
@@ -222,10 +224,12 @@ def rewrite(ctx: Context, leader: Leader, action: Rewrite | Longer) -> Outcome:
         if not offer.shorter:
             return Outcome(leader, toast=msg("post_already_long"))
         again = replace(offer, shorter=False)
+        leader = edited(leader, shorter=False)  # an edit: the leader's style learns from it
     elif action.shorter:
         if offer.shorter:  # a "Shorter" pressed on an older message: the same text would come back
             return Outcome(leader, toast=msg("post_already_short"))
         again = replace(offer, shorter=True)
+        leader = edited(leader, shorter=True)
     else:
         again = replace(offer, variant=offer.variant + 1)
     changed = _replace(leader, again)
