@@ -283,12 +283,16 @@ _FIGURE = re.compile(
     r"|\b(?!(?:19|20)\d\d\b)\d{2,}(?:[.,]\d+)?\b",
     re.IGNORECASE,
 )
+# A decision taken: verbs as a headline writes them (third person or past), never their base form ("open",
+# "close", "cut" are also adjectives and nouns).
 _DECISION = re.compile(
-    r"\b(?:decides?|decided|decision|approves?|approved|launch(?:es|ed)?|cuts?|raises?|acquires?|acquired|"
-    r"buys?|bought|sells?|sold|announces?|announced|closes?|closed|opens?|opened|invests?|invested|hires?|"
-    r"lays? off|bans?|banned|chooses|chose|drops?|dropped|scraps?|picks?|"
-    r"décid\w*|décision|annonce\w*|lance\w*|rachète\w*|rachat|ferme\w*|fermeture|ouvre\w*|investit|investi|"
-    r"supprime\w*|choisit|renonce\w*|cède\w*|recrute\w*|adopte\w*|interdit|abandonne\w*|acquiert|acquisition)\b",
+    r"\b(?:decides|decided|decision|approves|approved|launches|launched|acquires|acquired|buys|bought|sells|"
+    r"sold|announces|announced|closes|closed|shuts|invests|invested|hires|hired|lays off|laid off|bans|banned|"
+    r"chooses|chose|drops|dropped|scraps|scrapped|picks|picked|"
+    r"décide|décident|décidé|décision|annonce|annoncent|annoncé|lance|lancent|lancé|rachète|rachètent|racheté|"
+    r"rachat|ferme|ferment|fermé|fermeture|investit|investissent|supprime|suppriment|supprimé|choisit|"
+    r"choisissent|choisi|renonce|renoncent|cède|cèdent|cédé|recrute|recrutent|adopte|adoptent|adopté|interdit|"
+    r"abandonne|abandonnent|abandonné|acquiert|acquisition)\b",
     re.IGNORECASE,
 )
 
