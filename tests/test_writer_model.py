@@ -146,3 +146,15 @@ def test_invented_figures_are_those_neither_the_article_nor_the_take_gives():
     asked = request(summary="Factories created 12,000 jobs in 2025.")
     assert invented_figures("12 000 jobs in 2025, a 30% cut by a 90-person foundry " + LINK, asked) == []
     assert invented_figures("A 45% cut, 3 plants.", asked) == ["3", "45"]
+
+
+def test_a_foreign_articles_words_pasted_untranslated_are_refused(server, caplog):
+    summary = "The foundry moved its furnaces to night hours and insulated two of its halls."
+    pasted = f"{FRENCH_TAKE}\n\nChez Les Echos (en anglais) : « {summary} »\n\n{LINK}"
+    server.answer = {"linkedin": pasted, "x": f"{FRENCH_TAKE} {LINK}", "link": LINK}
+    asked = request(language="fr", take=FRENCH_TAKE, summary=summary)
+    with caplog.at_level(logging.WARNING):
+        post = asyncio.run(writer(server).write(asked))
+    assert post.writer == "composer"
+    [line] = lines(caplog)
+    assert "pasted in their language" in line

@@ -37,6 +37,7 @@ from bot.core.posts import (
     check_post,
     hashtags,
     holds_take,
+    pasted_untranslated,
 )
 
 log = logging.getLogger(__name__)
@@ -229,6 +230,8 @@ class ModelWriter:
                 return self._refused("malformed answer (no X version)")
             post = replace(post, x=self.x_for(request))
         reason = check_post(post, request, self.detect)
+        if reason is None and pasted_untranslated(post.linkedin, request):
+            reason = "the article's words are pasted in their language, not given in the leader's"
         if reason is not None:
             return self._refused(f"the post failed the check: {reason}")
         return post

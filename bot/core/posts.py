@@ -560,3 +560,16 @@ def check_post(post: Post, request: PostRequest, detect: Callable[[str], str | N
     if invented:
         return f"a figure the article does not give ({', '.join(invented)})"
     return None
+
+
+TRANSLATED_FROM = 40  # characters of a foreign summary's sentence past which it must be translated, not pasted
+
+
+def pasted_untranslated(text: str, request: PostRequest) -> bool:
+    """Whether a post for an article in another language pastes the first sentence of its summary as it is: a
+    model gives its gist in the leader's language, marked as a translation (the composer, which cannot
+    translate, quotes it and says the article's language)."""
+    if request.item_language is None or request.item_language == request.language:
+        return False
+    sentence = first_sentence(request.summary, request.title)
+    return len(sentence) >= TRANSLATED_FROM and _spaces(sentence).casefold() in _spaces(text).casefold()
