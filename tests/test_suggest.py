@@ -423,6 +423,7 @@ def reference_rank(items: list[Item], *, keywords: tuple[str, ...], taste: Taste
         return f" {folded} " in f" {text_folded} "
 
     best: dict[str, _Scored] = {}
+    best_own: dict[str, _Scored] = {}
     for candidate in items:
         key = story_key(candidate)
         if candidate.published is None or candidate.published < now - window or key in taste.seen:
@@ -446,19 +447,27 @@ def reference_rank(items: list[Item], *, keywords: tuple[str, ...], taste: Taste
         if language is not None and candidate.language == language:
             score += LANGUAGE_BONUS
         topics = tuple(text for _, _, text in matches)
-        current = best.get(key)
-        if current is None or score > current.score or (
-                score == current.score and _fields_order(candidate) < _fields_order(current.item)):
-            best[key] = _Scored(score, key, candidate, topics, title_words(candidate.title))
-    ordered = sorted(best.values(), key=lambda scored: (-scored.score, scored.key))
+        scored = _Scored(score, key, candidate, topics, title_words(candidate.title))
+        tables = [best]
+        if language is not None and candidate.language in (None, language):
+            tables.append(best_own)  # the story's items in the leader's language, apart
+        for table in tables:
+            current = table.get(key)
+            if current is None or score > current.score or (
+                    score == current.score and _fields_order(candidate) < _fields_order(current.item)):
+                table[key] = scored
+
+    def ordered(table: dict[str, _Scored], keys) -> list[_Scored]:
+        return sorted((table[key] for key in keys), key=lambda scored: (-scored.score, scored.key))
+
     if language is None:
-        chosen = _plain_select(ordered)[:max(limit, 0)]
-    else:  # the leader's language before variety; another language fills, one in five at most past three
-        own = _plain_select([s for s in ordered if s.item.language in (None, language)])[:max(limit, 0)]
+        chosen = _plain_select(ordered(best, best))[:max(limit, 0)]
+    else:  # the leader's language before variety: a story told in it is theirs, told from those items
+        own = _plain_select(ordered(best_own, best_own))[:max(limit, 0)]
         room = max(limit, 0) - len(own)
-        if len(own) >= 3:
+        if len(own) >= 3:  # another language fills, one in five at most past three
             room = min(room, max(limit, 0) // 5)
-        foreign = [s for s in ordered if s.item.language not in (None, language)]
+        foreign = ordered(best, [key for key in best if key not in best_own])
         chosen = own + _plain_select(foreign, own)[:max(room, 0)]
     return [Suggestion(s.item, s.score, s.key, s.topics) for s in chosen]
 

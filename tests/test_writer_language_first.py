@@ -45,3 +45,19 @@ def test_at_most_one_in_five_in_another_language_and_only_to_fill():
     assert languages(few) == ["fr", "en", "en"]  # too few in French: English fills, after
     english_leader = rank(ENGLISH + FRENCH, keywords=KEYWORDS, taste=Taste(), now=NOW, language="en", limit=3)
     assert languages(english_leader) == ["en", "en", "en"]
+
+
+def test_a_story_told_in_both_languages_is_offered_in_the_leaders():
+    link = "https://wire.example.com/story?id=7"
+    english = Item("Cloud and AI reshape factories", link, "Wire", "", NOW - timedelta(minutes=10), "en")
+    french = Item("Le cloud et l’IA dans l’usine", link + "&utm_source=rss", "Le Fil", "", NOW - timedelta(hours=9),
+                  "fr")
+    found = rank([english, french], keywords=KEYWORDS, taste=Taste(), now=NOW, language="fr", limit=3)
+    assert [s.item.title for s in found] == ["Le cloud et l’IA dans l’usine"]  # once, in French
+
+
+def test_a_leader_whose_language_is_rare_gets_it_first_then_the_rest():
+    # 300 English stories and one French: the French one first, English fills.
+    many = [item(f"Cloud and AI story number {n}", f"Wire {n % 20}", "en", hours=1 + n / 10) for n in range(300)]
+    found = rank([*many, FRENCH[0]], keywords=KEYWORDS, taste=Taste(), now=NOW, language="fr", limit=3)
+    assert languages(found) == ["fr", "en", "en"]
