@@ -85,3 +85,48 @@ def test_with_a_take_shorter_and_longer_ask_for_the_post_at_that_length(coach):
     assert request.shorter and request.variant == short.leader.offers[0].variant + 1
     request, back = written(coach.handle(angle.leader, WHO, Press(f"pl:{ref}"), NOW, NEWS))
     assert not request.shorter and f"ps:{ref}" in data_of(back.replies[0])
+
+
+def test_through_telegram_shorter_then_another_angle_stays_short_until_longer(tmp_path):
+    """The same, through python-telegram-bot and the fake Bot API: what a leader sees in Telegram."""
+    from bot.adapters.storage import LeaderStore
+    from tests.support.feed_server import FeedServer
+    from tests.telegram_harness import Harness, run
+    from tests.test_suggestions import local_feeds
+
+    def datas(message) -> list[str]:
+        return [b.get("callback_data", "") for row in message.reply_markup["inline_keyboard"] for b in row]
+
+    async def scenario():
+        with FeedServer() as server:
+            async with Harness(tmp_path / "data", feeds_path=local_feeds(tmp_path, server)) as bot:
+                await bot.onboard(9)
+                await bot.desk.refresh(bot.now)
+                await bot.send(9, "/suggest")
+                await bot.press(9, bot.button(9, "pt:"))
+                take = "We tried this in our plants last year: it worked because the teams chose the tools."
+                await bot.send(9, take)
+                await bot.settle()
+                full = bot.last(9)
+                ref = next(d for d in datas(full) if d.startswith("ps:"))[3:]
+                await bot.press(9, f"ps:{ref}", full.message_id)
+                await bot.settle()
+                short = bot.last(9)
+                assert take in short.text and f"pl:{ref}" in datas(short) and f"ps:{ref}" not in datas(short)
+                writing = sum("Writing your post" in m.text for m in bot.api.messages(9))
+                await bot.press(9, f"ps:{ref}", full.message_id)  # Shorter again, on the first post
+                await bot.settle()
+                assert sum("Writing your post" in m.text for m in bot.api.messages(9)) == writing  # nothing written
+                toast = bot.api.calls_to("answerCallbackQuery")[-1].params.get("text", "")
+                assert "already the short version" in toast
+                await bot.press(9, f"pa:{ref}", short.message_id)
+                await bot.settle()
+                angle = bot.last(9)
+                assert angle.text != short.text and f"pl:{ref}" in datas(angle)  # another angle, still short
+                await bot.press(9, f"pl:{ref}", angle.message_id)
+                await bot.settle()
+                assert f"ps:{ref}" in datas(bot.last(9))
+                offer = next(o for o in LeaderStore(tmp_path / "data").get(9).offers if o.ref == ref)
+                assert not offer.shorter and offer.variant == 1
+
+    run(scenario())
