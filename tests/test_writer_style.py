@@ -135,3 +135,29 @@ def test_data_from_before_opens_with_nothing_learnt(coach):
         del stored[key]
     leader = leader_from_dict(stored)
     assert leader.style == Style() and leader.style_examples == () and not leader.style_waiting
+
+
+def test_through_telegram_a_pasted_post_is_learnt_exported_and_deleted(tmp_path):
+    from bot.adapters.storage import LeaderStore
+    from tests.telegram_harness import Harness, run
+
+    async def scenario():
+        async with Harness(tmp_path / "data") as bot:
+            await bot.onboard(5)
+            await bot.send(5, "/style")
+            assert "Paste one of your own posts" in bot.last(5).text
+            await bot.send(5, MINE[0])  # several lines, as Telegram keeps them
+            assert "— Anne" in bot.last(5).text
+            stored = LeaderStore(tmp_path / "data").get(5)
+            assert stored.style_examples == (MINE[0],) and stored.style.sign_off == "— Anne"
+            await bot.send(5, "/export")
+            document = bot.last(5).document
+            assert json.loads(document[1])["leader"]["style_examples"] == [MINE[0]]
+            await bot.send(5, "/delete")
+            await bot.press(5, bot.button(5, "del:yes"))
+            assert LeaderStore(tmp_path / "data").get(5) is None
+            leftovers = " ".join(path.read_text(encoding="utf-8", errors="ignore")
+                                 for path in (tmp_path / "data").rglob("*") if path.is_file())
+            assert "night shift" not in leftovers and "Anne" not in leftovers
+
+    run(scenario())
