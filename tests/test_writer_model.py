@@ -158,3 +158,10 @@ def test_a_foreign_articles_words_pasted_untranslated_are_refused(server, caplog
     assert post.writer == "composer"
     [line] = lines(caplog)
     assert "pasted in their language" in line
+
+
+def test_an_x_version_without_the_take_is_replaced_by_the_composers(server):
+    server.answer = {**GOOD, "x": f"A foundry cut its energy bill by 30% by running furnaces at night. {LINK}"}
+    post = asyncio.run(writer(server).write(request()))
+    assert post.writer == "model" and post.linkedin == GOOD["linkedin"]
+    assert post.x == compose(request(), TEMPLATES["en"]).x and TAKE in post.x

@@ -37,6 +37,7 @@ from bot.core.posts import (
     check_post,
     hashtags,
     holds_take,
+    last_sentence,
     pasted_untranslated,
 )
 
@@ -122,6 +123,14 @@ def _plain_post(content: str | None, request: PostRequest) -> Post | None:
     if not holds_take(opening, request.take):  # a preamble ("Here is your post:") or no take: not a post
         return None
     return Post(linkedin=text, x="", language=request.language, link=request.link, writer="model")
+
+
+def keeps_take_on_x(x: str, request: PostRequest) -> bool:
+    """Whether an X text keeps the leader's words: the take whole, or at least its last sentence."""
+    if not request.take:
+        return True
+    last = last_sentence(request.take)
+    return holds_take(x, request.take) or (last != request.take and holds_take(x, last))
 
 
 class Refused(Exception):
@@ -225,10 +234,10 @@ class ModelWriter:
         post = parse_answer(content, request)
         if post is None:
             return self._refused("malformed answer (not a JSON object with linkedin and x)")
-        if not post.x:
+        if not post.x or not keeps_take_on_x(post.x, request):
             if self.x_for is None:
-                return self._refused("malformed answer (no X version)")
-            post = replace(post, x=self.x_for(request))
+                return self._refused("malformed answer (no X version that keeps the take)")
+            post = replace(post, x=self.x_for(request))  # X keeps the leader's words: the composer's X
         reason = check_post(post, request, self.detect)
         if reason is None and pasted_untranslated(post.linkedin, request):
             reason = "the article's words are pasted in their language, not given in the leader's"

@@ -372,6 +372,12 @@ def _sentences(text: str) -> list[str]:
     return found
 
 
+def last_sentence(text: str) -> str:
+    """The last sentence of a text (the whole text when it has one)."""
+    sentences = _sentences(text)
+    return sentences[-1] if sentences else text.strip()
+
+
 def compose(request: PostRequest, templates: DraftTemplates) -> Post:
     """The post for a request, made of the templates of the leader's language: with a take, built around it,
     word for word, its start within the first lines; without, one of the sober frames, the article's title or
