@@ -112,3 +112,14 @@ def test_a_french_post_quotes_a_french_article_with_french_typography_and_an_eng
     assert "L’Usine Nouvelle" in french.linkedin
     english = compose(request("fr", item_language="en", title="Why now? Because"), TEMPLATES["fr"])
     assert "Why now? Because" in english.linkedin  # English words keep English typography
+
+
+@pytest.mark.parametrize(("language", "summary"), [("en", "The group will build two plants by 2028."),
+                                                   ("fr", "Le groupe annonce la fermeture de deux sites.")])
+def test_a_summary_that_leans_on_the_title_never_opens_a_post(language, summary):
+    for variant in range(8):
+        post = compose(request(language, summary=summary, variant=variant), TEMPLATES[language])
+        assert not post.linkedin.startswith(summary) and not post.x.startswith(summary)
+    opening = compose(request(language, summary="Apprentices now fill one job in three.", angle=1),
+                      TEMPLATES[language])
+    assert opening.linkedin.startswith("Apprentices")  # one that stands alone may

@@ -442,9 +442,19 @@ def _same(text: str) -> str:
     return text
 
 
+# A sentence that leans on what came before ("The group will build...", « Il s’agit... ») cannot open a post.
+_LEANS_BACK = re.compile(
+    r"^(?:it|its|they|their|he|she|his|her|this|these|those|such|the (?:group|company|firm|firms|report|study)|"
+    r"il|elle|ils|elles|ce|cet|cette|ces|celui|celle|le groupe|l[’']entreprise|la société|l[’']étude)\b",
+    re.IGNORECASE,
+)
+
+
 def _usable(options: Sequence[str], values: Mapping[str, str]) -> list[str]:
-    """The templates that can frame these values: one that starts with the summary needs a summary."""
-    usable = [t for t in options if values["summary"] or not t.lstrip().startswith("{summary}")]
+    """The templates that can frame these values: one that starts with the summary needs a summary that can
+    open a post (not one that leans on the title: "The group will...")."""
+    opens = bool(values["summary"]) and not _LEANS_BACK.match(values["summary"])
+    usable = [t for t in options if opens or not t.lstrip().startswith("{summary}")]
     return usable or list(options)
 
 
