@@ -1,19 +1,26 @@
-"""A post a leader would publish: the leader's take first, then what the article says, and its link.
+"""A post a leader would publish, built around the leader's take: what the article says, and its link.
 
 `compose(request, templates)` is the deterministic writer: offline, no third party, the same request always
 gives the same post. It places only what the request holds: the leader's take word for word (never rewritten,
 never cut on LinkedIn), the article's title, the first sentence of its summary, the source's name, a question
-to the network from the templates, the link and at most two hashtags. Without a take it frames the article
-with one of several sober templates a leader could post with one edit. The LinkedIn text is a few short
-paragraphs with the link; the X text fits X's 280 characters (as X counts them) with the link at its end.
+that follows from the kind of article (`article_kind`: a figure, a decision, a how-to, a trend), the link and
+at most two hashtags. Around a take, each template is an angle, a different post (the take first, the fact
+first, a lesson, a question to peers, a contrarian line); without a take it frames the article with one of
+several sober templates a leader could post with one edit. Either way the first lines (what LinkedIn shows
+before "...see more") hold the take, or the fact (`visible_first`). "Shorter" is a length, applied to whichever
+angle is asked. The LinkedIn text is a few short paragraphs with the link; the X text fits X's 280 characters
+(as X counts them) with the link at its end, and keeps the take whole, or its last sentence.
 
-When the article is in another language than the leader's, the post says so plainly ("Article in French.")
-and hashtags come only from the topics the caller gives, which are in the leader's language (`topics_for`).
+When the article is in another language than the leader's, the post says so once, after the source's name
+("in Les Echos (in French)"), and hashtags come only from the topics the caller gives, which are in the
+leader's language (`topics_for`). A French article quoted in a French post gets French typography
+(`french_typography`). The leader's style (`model.Style`: a question or not, hashtags or not, a sign-off)
+shapes the post when the request carries it.
 
-`check_post(post, request)` tells why a post written by someone else (a language model) is not acceptable.
-Counting as X does and the share links are `bot.core.sharing`'s.
+`check_post(post, request)` tells why a post written by someone else (a language model) is not acceptable,
+invented figures included (`invented_figures`). Counting as X does and the share links are
+`bot.core.sharing`'s.
 """
-
 from __future__ import annotations
 
 import difflib
