@@ -123,3 +123,14 @@ def test_a_summary_that_leans_on_the_title_never_opens_a_post(language, summary)
     opening = compose(request(language, summary="Apprentices now fill one job in three.", angle=1),
                       TEMPLATES[language])
     assert opening.linkedin.startswith("Apprentices")  # one that stands alone may
+
+
+def test_quotes_within_a_quoted_french_title_are_english_ones():
+    title = "Les patrons et les réseaux sociaux : « je m’y mets »"
+    take = "« Je m’y mets », disait mon associé : trois ans plus tard, il publie chaque semaine."
+    for angle in range(5):
+        post = compose(request("fr", title=title, take=take, angle=angle), TEMPLATES["fr"])
+        assert "«\u00a0Les patrons et les réseaux sociaux\u00a0: “je m’y mets”\u00a0»" in post.linkedin + post.x
+        assert take in post.linkedin  # the leader's own quotes untouched
+    plain = compose(request("fr", title=title, angle=0), TEMPLATES["fr"])
+    assert plain.linkedin.startswith(french_typography(title))  # a title alone keeps its own quotes

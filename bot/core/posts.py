@@ -433,7 +433,41 @@ def compose(request: PostRequest, templates: DraftTemplates) -> Post:
     body = _x_body(take, x_options, request, {**values, "question": ""}, tags, x_fits)
     if not body:
         raise PostError("the X templates are too long for a post on X")
+    if request.language == "fr":  # « un titre qui « cite » » is written « un titre qui “cite” »
+        linkedin, body = nested_quotes(linkedin, take), nested_quotes(body, take)
     return Post(linkedin=linkedin, x=f"{body}\n{link}", language=request.language, link=link)
+
+
+def nested_quotes(text: str, keep: str | None = None) -> str:
+    """French quotes within French quotes made English ones, line by line: « a « b » c » is « a “b” c »; the
+    lines of `keep` (the leader's own words) stay as they are."""
+    lines = []
+    for line in text.split("\n"):
+        if keep and line.strip() and line.strip() in keep:
+            lines.append(line)
+            continue
+        out, depth = [], 0
+        for index, char in enumerate(line):
+            if char == "«":
+                depth += 1
+                if depth > 1:
+                    out.append("“")
+                    if line[index + 1: index + 2] in ("\u00a0", "\u202f"):
+                        out.append("\0")  # the space after an inner « goes
+                    continue
+            elif char == "»" and depth > 0:
+                depth -= 1
+                if depth >= 1:
+                    if out and out[-1] in ("\u00a0", "\u202f"):
+                        out.pop()  # the space before an inner » goes
+                    out.append("”")
+                    continue
+            if char in ("\u00a0", "\u202f") and out and out[-1] == "\0":
+                out.pop()
+                continue
+            out.append(char)
+        lines.append("".join(part for part in out if part != "\0"))
+    return "\n".join(lines)
 
 
 def signed(text: str, sign_off: str, limit: int = LINKEDIN_LIMIT) -> str:
