@@ -39,12 +39,12 @@ def test_shorter_sticks_to_the_next_angle_until_longer_and_is_not_pressed_twice(
     (full,) = first.replies
     summary = "Firms of 50 to 250 people spend a fifth more on security this year."
     assert summary in html_to_text(full.text)
-    assert f"ps:{ref}" in data_of(full) and f"pl:{ref}" not in data_of(full)
+    assert f"ps:{ref}" in data_of(full) and f"pf:{ref}" not in data_of(full)
 
     short = coach.handle(first.leader, WHO, Press(f"ps:{ref}"), NOW, NEWS)
     (shown,) = short.replies
     assert summary not in html_to_text(shown.text) and "?" not in short.leader.offers[0].post_linkedin
-    assert f"pl:{ref}" in data_of(shown) and f"ps:{ref}" not in data_of(shown)  # Longer where Shorter was
+    assert f"pf:{ref}" in data_of(shown) and f"ps:{ref}" not in data_of(shown)  # Longer where Shorter was
 
     again = coach.handle(short.leader, WHO, Press(f"ps:{ref}"), NOW, NEWS)  # the old message's Shorter
     assert again.replies == () and again.toast and "already" in again.toast
@@ -54,13 +54,13 @@ def test_shorter_sticks_to_the_next_angle_until_longer_and_is_not_pressed_twice(
     (other,) = angle.replies
     before, after = short.leader.offers[0].post_linkedin, angle.leader.offers[0].post_linkedin
     assert after != before and after.split("\n")[0] != before.split("\n")[0]  # another post...
-    assert summary not in after and f"pl:{ref}" in data_of(other)  # ...still short
+    assert summary not in after and f"pf:{ref}" in data_of(other)  # ...still short
 
-    longer = coach.handle(angle.leader, WHO, Press(f"pl:{ref}"), NOW, NEWS)
+    longer = coach.handle(angle.leader, WHO, Press(f"pf:{ref}"), NOW, NEWS)
     (back,) = longer.replies
     assert summary in longer.leader.offers[0].post_linkedin and f"ps:{ref}" in data_of(back)
     assert longer.leader.offers[0].variant == angle.leader.offers[0].variant  # the same angle, longer
-    stale = coach.handle(longer.leader, WHO, Press(f"pl:{ref}"), NOW, NEWS)
+    stale = coach.handle(longer.leader, WHO, Press(f"pf:{ref}"), NOW, NEWS)
     assert stale.replies == () and stale.toast and stale.leader == longer.leader
 
 
@@ -80,10 +80,10 @@ def test_with_a_take_shorter_and_longer_ask_for_the_post_at_that_length(coach):
     request, shown = written(typed)
     assert not request.shorter and f"ps:{ref}" in data_of(shown.replies[0])
     request, short = written(coach.handle(shown.leader, WHO, Press(f"ps:{ref}"), NOW, NEWS))
-    assert request.shorter and request.take == take and f"pl:{ref}" in data_of(short.replies[0])
+    assert request.shorter and request.take == take and f"pf:{ref}" in data_of(short.replies[0])
     request, angle = written(coach.handle(short.leader, WHO, Press(f"pa:{ref}"), NOW, NEWS))
     assert request.shorter and request.variant == short.leader.offers[0].variant + 1
-    request, back = written(coach.handle(angle.leader, WHO, Press(f"pl:{ref}"), NOW, NEWS))
+    request, back = written(coach.handle(angle.leader, WHO, Press(f"pf:{ref}"), NOW, NEWS))
     assert not request.shorter and f"ps:{ref}" in data_of(back.replies[0])
 
 
@@ -112,7 +112,7 @@ def test_through_telegram_shorter_then_another_angle_stays_short_until_longer(tm
                 await bot.press(9, f"ps:{ref}", full.message_id)
                 await bot.settle()
                 short = bot.last(9)
-                assert take in short.text and f"pl:{ref}" in datas(short) and f"ps:{ref}" not in datas(short)
+                assert take in short.text and f"pf:{ref}" in datas(short) and f"ps:{ref}" not in datas(short)
                 writing = sum("Writing your post" in m.text for m in bot.api.messages(9))
                 await bot.press(9, f"ps:{ref}", full.message_id)  # Shorter again, on the first post
                 await bot.settle()
@@ -122,8 +122,8 @@ def test_through_telegram_shorter_then_another_angle_stays_short_until_longer(tm
                 await bot.press(9, f"pa:{ref}", short.message_id)
                 await bot.settle()
                 angle = bot.last(9)
-                assert angle.text != short.text and f"pl:{ref}" in datas(angle)  # another angle, still short
-                await bot.press(9, f"pl:{ref}", angle.message_id)
+                assert angle.text != short.text and f"pf:{ref}" in datas(angle)  # another angle, still short
+                await bot.press(9, f"pf:{ref}", angle.message_id)
                 await bot.settle()
                 assert f"ps:{ref}" in datas(bot.last(9))
                 offer = next(o for o in LeaderStore(tmp_path / "data").get(9).offers if o.ref == ref)

@@ -106,7 +106,7 @@ def test_edits_teach_the_length(coach):
     first, second = (offer.ref for offer in leader.offers[:2])
     leader = coach.handle(leader, WHO, Press(f"pd:{first}"), NOW, two).leader
     leader = coach.handle(leader, WHO, Press(f"ps:{first}"), NOW, two).leader
-    leader = coach.handle(leader, WHO, Press(f"pl:{first}"), NOW, two).leader
+    leader = coach.handle(leader, WHO, Press(f"pf:{first}"), NOW, two).leader
     leader = coach.handle(leader, WHO, Press(f"ps:{first}"), NOW, two).leader
     assert (leader.style.shorter, leader.style.longer) == (2, 1) and not leader.style.prefers_short
     leader = coach.handle(leader, WHO, Press(f"pd:{second}"), NOW, two).leader

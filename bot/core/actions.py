@@ -205,7 +205,7 @@ _VERDICT_VERBS: dict[Verdict, str] = {Verdict.POSTED: "sp", Verdict.IRRELEVANT: 
 _VERDICTS = {verb: verdict for verdict, verb in _VERDICT_VERBS.items()}
 _POST_VERBS: dict[str, Callable[[str], Action]] = {
     "pt": AskTake, "pd": ShowPost, "ps": lambda ref: Rewrite(ref, True), "pa": lambda ref: Rewrite(ref, False),
-    "pl": Longer,
+    "pf": Longer,  # the post in full
 }
 
 # What each argument may look like: anything else is not an action of this bot.
@@ -255,7 +255,7 @@ def encode(action: Action) -> str:
         case Rewrite(ref, shorter):
             data = f"{'ps' if shorter else 'pa'}:{ref}"
         case Longer(ref):
-            data = f"pl:{ref}"
+            data = f"pf:{ref}"
         case UndoDone(lesson_id) | OpenLesson(lesson_id):
             data = f"{_LESSON_VERBS[type(action)]}:{lesson_id}"
         case LessonLaterAt(lesson_id, when):
