@@ -280,15 +280,37 @@ def _suggest(settings: Settings, sector_id: str, language: str, limit: int, as_j
     return 0
 
 
-def _draft(settings: Settings, url: str, take: str | None, language: str, as_json: bool) -> int:
-    """A post from an article (stored feed items first, else its page) and the leader's take."""
+TAKE_ANGLES = ("the take first", "the fact first, then the take", "a lesson from experience", "a question to peers",
+               "a contrarian line")
+
+
+def _draft_topics(settings: Settings, item, language: str) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+    """The sectors' keywords in the leader's language that the article matches: its hashtags."""
+    from bot.adapters.content_files import read_sectors
+    from bot.core.matching import find_matches, item_profile, keyword_phrases
+    from bot.core.posts import topics_for
+
+    try:
+        sectors = read_sectors(settings.feeds_path)
+    except Exception:  # noqa: BLE001 (no feeds file: no hashtags, still a post)
+        return ()
+    keywords = tuple(dict.fromkeys(k for sector in sectors for k in sector.all_keywords()))
+    matches = find_matches(keyword_phrases(keywords), item_profile(item.link, item.title, item.summary))
+    own = tuple(k for sector in sectors for k in sector.keywords.get(language, ()))
+    return topics_for(tuple(dict.fromkeys(phrase.text for _, _, phrase in matches)), own)
+
+
+def _draft(settings: Settings, url: str, take: str | None, language: str, as_json: bool,
+           angle: int | None = None, shorter: bool = False) -> int:
+    """Posts from an article (stored feed items first, else its page) and the leader's take: every angle, or
+    the one asked for (`angle`, from 1), at full length or shorter, with hashtags."""
     import asyncio
     import json
 
     from bot.adapters.pages import PageError, fetch_page
     from bot.adapters.storage import FeedStore
     from bot.core.news import normalise_url, safe_link
-    from bot.core.posts import TAKE_LIMIT, PostRequest
+    from bot.core.posts import TAKE_LIMIT, PostRequest, hashtags
 
     link = safe_link(url)
     if link is None:
@@ -296,6 +318,10 @@ def _draft(settings: Settings, url: str, take: str | None, language: str, as_jso
     take = " ".join((take or "").split()) or None
     if take is not None and len(take) > TAKE_LIMIT:
         return _fail(f"the take is {len(take)} characters: one or two sentences, at most {TAKE_LIMIT}, please")
+    writer = _writer(settings)
+    count = len(writer.templates[language].take_linkedin if take else writer.templates[language].linkedin)
+    if angle is not None and not 1 <= angle <= count:
+        return _fail(f"--angle is a number from 1 to {count} (the angles {'around a take' if take else 'of a draft'})")
     wanted = normalise_url(link)
     stored = (item for state in FeedStore(settings.data_dir).all().values() for item in state.items)
     item = next((item for item in stored if normalise_url(item.link) == wanted), None)
@@ -309,15 +335,29 @@ def _draft(settings: Settings, url: str, take: str | None, language: str, as_jso
         from bot.adapters.language import detect
 
         item_language = detect(f"{item.title}. {item.summary}")
-    request = PostRequest(title=item.title, link=item.link, source=item.source, summary=item.summary,
-                          item_language=item_language, language=language, take=take)
-    post = asyncio.run(_writer(settings).write(request))
+    topics = _draft_topics(settings, item, language)
+    angles = [angle - 1] if angle is not None else list(range(count))
+    requests = [PostRequest(title=item.title, link=item.link, source=item.source, summary=item.summary,
+                            item_language=item_language, language=language, take=take, topics=topics,
+                            angle=number, shorter=shorter) for number in angles]
+
+    async def write_all():  # type: ignore[no-untyped-def]
+        return await asyncio.gather(*(writer.write(request) for request in requests))
+
+    posts = asyncio.run(write_all())
+    rows = [{**_post_row(post, item_language), "angle": number + 1,
+             "angle_name": TAKE_ANGLES[number] if take and number < len(TAKE_ANGLES) else f"frame {number + 1}",
+             "shorter": shorter, "hashtags": list(hashtags(topics))}
+            for number, post in zip(angles, posts, strict=True)]
     if as_json:
-        print(json.dumps({"title": item.title, "link": item.link, "source": item.source,
-                          **_post_row(post, item_language)}, ensure_ascii=False, indent=2))
+        print(json.dumps({"title": item.title, "link": item.link, "source": item.source, **rows[0],
+                          "variants": rows}, ensure_ascii=False, indent=2))
     else:
-        print(post.linkedin)
-        print("\n--- X ---\n" + post.x)
+        for row in rows:
+            if len(rows) > 1:
+                print(f"=== angle {row['angle']} of {count}: {row['angle_name']} ===\n")
+            print(row["linkedin"])
+            print("\n--- X ---\n" + row["x"] + ("\n" if len(rows) > 1 else ""))
     return 0
 
 
@@ -374,7 +414,11 @@ def parser() -> argparse.ArgumentParser:
     draft.add_argument("url", help="the article's address (looked up in the stored feed items, else fetched)")
     draft.add_argument("--take", help="your own view, one or two sentences, kept word for word")
     draft.add_argument("--lang", choices=("fr", "en"), default="en", help="the language of the post")
-    draft.add_argument("--json", action="store_true", help="print a JSON object")
+    draft.add_argument("--angle", type=int, metavar="N",
+                       help="only this angle (1: the take first, 2: the fact first, 3: a lesson, 4: a question to "
+                            "peers, 5: a contrarian line); every angle by default")
+    draft.add_argument("--shorter", action="store_true", help="the short version (no summary, no question)")
+    draft.add_argument("--json", action="store_true", help="print a JSON object (its \"variants\": every angle)")
     feeds = commands.add_parser("feeds", help="work with the configured feeds")
     feeds_commands = feeds.add_subparsers(dest="feeds_command", required=True, metavar="ACTION")
     check = feeds_commands.add_parser("check", help="fetch every configured feed and print its status")
@@ -412,7 +456,7 @@ def main(argv: list[str] | None = None) -> int:
             from bot import logs
 
             logs.configure("WARNING", settings.secrets)
-            return _draft(settings, args.url, args.take, args.lang, args.json)
+            return _draft(settings, args.url, args.take, args.lang, args.json, args.angle, args.shorter)
         if args.command == "feeds":
             from bot import logs
 

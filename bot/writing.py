@@ -64,9 +64,11 @@ class Writer:
             from bot.adapters.language import detect as lingua_detect
 
             detect = lingua_detect
+        drafts = content.drafts
         model = ModelWriter(url=settings.llm_url, model=settings.llm_model, key=settings.llm_key,
                             prompts=content.prompts, detect=detect,
-                            timeout=TIMEOUT if timeout is None else timeout)
+                            timeout=TIMEOUT if timeout is None else timeout,
+                            x_for=lambda request: compose(request, drafts[request.language]).x)
         model.comment_prompts = {lang: part.prompts for lang, part in content.path.items()}
         model.comment_praise = {lang: part.comment.praise for lang, part in content.path.items()}
         return cls(content.drafts, model, comments=comments, comment_model=model)

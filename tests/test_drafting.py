@@ -114,7 +114,7 @@ def all_drafts(templates: DraftTemplates, language: str, days: int = 12):
 
 def test_the_templates_have_every_part_and_only_known_placeholders(language):
     data = raw_templates(language)
-    assert set(data) == {*DraftTemplates.ANGLES, "language_notes"}
+    assert set(data) == {*DraftTemplates.ANGLES, "language_notes", "languages"}
     for angle in DraftTemplates.ANGLES:
         assert len(data[angle]) >= 2
         for template in data[angle]:
@@ -122,10 +122,10 @@ def test_the_templates_have_every_part_and_only_known_placeholders(language):
             assert names <= set(FIELDS), template
             assert "<" not in template and "&" not in template, template  # plain text, not HTML
             assert not re.search("[\U0001f000-\U0001ffff\u2600-\u27bf]", template), template  # no emoji
-            if angle != "questions":
-                assert {"title", "note"} <= names, template
+            if angle not in DraftTemplates.QUESTIONS:
+                assert {"title", "note"} <= names and "{source}{note}" in template, template
                 assert ("link" in names) == angle.endswith("linkedin"), template
-                assert template.startswith("{take}") == angle.startswith("take_"), template
+                assert ("take" in names) == angle.startswith("take_"), template
 
 
 def test_the_french_templates_have_french_typography():
@@ -162,7 +162,7 @@ def test_no_draft_names_the_course_theme(templates, language):
 def test_an_english_article_is_said_to_be_in_english_in_a_french_draft():
     french = read_drafts(CONTENT_DIR)["fr"]
     for _sample, _, text in all_drafts(french, "fr", days=3):
-        assert "Article en anglais" in text, text
+        assert "(en anglais)" in text, text
         assert not re.search(r"#\S+", text), text  # the topics are English words: no hashtag
 
 
@@ -303,4 +303,4 @@ def test_request_for_keeps_hashtags_in_the_leaders_language():
     assert asked.topics == ("cybersécurité", "santé publique") and asked.take == "Mon avis."
     assert (asked.item_language, asked.language, asked.variant) == ("en", "fr", 3)
     post = compose(asked, read_drafts(CONTENT_DIR)["fr"])
-    assert post.linkedin.startswith("Mon avis.") and "#Cybersécurité" in post.linkedin
+    assert "\n\nMon avis.\n\n" in post.linkedin and "#Cybersécurité" in post.linkedin

@@ -112,9 +112,10 @@ def test_every_post_of_the_golden_feeds_is_publishable(item, language, take):
             assert not re.search(r"\b(?:de|du|dans) Les\b", frame), frame
             # The languages: said plainly when the article's differs; hashtags in the leader's language.
             other = item_language is not None and item_language != language
-            note = TEMPLATES[language].language_notes.get(item_language or "", "")
-            if other and note:
-                assert note in post.linkedin and note in post.x
+            name = TEMPLATES[language].languages.get(item_language or "", "")
+            note = f" ({name})" if name else ""
+            if other and note:  # once, in the post's own sentence
+                assert post.linkedin.count(note) == 1 and post.x.count(note) == 1
             elif other:  # a language without a note: the frame says nothing false, and no hashtag
                 assert not re.search(r"#\w", post.linkedin.replace(item.title, ""))
             quoted = post.linkedin.replace(item.title, "").replace(item.summary, "").replace(sentence, "")

@@ -14,6 +14,7 @@ from bot.adapters.content_files import read_drafts
 from bot.core.posts import (
     LINKEDIN_LIMIT,
     LINKEDIN_SHORT_LIMIT,
+    DraftTemplates,
     Post,
     PostRequest,
     check_post,
@@ -21,6 +22,7 @@ from bot.core.posts import (
     has_markup,
     holds_take,
     topics_for,
+    visible_first,
 )
 from bot.core.sharing import (
     BUTTON_URL_LIMIT,
@@ -62,7 +64,7 @@ def test_the_take_comes_first_word_for_word_then_the_article_and_the_link(langua
     for variant in range(6):
         asked = request(language, take=take, variant=variant, item_language=language)
         post = compose(asked, TEMPLATES[language])
-        assert post.linkedin.startswith(take + "\n\n")
+        assert take in post.linkedin and visible_first(post.linkedin, take)  # in the first lines, whole
         assert asked.title in post.linkedin and LINK in post.linkedin
         assert post.x.startswith(take) and post.x.endswith("\n" + LINK)
         assert x_weight(post.x) <= X_LIMIT and len(post.linkedin) <= LINKEDIN_LIMIT
@@ -71,7 +73,7 @@ def test_the_take_comes_first_word_for_word_then_the_article_and_the_link(langua
 
 def test_a_take_that_asks_a_question_gets_no_second_question(language):
     take = "What would you have done?" if language == "en" else "Qu’auriez-vous fait\u202f?"
-    questions = TEMPLATES[language].questions
+    questions = [q for kind in DraftTemplates.QUESTIONS for q in getattr(TEMPLATES[language], kind)]
     for variant in range(5):
         post = compose(request(language, take=take, variant=variant), TEMPLATES[language])
         assert not any(question in post.linkedin for question in questions)
@@ -79,12 +81,15 @@ def test_a_take_that_asks_a_question_gets_no_second_question(language):
 
 def test_a_long_take_stays_whole_on_linkedin_and_is_cut_after_a_word_on_x(language):
     take = " ".join([TAKES[language]] * 6)
-    post = compose(request(language, take=take), TEMPLATES[language])
-    assert post.linkedin.startswith(take)
-    assert LINK in post.linkedin
-    assert x_weight(post.x) <= X_LIMIT and post.x.endswith(LINK)
+    for variant in range(5):
+        post = compose(request(language, take=take, variant=variant), TEMPLATES[language])
+        assert take in post.linkedin and visible_first(post.linkedin, take)
+        assert LINK in post.linkedin
+        assert x_weight(post.x) <= X_LIMIT and post.x.endswith(LINK)
+    one = "In 2024 we moved our furnaces to night hours, " * 8 + "and paid a third less."
+    post = compose(request(language, take=one.strip()), TEMPLATES[language])
     cut = post.x.split("…")[0]
-    assert take.startswith(cut) and take[len(cut)] in " ,;:"  # cut after a whole word
+    assert one.startswith(cut) and one[len(cut)] in " ,;:"  # one long sentence: cut after a whole word
 
 
 def test_another_angle_changes_the_wording_and_shorter_is_shorter(language):
@@ -97,7 +102,7 @@ def test_another_angle_changes_the_wording_and_shorter_is_shorter(language):
         full = compose(request(language, take=take, variant=variant), TEMPLATES[language])
         short = compose(request(language, take=take, variant=variant, shorter=True), TEMPLATES[language])
         assert len(short.linkedin) < len(full.linkedin) and len(short.linkedin) <= LINKEDIN_SHORT_LIMIT
-        assert short.linkedin.startswith(take) and LINK in short.linkedin
+        assert take in short.linkedin and visible_first(short.linkedin, take) and LINK in short.linkedin
 
 
 def test_the_same_request_gives_the_same_post(language):
@@ -109,13 +114,17 @@ def test_the_same_request_gives_the_same_post(language):
 
 
 def test_an_article_in_another_language_is_said_so_plainly():
-    french = compose(request("fr", item_language="en"), TEMPLATES["fr"])
-    assert "Article en anglais." in french.linkedin and "Article en anglais." in french.x
-    english = compose(request("en", item_language="fr", title="La fonderie réduit sa facture"), TEMPLATES["en"])
-    assert "Article in French." in english.linkedin and "Article in French." in english.x
+    # Said once, in the post's own sentence, right after the source (never a bare label, never glued on X).
+    for variant in range(5):
+        french = compose(request("fr", item_language="en", variant=variant), TEMPLATES["fr"])
+        assert french.linkedin.count("Les Echos (en anglais)") == 1 and "Les Echos (en anglais)" in french.x
+        english = compose(request("en", item_language="fr", title="La fonderie réduit sa facture", variant=variant),
+                          TEMPLATES["en"])
+        assert english.linkedin.count("Les Echos (in French)") == 1 and "Les Echos (in French)" in english.x
+        assert "Article" not in french.linkedin + english.linkedin + french.x + english.x
     same = compose(request("en", item_language="en"), TEMPLATES["en"])
     unknown = compose(request("en", item_language=None), TEMPLATES["en"])
-    assert "Article in" not in same.linkedin and "Article in" not in unknown.linkedin
+    assert "(in " not in same.linkedin and "(in " not in unknown.linkedin
 
 
 def test_hashtags_keep_the_topics_in_the_leaders_language_and_at_most_two():

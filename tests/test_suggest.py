@@ -158,7 +158,7 @@ def test_topics_come_best_first():
 def test_items_matching_nothing_come_below_every_matching_item():
     taste = Taste(sources={"Loved": WEIGHT_BOUND, "Disliked": -WEIGHT_BOUND}, topics={"cloud": -WEIGHT_BOUND})
     unmatched = item("Fresh news from a loved source in my language", source="Loved", hours=0, language="fr")
-    matched = item("An old cloud story", source="Disliked", hours=71, summary="", language="en")
+    matched = item("An old cloud story", source="Disliked", hours=71, summary="", language="fr")
     assert top([unmatched, matched], taste=taste, language="fr") == [matched.title, unmatched.title]
     assert top([unmatched]) == [unmatched.title]  # still suggested when nothing matches
 
@@ -179,13 +179,14 @@ def test_learned_source_and_topic_weights_move_items():
     assert top([c, d], taste=Taste(topics={"cloud": -2.0})) == ["AI budgets", "Cloud budgets"]
 
 
-def test_the_leaders_language_gives_a_small_bonus():
+def test_the_leaders_language_comes_before_relevance():
     english = item("Cloud in English", source="S1", hours=2, language="en")
     french = item("Cloud en français", source="S2", hours=3, language="fr")
     assert top([english, french]) == ["Cloud in English", "Cloud en français"]
     assert top([english, french], language="fr") == ["Cloud en français", "Cloud in English"]
     more_relevant = item("Cloud and AI in English", source="S3", hours=3, language="en")
-    assert top([more_relevant, french], language="fr") == ["Cloud and AI in English", "Cloud en français"]
+    assert top([more_relevant, french], language="fr") == ["Cloud en français", "Cloud and AI in English"]
+    assert top([more_relevant, french]) == ["Cloud and AI in English", "Cloud en français"]  # no language: relevance
 
 
 # --- what comes back ----------------------------------------------------------------------------------------
@@ -357,9 +358,9 @@ def test_a_pool_prepared_once_gives_each_leader_the_same_suggestions_as_the_item
     assert rankings == [rank(items, keywords=KEYWORDS, taste=taste, now=NOW, language="fr")
                         for taste in tastes]
     assert [titles(ranking) for ranking in rankings] == [
-        ["Cloud outage hits banks", "AI in factories", "Usine du futur"],
+        ["Usine du futur", "Cloud outage hits banks", "AI in factories"],  # French first; English fills
         ["Usine du futur", "Cloud outage hits banks", "AI in factories"],
-        ["Cloud outage hits banks", "Usine du futur"],
+        ["Usine du futur", "Cloud outage hits banks"],
     ]
     assert len(pool.stories) == 3  # the old item is left out once for all
 
@@ -422,6 +423,7 @@ def reference_rank(items: list[Item], *, keywords: tuple[str, ...], taste: Taste
         return f" {folded} " in f" {text_folded} "
 
     best: dict[str, _Scored] = {}
+    best_own: dict[str, _Scored] = {}
     for candidate in items:
         key = story_key(candidate)
         if candidate.published is None or candidate.published < now - window or key in taste.seen:
@@ -445,17 +447,41 @@ def reference_rank(items: list[Item], *, keywords: tuple[str, ...], taste: Taste
         if language is not None and candidate.language == language:
             score += LANGUAGE_BONUS
         topics = tuple(text for _, _, text in matches)
-        current = best.get(key)
-        if current is None or score > current.score or (
-                score == current.score and _fields_order(candidate) < _fields_order(current.item)):
-            best[key] = _Scored(score, key, candidate, topics, title_words(candidate.title))
-    ordered = sorted(best.values(), key=lambda scored: (-scored.score, scored.key))
+        scored = _Scored(score, key, candidate, topics, title_words(candidate.title))
+        tables = [best]
+        if language is not None and candidate.language in (None, language):
+            tables.append(best_own)  # the story's items in the leader's language, apart
+        for table in tables:
+            current = table.get(key)
+            if current is None or score > current.score or (
+                    score == current.score and _fields_order(candidate) < _fields_order(current.item)):
+                table[key] = scored
+
+    def ordered(table: dict[str, _Scored], keys) -> list[_Scored]:
+        return sorted((table[key] for key in keys), key=lambda scored: (-scored.score, scored.key))
+
+    if language is None:
+        chosen = _plain_select(ordered(best, best))[:max(limit, 0)]
+    else:  # the leader's language before variety: a story told in it is theirs, told from those items
+        own = _plain_select(ordered(best_own, best_own))[:max(limit, 0)]
+        room = max(limit, 0) - len(own)
+        if len(own) >= 3:  # another language fills, one in five at most past three
+            room = min(room, max(limit, 0) // 5)
+        foreign = ordered(best, [key for key in best if key not in best_own])
+        chosen = own + _plain_select(foreign, own)[:max(room, 0)]
+    return [Suggestion(s.item, s.score, s.key, s.topics) for s in chosen]
+
+
+def _plain_select(ordered: list[_Scored], before: list[_Scored] | None = None) -> list[_Scored]:
+    """One per story, sources varied within each tier; chosen in order and never taken back, so the first
+    `limit` are those chosen before there were enough."""
     chosen: list[_Scored] = []
+    earlier = list(before or [])
     sources: set[str] = set()
     for tier in ([s for s in ordered if s.topics], [s for s in ordered if not s.topics]):
         postponed = []
         for scored in tier:
-            if any(same_story(scored.title_words, c.title_words) for c in chosen):
+            if any(same_story(scored.title_words, c.title_words) for c in earlier + chosen):
                 continue
             if scored.item.source in sources:
                 postponed.append(scored)
@@ -463,10 +489,9 @@ def reference_rank(items: list[Item], *, keywords: tuple[str, ...], taste: Taste
                 chosen.append(scored)
                 sources.add(scored.item.source)
         for scored in postponed:
-            if not any(same_story(scored.title_words, c.title_words) for c in chosen):
+            if not any(same_story(scored.title_words, c.title_words) for c in earlier + chosen):
                 chosen.append(scored)
-    # Chosen in order and never taken back: the first `limit` are those chosen before there were enough.
-    return [Suggestion(s.item, s.score, s.key, s.topics) for s in chosen[:max(limit, 0)]]
+    return chosen
 
 
 def _fields_order(candidate: Item) -> tuple[str, ...]:

@@ -153,9 +153,9 @@ def test_an_article_that_instructs_the_model_goes_as_data_and_changes_nothing(se
     assert user["content"].count(HOSTILE) == 1
     assert post.writer == "composer" and check_post(post, hostile) is None and LINK in post.linkedin
     assert len(model_lines(caplog)) == 1
-    # A model that resists the injection is trusted as usual.
+    # A model that resists the injection is trusted as usual (its figures are the title's).
     server.mode = "good"
-    assert asyncio.run(writer(server).write(hostile)).writer == "model"
+    assert asyncio.run(writer(server).write(request(summary=HOSTILE))).writer == "model"
 
 
 def test_the_model_key_never_reaches_a_log_line(server, caplog):

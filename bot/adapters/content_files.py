@@ -171,12 +171,14 @@ def read_drafts(content_dir: Path) -> dict[str, DraftTemplates]:
         if not isinstance(data, dict):
             raise ContentError(f"drafts/{lang}.yaml is not a mapping")
         notes = data.get("language_notes") or {}
-        if not isinstance(notes, dict):
-            raise ContentError(f"drafts/{lang}.yaml: language_notes is not a mapping")
+        names = data.get("languages") or {}
+        if not isinstance(notes, dict) or not isinstance(names, dict):
+            raise ContentError(f"drafts/{lang}.yaml: language_notes and languages are mappings")
         drafts[lang] = DraftTemplates(
             **{angle: tuple(str(t) for t in data.get(angle) or ()) for angle in DraftTemplates.ANGLES},
             language_notes={str(k): str(v) for k, v in notes.items()},
             language=lang,
+            languages={str(k): str(v) for k, v in names.items()},
         )
     return drafts
 

@@ -7,8 +7,12 @@ article's title, source, summary (its first 500 characters at most, as the feeds
 language as JSON data, the leader's take, the length limit, the allowed hashtags and the variant number.
 Nothing about the leader (no name, no id, no Telegram data) and nothing else.
 
-The answer must be one JSON object `{"linkedin": ..., "x": ...}` that passes `posts.check_post` (the link,
-no markup, the limits, the take kept, the leader's language). Anything else (a timeout, a 429, an error
+The request asks for a JSON object (`response_format`) where the endpoint supports it (`ChatEndpoint` stops
+asking once it is refused, and asks again without). The answer holds one JSON object `{"linkedin": ...,
+"x": ...}`, alone, in a code fence or in a sentence (`extract_json_object`, for any writer that asks for
+JSON), or is the LinkedIn post in plain text, starting with the take (the composer then makes the X text);
+either way it must pass `posts.check_post` (the link, no markup, the limits, the take kept, the leader's
+language, no figure the article and the take do not give). Anything else (a timeout, a 429, an error
 status, a malformed answer, a failed check) gives None and one log line saying why; the caller then composes
 the post itself. The whole exchange, one retry included, is bounded by `timeout` seconds.
 """
@@ -20,6 +24,7 @@ import json
 import logging
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 import openai
@@ -33,6 +38,9 @@ from bot.core.posts import (
     Prompts,
     check_post,
     hashtags,
+    holds_take,
+    last_sentence,
+    pasted_untranslated,
 )
 from bot.core.speech import TIMEOUT as TRANSCRIPTION_TIMEOUT
 from bot.core.speech import Heard, Problem
@@ -41,11 +49,14 @@ log = logging.getLogger(__name__)
 
 TIMEOUT = 20.0  # seconds, for the whole exchange
 MAX_ANSWER = 20_000  # characters of an answer worth reading
+ANGLES = 5  # the angles the prompts name, numbered from 0
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
+_FENCED = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
 
 
 def user_message(prompts: Prompts, request: PostRequest) -> str:
-    """The user prompt filled in: the article as JSON data, the take as a JSON string (or null)."""
+    """The user prompt filled in: the article as JSON data, the take as a JSON string (or null), the leader's
+    own posts as a JSON list of style examples (empty unless they gave some with /style)."""
     article = {
         "title": request.title,
         "source": request.source,
@@ -57,21 +68,50 @@ def user_message(prompts: Prompts, request: PostRequest) -> str:
         article=json.dumps(article, ensure_ascii=False, indent=1),
         take=json.dumps(request.take, ensure_ascii=False),
         limit=LINKEDIN_SHORT_LIMIT if request.shorter else LINKEDIN_LIMIT,
-        hashtags=json.dumps(list(hashtags(request.topics)), ensure_ascii=False),
-        variant=request.variant,
+        hashtags=json.dumps(list(hashtags(request.topics)) if not _no_hashtags(request) else [], ensure_ascii=False),
+        variant=(request.variant if request.angle is None else request.angle) % ANGLES,
+        style=json.dumps(list(request.style_examples), ensure_ascii=False),
     )
 
 
+def _no_hashtags(request: PostRequest) -> bool:
+    return request.style is not None and request.style.hashtags is False
+
+
+def extract_json_object(content: str | None, limit: int = MAX_ANSWER) -> dict[str, Any] | None:
+    """The first JSON object in a model's answer, wherever it is: the whole answer, inside a code fence, or
+    inside a sentence ("Here is the post: {...} Hope it helps."). None when there is none that parses whole (a
+    truncated object is none). For any writer that asks a model for JSON."""
+    if not content or len(content) > limit:
+        return None
+    text = content.strip()
+    candidates = [_FENCE.sub("", text), *(found.group(1) for found in _FENCED.finditer(text)), text]
+    decoder = json.JSONDecoder()
+    for candidate in candidates:
+        candidate = candidate.strip()
+        try:
+            data = json.loads(candidate)
+        except ValueError:
+            data = None
+        if isinstance(data, dict):
+            return data
+        for start in (i for i, char in enumerate(candidate) if char == "{"):
+            try:
+                data, _ = decoder.raw_decode(candidate, start)
+            except ValueError:
+                continue
+            if isinstance(data, dict):
+                return data
+    return None
+
+
 def parse_answer(content: str | None, request: PostRequest) -> Post | None:
-    """The post in a model's answer, or None when it is not one JSON object with two texts."""
-    if not content or len(content) > MAX_ANSWER:
-        return None
-    try:
-        data = json.loads(_FENCE.sub("", content.strip()))
-    except ValueError:
-        return None
-    if not isinstance(data, dict):
-        return None
+    """The post in a model's answer: a JSON object with two texts (found as `extract_json_object` finds it);
+    or, with a take, an answer in plain text that is the LinkedIn post itself, starting with the take (its X
+    text is then left empty, for the caller to make). None otherwise."""
+    data = extract_json_object(content)
+    if data is None:
+        return _plain_post(content, request)
     linkedin, x = data.get("linkedin"), data.get("x")
     if not isinstance(linkedin, str) or not isinstance(x, str):
         return None
@@ -89,26 +129,112 @@ def comment_message(prompts: CommentPrompts, request: CommentRequest) -> str:
 
 def parse_comment_answer(content: str | None) -> str | None:
     """The comment in a model's answer (one JSON object with a "comment" text), or None."""
-    if not content or len(content) > MAX_ANSWER:
-        return None
-    try:
-        data = json.loads(_FENCE.sub("", content.strip()))
-    except ValueError:
-        return None
-    text = data.get("comment") if isinstance(data, dict) else None
+    data = extract_json_object(content)  # alone, in a code fence or inside a sentence
+    text = data.get("comment") if data is not None else None
     return text.strip() if isinstance(text, str) and text.strip() else None
 
 
+def _plain_post(content: str | None, request: PostRequest) -> Post | None:
+    if not content or len(content) > MAX_ANSWER or not request.take or "{" in content:
+        return None
+    text = _FENCE.sub("", content.strip()).strip()
+    opening = text[: len(request.take) + len(request.take) // 8 + 1]
+    if not holds_take(opening, request.take):  # a preamble ("Here is your post:") or no take: not a post
+        return None
+    return Post(linkedin=text, x="", language=request.language, link=request.link, writer="model")
+
+
+def keeps_take_on_x(x: str, request: PostRequest) -> bool:
+    """Whether an X text keeps the leader's words: the take whole, or at least its last sentence."""
+    if not request.take:
+        return True
+    last = last_sentence(request.take)
+    return holds_take(x, request.take) or (last != request.take and holds_take(x, last))
+
+
+class Refused(Exception):
+    """The endpoint gave no usable answer; `reason` says why, for one log line."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ChatEndpoint:
+    """One OpenAI-compatible chat-completions endpoint, asked for JSON where it supports it.
+
+    `answer(messages)` returns the answer's text, asking for a JSON object (`response_format`) until the
+    endpoint refuses that parameter once (a 400 naming it, or 422): then it asks again without, and from then
+    on never sends it. Every failure (a timeout, a 429, an error status, no connection, an unreadable answer)
+    raises Refused with the reason; the whole exchange is bounded by `timeout` seconds."""
+
+    def __init__(self, *, url: str, model: str, key: str, timeout: float = TIMEOUT, json_mode: bool = True) -> None:
+        self.model = model
+        self.timeout = timeout
+        self.json_mode = json_mode
+        self.client = openai.AsyncOpenAI(base_url=url, api_key=key or "none", timeout=timeout, max_retries=1)
+
+    async def answer(self, messages: list[Any]) -> str | None:
+        try:
+            async with asyncio.timeout(self.timeout):
+                response = await self._create(messages)
+        except (TimeoutError, openai.APITimeoutError) as error:
+            raise Refused(f"no answer within {self.timeout:g} s") from error
+        except openai.RateLimitError as error:
+            raise Refused("rate limited (429)") from error
+        except openai.APIStatusError as error:
+            raise Refused(f"error status {error.status_code}") from error
+        except openai.APIConnectionError as error:
+            raise Refused("cannot reach the endpoint") from error
+        except (openai.OpenAIError, ValueError) as error:  # an answer the client cannot read
+            raise Refused(f"malformed answer ({type(error).__name__})") from error
+        try:
+            content = response.choices[0].message.content
+        except (AttributeError, IndexError, TypeError) as error:
+            raise Refused("malformed answer (no message)") from error
+        return content if isinstance(content, str) else None
+
+    async def _create(self, messages: list[Any]) -> Any:
+        if self.json_mode:
+            try:
+                return await self.client.chat.completions.create(
+                    model=self.model, messages=messages, response_format={"type": "json_object"})
+            except openai.APIStatusError as error:
+                if not _refuses_json_mode(error):
+                    raise
+                log.info("model endpoint: no JSON mode (status %s); asking without it", error.status_code)
+                self.json_mode = False
+        return await self.client.chat.completions.create(model=self.model, messages=messages)
+
+    async def close(self) -> None:
+        """Release the client's connections."""
+        await self.client.close()
+
+
+def _refuses_json_mode(error: openai.APIStatusError) -> bool:
+    """Whether an error status says the endpoint does not take `response_format`."""
+    if error.status_code == 422:
+        return True
+    if error.status_code != 400:
+        return False
+    said = f"{error.message} {error.body}".casefold()
+    return "response_format" in said or "json" in said
+
+
 class ModelWriter:
-    """Writes posts with a model behind an OpenAI-compatible endpoint; None when it cannot be trusted."""
+    """Writes posts with a model behind an OpenAI-compatible endpoint; None when it cannot be trusted.
+    `x_for` makes the X text when the model answered the LinkedIn post alone, in plain text."""
 
     def __init__(self, *, url: str, model: str, key: str, prompts: Mapping[str, Prompts],
-                 detect: Callable[[str], str | None] | None = None, timeout: float = TIMEOUT) -> None:
+                 detect: Callable[[str], str | None] | None = None, timeout: float = TIMEOUT,
+                 x_for: Callable[[PostRequest], str] | None = None) -> None:
         self.model = model
         self.prompts = prompts
         self.detect = detect
         self.timeout = timeout
-        self.client = openai.AsyncOpenAI(base_url=url, api_key=key or "none", timeout=timeout, max_retries=1)
+        self.x_for = x_for
+        self.endpoint = ChatEndpoint(url=url, model=model, key=key, timeout=timeout)
+        self.client = self.endpoint.client
         self.comment_prompts: Mapping[str, CommentPrompts] = {}  # set by the writer (content/path/<lang>.yaml)
         self.comment_praise: Mapping[str, tuple[str, ...]] = {}
 
@@ -123,26 +249,19 @@ class ModelWriter:
             {"role": "user", "content": user_message(prompts, request)},
         ]
         try:
-            async with asyncio.timeout(self.timeout):
-                response = await self.client.chat.completions.create(model=self.model, messages=messages)
-        except (TimeoutError, openai.APITimeoutError):
-            return self._refused(f"no answer within {self.timeout:g} s")
-        except openai.RateLimitError:
-            return self._refused("rate limited (429)")
-        except openai.APIStatusError as error:
-            return self._refused(f"error status {error.status_code}")
-        except openai.APIConnectionError:
-            return self._refused("cannot reach the endpoint")
-        except (openai.OpenAIError, ValueError) as error:  # an answer the client cannot read
-            return self._refused(f"malformed answer ({type(error).__name__})")
-        try:
-            content = response.choices[0].message.content
-        except (AttributeError, IndexError, TypeError):
-            return self._refused("malformed answer (no message)")
+            content = await self.endpoint.answer(messages)
+        except Refused as refused:
+            return self._refused(refused.reason)
         post = parse_answer(content, request)
         if post is None:
             return self._refused("malformed answer (not a JSON object with linkedin and x)")
+        if not post.x or not keeps_take_on_x(post.x, request):
+            if self.x_for is None:
+                return self._refused("malformed answer (no X version that keeps the take)")
+            post = replace(post, x=self.x_for(request))  # X keeps the leader's words: the composer's X
         reason = check_post(post, request, self.detect)
+        if reason is None and pasted_untranslated(post.linkedin, request):
+            reason = "the article's words are pasted in their language, not given in the leader's"
         if reason is not None:
             return self._refused(f"the post failed the check: {reason}")
         return post
@@ -160,19 +279,9 @@ class ModelWriter:
             {"role": "user", "content": comment_message(prompts, request)},
         ]
         try:
-            async with asyncio.timeout(self.timeout):
-                response = await self.client.chat.completions.create(model=self.model, messages=messages)
-            content = response.choices[0].message.content
-        except (TimeoutError, openai.APITimeoutError):
-            return self._comment_refused(f"no answer within {self.timeout:g} s")
-        except openai.RateLimitError:
-            return self._comment_refused("rate limited (429)")
-        except openai.APIStatusError as error:
-            return self._comment_refused(f"error status {error.status_code}")
-        except openai.APIConnectionError:
-            return self._comment_refused("cannot reach the endpoint")
-        except (openai.OpenAIError, ValueError, AttributeError, IndexError, TypeError) as error:
-            return self._comment_refused(f"malformed answer ({type(error).__name__})")
+            content = await self.endpoint.answer(messages)
+        except Refused as refused:
+            return self._comment_refused(refused.reason)
         text = parse_comment_answer(content)
         if text is None:
             return self._comment_refused("malformed answer (not a JSON object with comment)")
@@ -193,7 +302,7 @@ class ModelWriter:
 
     async def close(self) -> None:
         """Release the client's connections."""
-        await self.client.close()
+        await self.endpoint.close()
 
 
 class EndpointTranscriber:
@@ -243,6 +352,8 @@ class EndpointTranscriber:
     async def close(self) -> None:
         """Release the client's connections."""
         await self.client.close()
+
+
 async def probe_model(*, url: str, model: str, key: str, timeout: float = 15.0) -> str | None:
     """One tiny chat-completions request to check a model writer's set-up: None when it answers, else why not."""
     client = openai.AsyncOpenAI(base_url=url, api_key=key or "none", timeout=timeout, max_retries=0)

@@ -268,6 +268,13 @@ class QuizPick:
 
 
 @dataclass(frozen=True)
+class Longer:
+    """The post again at its full length, from the same angle (undoes "Shorter")."""
+
+    ref: str
+
+
+@dataclass(frozen=True)
 class Unknown:
     """Data the bot cannot read: it changes nothing."""
 
@@ -275,9 +282,9 @@ class Unknown:
 UNKNOWN = Unknown()
 
 Action = (Answer | Ask | SwitchLessons | OpenToday | OpenSuggestions | LessonDone | LessonLater | LessonMore
-          | ConfirmDelete | Judge | AskTake | ShowPost | Rewrite | LessonLaterAt | Clarify | Snooze | ConfirmSkip
-          | UndoDone | OpenLesson | AccountReady | StartComment | CommentOn | Commented | RewriteComment | NoteIt
-          | OnHeard | HeardFor | Publish | ConfirmPublish | Connect | QuizPick | Unknown)
+          | ConfirmDelete | Judge | AskTake | ShowPost | Rewrite | Longer | LessonLaterAt | Clarify | Snooze
+          | ConfirmSkip | UndoDone | OpenLesson | AccountReady | StartComment | CommentOn | Commented
+          | RewriteComment | NoteIt | OnHeard | HeardFor | Publish | ConfirmPublish | Connect | QuizPick | Unknown)
 
 # The wire format: a short verb, a colon, an argument. These verbs are those of release 0.1.0.
 _ANSWER_VERBS: dict[Step, str] = {
@@ -295,6 +302,7 @@ _POST_VERBS: dict[str, Callable[[str], Action]] = {
     "pt": AskTake, "pd": ShowPost, "ps": lambda ref: Rewrite(ref, True), "pa": lambda ref: Rewrite(ref, False),
     "pc": CommentOn, "cc": Commented, "cs": lambda ref: RewriteComment(ref, True),
     "co": lambda ref: RewriteComment(ref, False),
+    "pf": Longer,  # the post in full
 }
 
 # What each argument may look like: anything else is not an action of this bot.
@@ -355,6 +363,8 @@ def encode(action: Action) -> str:
             data = "go:comment"
         case NoteIt(lesson_id):
             data = f"note:{lesson_id}"
+        case Longer(ref):
+            data = f"pf:{ref}"
         case UndoDone(lesson_id) | OpenLesson(lesson_id):
             data = f"{_LESSON_VERBS[type(action)]}:{lesson_id}"
         case LessonLaterAt(lesson_id, when):

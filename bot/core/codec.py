@@ -40,6 +40,7 @@ from bot.core.model import (
     Stage,
     Standing,
     Step,
+    Style,
     Taste,
     Waiting,
     WaitKind,
@@ -196,6 +197,11 @@ def leader_to_dict(leader: Leader) -> dict[str, Any]:
             "pending": [{"ref": ref, "since": since.isoformat()} for ref, since in leader.publishing.pending],
             "done": [{"ref": ref, "url": url} for ref, url in leader.publishing.done],
         },
+        "style_examples": list(leader.style_examples),
+        "style": {"question": leader.style.question, "hashtags": leader.style.hashtags, "length": leader.style.length,
+                  "sign_off": leader.style.sign_off, "shorter": leader.style.shorter,
+                  "longer": leader.style.longer},
+        "style_waiting": leader.style_waiting,
     }
 
 
@@ -326,6 +332,9 @@ def leader_from_dict(data: dict[str, Any]) -> Leader:
         heard=data.get("heard") if isinstance(data.get("heard"), str) else None,
         heard_editing=bool(data.get("heard_editing", False)),
         publishing=_publishing(data.get("publishing") or {}),
+        style_examples=tuple(str(example) for example in data.get("style_examples", ())),
+        style=_style(data.get("style") or {}),
+        style_waiting=bool(data.get("style_waiting", False)),
     )
 
 
@@ -337,3 +346,17 @@ def _publishing(data: dict[str, Any]) -> Publishing:
         pending=tuple((str(p["ref"]), datetime.fromisoformat(p["since"])) for p in data.get("pending", ())),
         done=tuple((str(d["ref"]), str(d["url"])) for d in data.get("done", ())),
     )
+
+
+def _style(data: dict[str, Any]) -> Style:
+    """The leader's style as stored (absent before this release: nothing learnt)."""
+
+    def choice(value: object) -> bool | None:
+        return value if isinstance(value, bool) else None
+
+    length = data.get("length")
+    sign_off = data.get("sign_off")
+    return Style(question=choice(data.get("question")), hashtags=choice(data.get("hashtags")),
+                 length=length if length in ("short", "long") else None,
+                 sign_off=str(sign_off) if sign_off else None,
+                 shorter=int(data.get("shorter", 0)), longer=int(data.get("longer", 0)))

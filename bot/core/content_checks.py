@@ -12,7 +12,17 @@ from collections.abc import Mapping
 
 from bot.core.content import PLURAL_FORMS, Catalog
 from bot.core.markup import MAX_MESSAGE, html_problems
-from bot.core.posts import FIELDS, PROMPT_FIELDS, REQUIRED_PROMPT_FIELDS, DraftTemplates, Prompts, template_fields
+from bot.core.posts import (
+    FIELDS,
+    FIRST_LINES,
+    PROMPT_FIELDS,
+    REQUIRED_PROMPT_FIELDS,
+    DraftTemplates,
+    Prompts,
+    render_sample,
+    template_fields,
+    visible_first,
+)
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|https?://\S+")
@@ -173,6 +183,8 @@ def check_drafts(drafts: Mapping[str, DraftTemplates]) -> list[str]:
         for other in drafts:
             if other != lang and not templates.language_notes.get(other):
                 problems.append(f"drafts/{lang}: language_notes needs a note for articles in '{other}'")
+            if other != lang and not templates.languages.get(other):
+                problems.append(f"drafts/{lang}: languages needs a name for articles in '{other}'")
     if len(drafts) < 2:
         problems.append("drafts: both languages are needed")
     return problems
@@ -181,7 +193,7 @@ def check_drafts(drafts: Mapping[str, DraftTemplates]) -> list[str]:
 def _draft_problems(lang: str, angle: str, template: str) -> list[str]:
     problems: list[str] = []
     used = template_fields(template)
-    if angle == "questions":
+    if angle in DraftTemplates.QUESTIONS:
         if used:
             problems.append(f"drafts/{lang}: a question has placeholders {sorted(used)}")
     else:
@@ -190,14 +202,19 @@ def _draft_problems(lang: str, angle: str, template: str) -> list[str]:
             problems.append(f"drafts/{lang}: unknown placeholder(s) {sorted(unknown)} in {angle}")
         if "title" not in used:
             problems.append(f"drafts/{lang}: a {angle} template lacks {{title}}")
-        if "note" not in used:
-            problems.append(f"drafts/{lang}: a {angle} template lacks {{note}} (the article's language)")
-        if angle.startswith("take_") != template.lstrip().startswith("{take}"):
-            problems.append(f"drafts/{lang}: {{take}} comes first in take_ templates only, in {angle}")
+        if "{source}{note}" not in template:
+            problems.append(f"drafts/{lang}: a {angle} template lacks {{note}} (the article's language) "
+                            "right after {source}")
+        if angle.startswith("take_") != ("take" in used):
+            problems.append(f"drafts/{lang}: {{take}} is in take_ templates only, and in each, in {angle}")
         if angle in ("linkedin", "take_linkedin") and "link" not in used:
             problems.append(f"drafts/{lang}: a {angle} template lacks {{link}}")
         if angle in ("x", "take_x") and "link" in used:
             problems.append(f"drafts/{lang}: an {angle} template has {{link}} (it is added after the text)")
+        if not angle.startswith("take_") and "question" in used and "summary" not in used:
+            problems.append(f"drafts/{lang}: a {angle} template asks a question under a bare headline "
+                            "(a question without a take needs {summary})")
+        problems.extend(_first_lines_problems(lang, angle, template))
     folded = template.casefold()
     for words in FORBIDDEN_IN_POSTS.get(lang, ()):
         if words in folded:
@@ -211,6 +228,20 @@ def _draft_problems(lang: str, angle: str, template: str) -> list[str]:
         if "'" in template:
             problems.append(f"drafts/fr: {angle} has a straight apostrophe (’ is the one)")
     return problems
+
+
+def _first_lines_problems(lang: str, angle: str, template: str) -> list[str]:
+    """The first FIRST_LINES characters (what LinkedIn shows before "...see more") must hold the take, or
+    without a take the article's title or summary: measured on the template filled with long sample values."""
+    if "linkedin" not in angle:
+        return []
+    text, sample = render_sample(template)
+    wanted = ("take",) if angle.startswith("take_") else ("title", "summary")
+    if any(name in template_fields(template) and visible_first(text, sample[name]) for name in wanted):
+        return []
+    what = "the take" if angle.startswith("take_") else "the article's title or summary"
+    return [f"drafts/{lang}: a {angle} template does not show {what} in its first {FIRST_LINES} characters: "
+            f"{template.splitlines()[0]!r}"]
 
 
 def check_prompts(prompts: Mapping[str, Prompts]) -> list[str]:

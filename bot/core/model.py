@@ -273,6 +273,31 @@ class Offer:
     post_x: str = ""
 
 
+STYLE_EDITS = 2  # "Shorter" pressed this many times more than "Longer" (or the reverse) decides the length
+
+
+@dataclass(frozen=True)
+class Style:
+    """How the leader writes: learnt from posts of their own they pasted (/style) and from their edits
+    ("Shorter", "Longer"). None: not known, the templates decide."""
+
+    question: bool | None = None  # ends a post with a question to the network
+    hashtags: bool | None = None
+    length: str | None = None  # "short" or "long", from their posts
+    sign_off: str | None = None  # a last line they end their posts with
+    shorter: int = 0  # "Shorter" presses
+    longer: int = 0  # "Longer" presses
+
+    @property
+    def prefers_short(self) -> bool:
+        """Whether their posts start short: their edits when they lean one way, else their own posts."""
+        if self.shorter - self.longer >= STYLE_EDITS:
+            return True
+        if self.longer - self.shorter >= STYLE_EDITS:
+            return False
+        return self.length == "short"
+
+
 @dataclass(frozen=True)
 class Publishing:
     """The leader's connection to a network the bot publishes on (the token itself is kept, encrypted, outside
@@ -343,6 +368,9 @@ class Leader:
     notes: tuple[Note, ...] = ()
     publishing: Publishing = field(default_factory=Publishing)
     quiz: tuple[QuizAnswer, ...] = ()  # answers to the lessons' questions; they count for nothing
+    style_examples: tuple[str, ...] = ()  # posts of their own, pasted with /style (three at most)
+    style: Style = field(default_factory=Style)
+    style_waiting: bool = False  # /style was sent: the next message is a post of theirs
 
     def pause_on(self, day: date) -> Pause | None:
         """The pause covering a local date, if any."""

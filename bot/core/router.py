@@ -31,6 +31,7 @@ from bot.core.actions import (
     LessonLater,
     LessonLaterAt,
     LessonMore,
+    Longer,
     NoteIt,
     OnHeard,
     OpenLesson,
@@ -78,6 +79,7 @@ from bot.core.features import (
     reminders,
     settings,
     stats,
+    style,
     suggestions,
     voice,
     waiting,
@@ -107,6 +109,7 @@ COMMANDS: dict[str, Feature] = {
     "comment": comments.start,
     "notes": notes.show,
     "interests": interests.interests,
+    "style": style.style,
     "feeds": feeds.feeds,
     "remind": reminders.remind,
     "schedule": settings.schedule_lessons,
@@ -181,6 +184,8 @@ class Coach:
         if isinstance(event, Text):
             if leader.heard_editing and not leader.awaiting:
                 return voice.edited(self.ctx, leader, event.text, now)
+            if leader.style_waiting and not (leader.awaiting or leader.take_for or leader.waiting):
+                return style.example(self.ctx, leader, event.text)
             return self.words(leader, event.text, now)
         return Outcome(leader, (Reply(msg("unsupported_message")),))
 
@@ -201,8 +206,8 @@ class Coach:
             return Outcome(leader, (Reply(msg("unknown_command", command="/" + shorten(event.name, MAX_ECHO))),))
         if leader is None:
             return Outcome(None, (Reply(msg("start_first")),))
-        # A command ends the wait for a take, a comment, a note, or a corrected transcript.
-        leader = leader.with_(take_for=None, waiting=None, heard_editing=False)
+        # A command ends the wait for a take, a comment, a note, a corrected transcript or a post of theirs.
+        leader = leader.with_(take_for=None, waiting=None, heard_editing=False, style_waiting=False)
         if name == "suggest":
             return suggestions.suggest(self.ctx, leader, now, news)
         if name == "feeds":
@@ -232,7 +237,7 @@ class Coach:
                 return suggestions.ask_take(ctx, leader.with_(waiting=None), action)
             case ShowPost():
                 return suggestions.show_post(ctx, leader, action)
-            case Rewrite():
+            case Rewrite() | Longer():
                 return suggestions.rewrite(ctx, leader, action)
             case LessonLaterAt():
                 return lessons.later_at(ctx, leader, action, now)

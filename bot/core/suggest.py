@@ -2,8 +2,9 @@
 
 `rank` scores every recent item on the sector's keywords and the leader's interests, freshness, what the
 leader taught the bot (`learn`) and language (items in another language come lower); drops what was already
-suggested (`remember`) and second copies of a story; and picks a diverse few. The same inputs always give the
-same suggestions, whatever their order.
+suggested (`remember`) and second copies of a story; and picks a diverse few, the leader's language before
+variety: an item in another language only fills (at most one in five when three are in the leader's
+language). The same inputs always give the same suggestions, whatever their order.
 
 All the leaders of a sector share the morning's items and the sector's keywords, so what an item's score owes
 to them alone (its freshness and the keywords it matches) is computed once: `prepare` groups the items by
@@ -117,6 +118,7 @@ class _Story(NamedTuple):
     freshness: float
     weight: float
     shared: float
+    languages: frozenset[str | None]  # of its items
 
 
 @dataclass(frozen=True, eq=False)
@@ -148,7 +150,8 @@ def _story(key: str, copies: list[_Copy]) -> _Story:
     if len(copies) == 1:
         [copy] = copies
         words, title_words = copy.profile.words, copy.profile.title.words
-        return _Story(key, (copy,), words, title_words, copy.freshness, copy.weight, copy.shared)
+        return _Story(key, (copy,), words, title_words, copy.freshness, copy.weight, copy.shared,
+                      frozenset((copy.item.language,)))
     return _Story(
         key,
         tuple(copies),
@@ -157,6 +160,7 @@ def _story(key: str, copies: list[_Copy]) -> _Story:
         max(copy.freshness for copy in copies),
         max(copy.weight for copy in copies),
         max(copy.shared for copy in copies),
+        frozenset(copy.item.language for copy in copies),
     )
 
 
@@ -253,12 +257,28 @@ class _Reader:
         relevance = MATCHED_BONUS + min(story.weight + interests, RELEVANCE_CAP)
         return story.freshness + relevance + self.most_added
 
-    def best_copy(self, story: _Story, mentioned: bool) -> _Candidate | None:
+    def own(self, language: str | None) -> bool:
+        """Whether an item in this language is in the leader's (an item of unknown language is)."""
+        return language is None or language == self.language
+
+    def takes(self, story: _Story, own: bool | None) -> bool:
+        """Whether a story is for this pass: any (None); with an item in the leader's language (True); or
+        with none in the window (False)."""
+        if own is None:
+            return True
+        if own:
+            return any(self.own(language) for language in story.languages)
+        if not any(self.own(language) for language in story.languages):
+            return True
+        return not any(self.own(c.item.language) and c.published >= self.oldest for c in story.copies)
+
+    def best_copy(self, story: _Story, mentioned: bool, own: bool | None = None) -> _Candidate | None:
         """The story's best item still within the window for this leader, scored in full (None if none is);
-        `mentioned`: the story mentions the first word of one of the leader's interests."""
+        `mentioned`: the story mentions the first word of one of the leader's interests; `own`: only its items
+        in the leader's language (True), or all of them (None, False)."""
         best = None
         for copy in story.copies:
-            if copy.published < self.oldest:
+            if copy.published < self.oldest or (own and not self.own(copy.item.language)):
                 continue
             candidate = self._candidate(story.key, copy, mentioned)
             if best is None or candidate.beats(best):
@@ -282,21 +302,23 @@ class _Reader:
         return sorted(keywords + interests)
 
 
-def _best_first(pool: Pool, reader: _Reader, seen: frozenset[str]) -> Iterator[_Candidate]:
-    """The best item of each unseen story for this leader, best first (equal scores: the smaller key first).
+def _best_first(pool: Pool, reader: _Reader, seen: frozenset[str], own: bool | None = None) -> Iterator[_Candidate]:
+    """The best item of each unseen story for this leader, best first (equal scores: the smaller key first);
+    `own`: only the stories with an item in the leader's language, and those items (True), only the others
+    (False), or all (None).
 
     Stories are scored only when they may come next. A heap holds the scored candidates and, with the most
     they can score, the stories that mention one of the leader's interests, scored when they come on top; the
     other stories score at most their shared score plus `most_added`, and are scored in shared order until the
     top of the heap beats the next one's bound. (Bounds are taken when the pool was prepared: items only lose
-    freshness since.)"""
+    freshness since.) Stories of the other pass are passed over without being scored."""
     mentioned = reader.mentioned(pool)
     # (minus a score or the most a story can score, whether it is scored, the story key, candidate or story):
     # at equal values, stories not scored yet come first.
     heap: list[tuple[float, bool, str, _Candidate | _Story]] = []
     for position, interests in mentioned.items():
         story = pool.stories[position]
-        if story.key not in seen:
+        if story.key not in seen and reader.takes(story, own):
             heap.append((-reader.most(story, interests), False, story.key, story))
     heapq.heapify(heap)
 
@@ -306,26 +328,29 @@ def _best_first(pool: Pool, reader: _Reader, seen: frozenset[str]) -> Iterator[_
             _, _, key, waiting = heapq.heappop(heap)
             if isinstance(waiting, _Candidate):
                 yield waiting
-            elif candidate := reader.best_copy(waiting, True):
+            elif candidate := reader.best_copy(waiting, True, own):
                 heapq.heappush(heap, (-candidate.score, True, key, candidate))
 
     for position, story in enumerate(pool.stories):
-        if position in mentioned or story.key in seen:
+        if position in mentioned or story.key in seen or not reader.takes(story, own):
             continue
         yield from above(story.shared + reader.most_added)
-        if candidate := reader.best_copy(story, False):
+        if candidate := reader.best_copy(story, False, own):
             heapq.heappush(heap, (-candidate.score, True, story.key, candidate))
     yield from above(-math.inf)
 
 
-def _select(candidates: Iterable[_Candidate], limit: int) -> list[_Candidate]:
-    """The best candidates (best first), one per story, from sources not yet chosen first; items that match
-    nothing come only after all those that match something, even from a source already chosen."""
+def _select(candidates: Iterable[_Candidate], limit: int,
+            before: Sequence[_Candidate] = ()) -> list[_Candidate]:
+    """The best candidates (best first), one per story (`before`: stories chosen already), from sources not yet
+    chosen first; items that match nothing come only after all those that match something, even from a source
+    already chosen."""
     chosen: list[_Candidate] = []
     sources: set[str] = set()
 
     def is_new_story(candidate: _Candidate) -> bool:
-        return not any(same_story(candidate.profile.title_words, c.profile.title_words) for c in chosen)
+        return not any(same_story(candidate.profile.title_words, c.profile.title_words)
+                       for c in (*before, *chosen))
 
     for _, tier in groupby(candidates, key=lambda candidate: bool(candidate.matches)):
         postponed: list[_Candidate] = []
@@ -345,6 +370,27 @@ def _select(candidates: Iterable[_Candidate], limit: int) -> list[_Candidate]:
             if is_new_story(candidate):
                 chosen.append(candidate)
     return chosen
+
+
+# With this many items in the leader's language, an item in another language is offered only as one in five.
+OWN_LANGUAGE_ENOUGH = 3
+FOREIGN_SHARE = 5
+
+
+def _select_by_language(pool: Pool, reader: _Reader, seen: frozenset[str], limit: int) -> list[_Candidate]:
+    """The leader's language before variety: the stories with an item in their language (or of unknown
+    language) are chosen first, from those items, sources varied among them; the others only fill what is left,
+    and when three or more are in the leader's language, at most one in five is not. Each pass scores only its
+    own stories."""
+    if reader.language is None:
+        return _select(_best_first(pool, reader, seen), limit)
+    own = _select(_best_first(pool, reader, seen, own=True), limit)
+    room = limit - len(own)
+    if len(own) >= OWN_LANGUAGE_ENOUGH:
+        room = min(room, limit // FOREIGN_SHARE)
+    if room <= 0:
+        return own
+    return own + _select(_best_first(pool, reader, seen, own=False), room, before=own)
 
 
 def rank(
@@ -370,8 +416,8 @@ def rank(
     if limit <= 0:
         return []
     reader = _Reader(taste, keyword_phrases(pool.keywords), language, now, window)
-    candidates = _best_first(pool, reader, frozenset(taste.seen))
-    return [candidate.suggestion() for candidate in _select(candidates, limit)]
+    chosen = _select_by_language(pool, reader, frozenset(taste.seen), limit)
+    return [candidate.suggestion() for candidate in chosen]
 
 
 # --- what the leader teaches --------------------------------------------------------------------------------

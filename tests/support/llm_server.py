@@ -12,6 +12,13 @@ Modes:
   wrong_language  the good answer's texts replaced by the same post in the other language (`other`)
   markup          the good answer in Markdown and HTML
   obey            what an article's injected instruction asked for ("write X"): `obeyed` as content
+  plain_text      the good answer's LinkedIn text alone, as plain text (no JSON)
+  fenced          the good answer in a ```json code fence
+  sentence        the good answer inside a sentence ("Here is the post: {...} Hope it helps.")
+  truncated       the good answer cut in the middle of the JSON object
+  invented_figure the good answer with a figure neither the article nor the take gives
+  no_json_mode    the good answer, but a 400 to any request that asks for `response_format` (as endpoints
+                  without JSON mode answer)
 """
 
 from __future__ import annotations
@@ -96,6 +103,10 @@ class LLMServer:
         if mode == "malformed":
             handler._send(200, b"{this is not json")
             return
+        if mode == "no_json_mode" and "response_format" in body:
+            handler._send(400, {"error": {"message": "Unrecognized request argument supplied: response_format",
+                                          "type": "invalid_request_error", "param": "response_format"}})
+            return
         if mode == "slow":
             time.sleep(self.delay)
         handler._send(200, self.completion(body.get("model", ""), self.content()))
@@ -113,7 +124,19 @@ class LLMServer:
             answer = {"linkedin": "**" + answer["linkedin"] + "**", "x": "<b>" + answer["x"] + "</b>"}
         elif self.mode == "obey":
             return self.obeyed
-        return json.dumps(answer, ensure_ascii=False)
+        elif self.mode == "plain_text":
+            return answer["linkedin"]
+        elif self.mode == "invented_figure":
+            answer = {**answer, "linkedin": answer["linkedin"].replace(link, f"Energy bills fell 45% across the "
+                                                                            f"sector in 2025.\n\n{link}")}
+        text = json.dumps(answer, ensure_ascii=False)
+        if self.mode == "fenced":
+            return f"```json\n{json.dumps(answer, ensure_ascii=False, indent=2)}\n```"
+        if self.mode == "sentence":
+            return f"Here is the post you asked for: {text} I hope it helps!"
+        if self.mode == "truncated":
+            return text[: len(text) // 2]
+        return text
 
     @staticmethod
     def completion(model: str, content: str) -> dict[str, Any]:

@@ -15,11 +15,12 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.core import schedule
-from bot.core.actions import AskTake, CommentOn, Judge, Publish, Rewrite, ShowPost, StartComment, Verdict
+from bot.core.actions import AskTake, CommentOn, Judge, Longer, Publish, Rewrite, ShowPost, StartComment, Verdict
 from bot.core.events import PostWritten
 from bot.core.features.common import Context, say
 from bot.core.features.onboarding import reask
 from bot.core.features.path import stage_of, where
+from bot.core.features.style import edited
 from bot.core.markup import MAX_MESSAGE
 from bot.core.model import Leader, Offer, OfferStatus, PostEvent, Stage
 from bot.core.news import Item, clip
@@ -69,7 +70,7 @@ def request(ctx: Context, leader: Leader, offer: Offer) -> PostRequest:
     return PostRequest(title=offer.title, link=offer.link, source=offer.source, summary=offer.summary,
                        item_language=offer.item_language, language=leader.language, take=offer.take,
                        topics=topics_for(offer.topics, keywords, leader.taste.interests), variant=offer.variant,
-                       shorter=offer.shorter)
+                       shorter=offer.shorter, style=leader.style, style_examples=leader.style_examples)
 
 
 def _with_post(offer: Offer, post: Post) -> Offer:
@@ -81,7 +82,7 @@ def _offer(ctx: Context, leader: Leader, pick: Suggestion, batch: str, now: date
     ref = f"{zlib.crc32(f'{batch}|{pick.key}'.encode()):08x}"
     offer = Offer(ref, batch, pick.key, item.title, item.link, item.source, "", pick.topics,
                   None if item.undated else item.published, summary=item.summary, item_language=item.language,
-                  variant=schedule.local_today(leader, now).toordinal())
+                  variant=schedule.local_today(leader, now).toordinal(), shorter=leader.style.prefers_short)
     try:  # the morning's drafts come from the composer: no model call for every leader every morning
         return _with_post(offer, compose(request(ctx, leader, offer), ctx.content.drafts[leader.language]))
     except PostError:
@@ -195,8 +196,10 @@ def _post_message(ctx: Context, offer: Offer, *, intro: str, edit: bool = False)
     ]
     if offer.status == OfferStatus.POSTED:
         rows[-1] = (Button(msg("button_copy_x"), copy=copy_text(post)),)
-    rows.append((Button(msg("button_shorter"), Rewrite(offer.ref, shorter=True)),
-                 Button(msg("button_angle"), Rewrite(offer.ref, shorter=False))))
+    # "Shorter" is a length kept from angle to angle, until "Longer".
+    length = (Button(msg("button_longer"), Longer(offer.ref)) if offer.shorter
+              else Button(msg("button_shorter"), Rewrite(offer.ref, shorter=True)))
+    rows.append((length, Button(msg("button_angle"), Rewrite(offer.ref, shorter=False))))
     if offer.take is None:
         rows.append((Button(msg("button_take_here"), AskTake(offer.ref)),))
     body = Reply(post.linkedin, tuple(rows), edit=edit)
@@ -243,18 +246,30 @@ def take(ctx: Context, leader: Leader, text: str) -> Outcome:
         return say(leader, msg("take_too_long", count=TAKE_LIMIT))
     if len(words.split()) < 2:
         return say(leader, msg("take_too_short"))
-    taken = replace(offer, take=words, shorter=False)
+    # The take first (other angles follow), at the length the leader leans to.
+    taken = replace(offer, take=words, shorter=leader.style.prefers_short, variant=0)
     changed = _replace(leader, taken).with_(take_for=None)
     return Outcome(changed, (Reply(msg("post_writing")),),
                    effects=(WritePost(offer.ref, request(ctx, changed, taken)),))
 
 
-def rewrite(ctx: Context, leader: Leader, action: Rewrite) -> Outcome:
-    """Shorter, or another angle: the post is written again."""
+def rewrite(ctx: Context, leader: Leader, action: Rewrite | Longer) -> Outcome:
+    """Shorter, Longer, or another angle (at the same length): the post is written again."""
     offer = _find(leader, action.ref)
     if offer is None:
         return Outcome(leader, toast=msg("button_expired"))
-    again = replace(offer, shorter=True) if action.shorter else replace(offer, variant=offer.variant + 1)
+    if isinstance(action, Longer):
+        if not offer.shorter:
+            return Outcome(leader, toast=msg("post_already_long"))
+        again = replace(offer, shorter=False)
+        leader = edited(leader, shorter=False)  # an edit: the leader's style learns from it
+    elif action.shorter:
+        if offer.shorter:  # a "Shorter" pressed on an older message: the same text would come back
+            return Outcome(leader, toast=msg("post_already_short"))
+        again = replace(offer, shorter=True)
+        leader = edited(leader, shorter=True)
+    else:
+        again = replace(offer, variant=offer.variant + 1)
     changed = _replace(leader, again)
     if again.take is None:  # the ready-made draft: the composer, at once
         try:
