@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot import logs
 from bot.adapters.content_files import load_content
-from bot.adapters.feeds import FeedFetcher, parse_feed
+from bot.adapters.feeds import FeedFetcher, read_feed
 from bot.adapters.parsing import ParsePool
 from bot.adapters.storage import FeedStore, LeaderStore, UpdateLedger
 from bot.adapters.words import Words
@@ -40,7 +40,7 @@ def build_service(settings: Settings, *, feed_workers: int = 1, feed_timeout: fl
     store = LeaderStore(settings.data_dir)
     # The operator's feeds in `feed_workers` processes; leaders' own feeds in one worker of their own (the
     # fetcher starts it on first use). Both stop with the fetcher.
-    parsers = ParsePool(parse_feed, workers=feed_workers, budget=feed_timeout) if feed_workers else None
+    parsers = ParsePool(read_feed, workers=feed_workers, budget=feed_timeout) if feed_workers else None
     fetcher = FeedFetcher(allow_private=settings.allow_private_feeds, parsers=parsers, timeout=feed_timeout,
                           concurrency=FEED_CONCURRENCY)
     desk = NewsDesk(content.sectors, FeedStore(settings.data_dir), fetcher, store.all)

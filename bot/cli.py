@@ -42,7 +42,7 @@ def _chat(settings: Settings, language: str | None) -> int:
     logs.configure("WARNING", settings.secrets)
     service, desk = build_service(settings, feed_workers=0)  # suggestions from the feeds last read and stored
     writer = Writer.from_settings(settings, service.coach.content)
-    chat = TerminalChat(service, desk, writer, Words(service.coach.content.catalog), utc_now, sys.stdout,
+    chat = TerminalChat(service, desk, writer, Words(service.coach.content.catalog, "terminal"), utc_now, sys.stdout,
                         files_dir=settings.data_dir / "files", language_code=language)
     return chat.run(sys.stdin, prompt=sys.stdin.isatty())
 

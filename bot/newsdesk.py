@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from bot.adapters.feeds import FeedFetcher, FeedSource, FetchReport
 from bot.adapters.storage import FeedStore
@@ -53,7 +54,9 @@ class NewsDesk:
             for feed in sector.feeds if sector else ():
                 used.setdefault(feed.url, FeedSource(feed.url, feed.name, feed.language, trusted=True))
             for mine in leader.own_feeds:
-                own.setdefault(mine.url, FeedSource(mine.url, mine.name, None, trusted=False))
+                # A feed named after its host (by an earlier release) gives its items the name it calls itself.
+                name = "" if mine.name == urlsplit(mine.url).hostname else mine.name
+                own.setdefault(mine.url, FeedSource(mine.url, name, None, trusted=False))
         return [*used.values(), *(source for url, source in own.items() if url not in used)]
 
     async def refresh(self, now: datetime) -> list[FetchReport]:
@@ -157,7 +160,8 @@ class NewsDesk:
     async def probe(self, url: str, name: str, now: datetime) -> str | None:
         """Read a feed a leader wants to add; why it cannot be used (a message key), or None when it can.
 
-        What it held is kept, so that its items count in the leader's suggestions at once.
+        What it held is kept, so that its items count in the leader's suggestions at once. Without a `name`,
+        its items take the name the feed calls itself (`state_of(url).title`).
         """
         source = FeedSource(url, name, None, trusted=False)
         await self.read_now([source], now)

@@ -1,20 +1,26 @@
 """The coach in a terminal: lines in, replies out, buttons shown as numbered choices.
 
 Reads the leader's lines from any text stream (a TTY or a piped script) and talks to the same service as the
-Telegram front end, through the same parsing (`read_line`) and the same words (`Words`). A number answers the
-last buttons shown: an action is pressed, a link is printed, a text to copy is printed whole.
+Telegram front end, through the same parsing (`read_line`) and the same words (`Words`, with the terminal's own
+wording where Telegram's would say "tap"). A number answers the last buttons shown: an action is pressed, a link
+is printed, a text to copy is printed whole. A button keeps its number for the life of its message (a message
+changed in place keeps the numbers of the buttons it still shows; new ones get new numbers), and a typed word
+that begins exactly one choice's label chooses it. Lines read from a pipe are echoed, so that the output reads as
+a transcript. `/feeds import FILE` sends a file, as a Telegram leader sends an OPML document.
 """
 
 from __future__ import annotations
 
 import asyncio
+import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from bot.adapters.words import Words
 from bot.clock import Clock
 from bot.core.actions import encode
-from bot.core.events import Event, Press, Who, read_line
+from bot.core.events import Command, Event, Press, Upload, Who, read_line
 from bot.core.replies import Button, Outcome, Reply, msg
 from bot.effects import follow
 from bot.newsdesk import NewsDesk
@@ -22,6 +28,30 @@ from bot.service import CoachService
 from bot.writing import Writer
 
 TERMINAL_USER_ID = 1
+MAX_FILE = 1_000_000  # bytes read from a file given to `/feeds import` (an OPML list is far smaller)
+MIN_PREFIX = 2  # letters typed before a word may choose a button by the start of its label
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button shown, with its number and the message it belongs to."""
+
+    number: int
+    message: int
+    button: Button
+
+
+def _key(button: Button) -> str:
+    """What makes a button the same button when its message is changed in place."""
+    if button.action is not None:
+        return "a:" + encode(button.action)
+    return f"u:{button.url}" if button.url else f"c:{button.copy}"
+
+
+def _fold(text: str) -> str:
+    """Letters and digits only, folded: "📰 1 · Not relevant" -> "1notrelevant"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c))
 
 
 class TerminalChat:
@@ -39,10 +69,13 @@ class TerminalChat:
         self.out = out
         self.files_dir = files_dir
         self.who = Who(user_id, user_id, language_code)
-        self.choices: list[Button] = []
+        self.choices: list[Choice] = []
+        self.messages = 0  # messages shown so far (a message's buttons are numbered for its life)
+        self.pressed: int | None = None  # the message whose button was pressed last
 
     def run(self, lines: TextIO, *, prompt: bool = False) -> int:
-        """Read lines until the end of input or /quit; return the exit status."""
+        """Read lines until the end of input or /quit; return the exit status. Without a prompt (a piped
+        script), each line read is echoed after "> "."""
         self._print(self.words.plain(msg("terminal_intro"), self._language()))
         self._show(self.service.wake(self.who.user_id, self.clock()))
         while True:
@@ -55,6 +88,8 @@ class TerminalChat:
             line = line.strip()
             if not line:
                 continue
+            if not prompt:
+                self._print(f"> {line}")
             if line in ("/quit", "/exit"):
                 break
             event = self._event(line)
@@ -71,31 +106,74 @@ class TerminalChat:
 
     async def _follow(self, outcome: Outcome) -> None:
         async for following in follow(self.service, self.desk, self.writer, self.who, outcome, self.clock,
-                                      read_news=False):
+                                      read_news=True):
             self._show(following)
 
     def _language(self) -> str:
         return self.service.language(self.who.user_id, self.who.language_code)
 
     def _event(self, line: str) -> Event | None:
+        choice: Choice | None = None
         if line.isdigit() and self.choices:
-            index = int(line) - 1
-            if not 0 <= index < len(self.choices):
-                self._print(self.words.plain(msg("terminal_choice", count=len(self.choices)), self._language()))
+            choice = next((c for c in self.choices if c.number == int(line)), None)
+            if choice is None:
+                numbers = [c.number for c in self.choices]
+                said = (msg("terminal_choice", count=len(numbers)) if numbers == list(range(1, len(numbers) + 1))
+                        else msg("terminal_numbers", numbers=", ".join(str(n) for n in numbers)))
+                self._print(self.words.plain(said, self._language()))
                 return None
-            button = self.choices[index]
-            if button.url:
+        elif not line.startswith("/") and self.choices:
+            choice = self._by_label(line)
+        if choice is not None:
+            return self._press(choice)
+        event = read_line(line)
+        if isinstance(event, Command) and event.name.lower() == "feeds":
+            verb, _, rest = event.args.partition(" ")
+            if verb.lower() == "import":
+                return self._upload(rest.strip())
+        return event
+
+    def _by_label(self, line: str) -> Choice | None:
+        """The one choice whose label begins with what was typed ("tech" for "Technology"), if only one does."""
+        typed = _fold(line)
+        if len(typed) < MIN_PREFIX:
+            return None
+        language = self._language()
+        labels = {c.number: _fold(self.words.plain(c.button.label, language)) for c in self.choices}
+        exact = [c for c in self.choices if labels[c.number] == typed]
+        found = exact or [c for c in self.choices if labels[c.number].startswith(typed)]
+        return found[0] if len(found) == 1 else None
+
+    def _upload(self, name: str) -> Event | None:
+        """`/feeds import FILE`: the file, sent as a Telegram leader sends a document."""
+        language = self._language()
+        if not name:
+            self._print(self.words.plain(msg("terminal_import_usage"), language))
+            return None
+        path = Path(name).expanduser()
+        try:
+            with path.open("rb") as file:
+                content = file.read(MAX_FILE + 1)
+        except OSError:
+            self._print(self.words.plain(msg("terminal_no_file", path=str(path)), language))
+            return None
+        return Upload(path.name, content)
+
+    def _press(self, choice: Choice) -> Event | None:
+        button = choice.button
+        if button.url:
                 self._print(f"→ {button.url}")
                 return None
-            if button.copy is not None:
-                self._print(self.words.plain(msg("terminal_copy"), self._language()))
-                self._print(button.copy)
-                return None
-            if button.action is None:
-                return None
-            shown = frozenset(encode(b.action) for b in self.choices if b.action is not None)
-            return Press(encode(button.action), shown)
-        return read_line(line)
+        if button.copy is not None:
+            self._print(self.words.plain(msg("terminal_copy"), self._language()))
+            self._print(button.copy)
+            return None
+        if button.action is None:
+            return None
+        self.pressed = choice.message
+        shown = frozenset(encode(c.button.action) for c in self.choices
+                          if c.message == choice.message and c.button.action is not None)
+        return Press(encode(button.action), shown)
 
     def _show(self, outcome: Outcome) -> None:
         language = outcome.language
@@ -104,7 +182,7 @@ class TerminalChat:
                 path.unlink(missing_ok=True)
         if outcome.toast:
             self._print(f"  ({self.words.plain(outcome.toast, language)})")
-        if outcome.replies:
+        if any(not reply.edit and reply.buttons for reply in outcome.replies):  # new buttons: numbers start again
             self.choices = []
         for reply in outcome.replies:
             self._reply(reply, language)
@@ -122,10 +200,30 @@ class TerminalChat:
             self._save(f"stats-{chart.today.isoformat()}.png", png)
         if reply.document is not None:
             self._save(reply.document.file_name, reply.document.content)
-        for row in reply.buttons:
-            for button in row:
-                self.choices.append(button)
-                self._print(f"  {len(self.choices)}. {self.words.plain(button.label, language)}")
+        message = self._number(reply)
+        for choice in self.choices:
+            if choice.message == message:
+                self._print(f"  {choice.number}. {self.words.plain(choice.button.label, language)}")
+
+    def _number(self, reply: Reply) -> int:
+        """Number the buttons of a reply: a message changed in place keeps the numbers of the buttons it still
+        shows, and its new buttons are numbered after every number in use."""
+        buttons = [button for row in reply.buttons for button in row]
+        if reply.edit and self.pressed is not None and any(c.message == self.pressed for c in self.choices):
+            message = self.pressed
+            before = {_key(c.button): c.number for c in self.choices if c.message == message}
+        else:
+            self.messages += 1
+            message, before = self.messages, {}
+        kept = [c for c in self.choices if c.message != message]
+        following = max((c.number for c in self.choices), default=0) + 1
+        for button in buttons:
+            number = before.get(_key(button))
+            if number is None:
+                number, following = following, following + 1
+            kept.append(Choice(number, message, button))
+        self.choices = sorted(kept, key=lambda c: c.number)
+        return message
 
     def _save(self, name: str, content: bytes) -> None:
         self.files_dir.mkdir(parents=True, exist_ok=True)

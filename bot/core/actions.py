@@ -26,6 +26,7 @@ class Verdict(StrEnum):
     POSTED = "posted"
     IRRELEVANT = "irrelevant"
     ANOTHER = "another"
+    UNDO = "undo"  # take back a "Not relevant"
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,8 @@ _ANSWER_STEPS = {verb: step for step, verb in _ANSWER_VERBS.items()}
 _LESSON_VERBS: dict[type, str] = {LessonDone: "done", LessonLater: "later", LessonMore: "more", UndoDone: "undo",
                                   OpenLesson: "open"}
 _LESSON_TYPES = {verb: kind for kind, verb in _LESSON_VERBS.items()}
-_VERDICT_VERBS: dict[Verdict, str] = {Verdict.POSTED: "sp", Verdict.IRRELEVANT: "sn", Verdict.ANOTHER: "sa"}
+_VERDICT_VERBS: dict[Verdict, str] = {Verdict.POSTED: "sp", Verdict.IRRELEVANT: "sn", Verdict.ANOTHER: "sa",
+                                      Verdict.UNDO: "su"}
 _VERDICTS = {verb: verdict for verdict, verb in _VERDICT_VERBS.items()}
 _POST_VERBS: dict[str, Callable[[str], Action]] = {
     "pt": AskTake, "pd": ShowPost, "ps": lambda ref: Rewrite(ref, True), "pa": lambda ref: Rewrite(ref, False),

@@ -23,9 +23,11 @@ from bot.core.posts import PostRequest
 
 @dataclass(frozen=True)
 class Days:
-    """A set of weekdays (0 is Monday), said as "every day", "Monday to Friday" or a list of day names."""
+    """A set of weekdays (0 is Monday), said as "every day", "Monday to Friday" or a list of day names; with
+    `every`, as what comes back each week: "every Friday", « tous les vendredis »."""
 
     days: frozenset[int]
+    every: bool = False
 
 
 @dataclass(frozen=True)

@@ -123,7 +123,7 @@ class Coach:
             # A button is valid on the message that carried it only: data the message did not show is refused.
             if event.shown is not None and event.data not in event.shown:
                 action = actions.UNKNOWN
-            return self._press(leader, action, now, news)
+            return self._press(leader, action, now, news, feed_states)
         if isinstance(event, FeedList):
             return feeds.import_list(self.ctx, leader, event)
         if isinstance(event, FeedProbed):
@@ -152,12 +152,13 @@ class Coach:
             return Outcome(None, (Reply(msg("start_first")),))
         leader = leader.with_(take_for=None)  # a command ends the wait for a take
         if name == "suggest":
-            return suggestions.suggest(self.ctx, leader, now, news)
+            return suggestions.suggest(self.ctx, leader, now, news, feed_states)
         if name == "feeds":
             return feeds.feeds(self.ctx, leader, event.args.strip(), now, feed_states)
         return feature(self.ctx, leader, event.args.strip(), now)
 
-    def _press(self, leader: Leader, action: actions.Action, now: datetime, news: News) -> Outcome:
+    def _press(self, leader: Leader, action: actions.Action, now: datetime, news: News,
+               feed_states: Mapping[str, FeedState]) -> Outcome:
         ctx = self.ctx
         match action:
             case Answer(step, value):
@@ -169,7 +170,7 @@ class Coach:
             case OpenToday():
                 return lessons.today(ctx, leader, "", now)
             case OpenSuggestions():
-                return suggestions.suggest(ctx, leader, now, news)
+                return suggestions.suggest(ctx, leader, now, news, feed_states)
             case LessonDone() | LessonLater() | LessonMore():
                 return lessons.press(ctx, leader, action, now)
             case ConfirmDelete():
@@ -247,12 +248,16 @@ class Coach:
             replies += [offer] if offer else []
         return leader, replies
 
-    def news_ready(self, leader: Leader, now: datetime, news: News) -> Outcome:
-        """The leader's feeds have just been read for the first time: their first suggestions (or nothing)."""
+    def news_ready(self, leader: Leader, now: datetime, news: News,
+                   feed_states: Mapping[str, FeedState] | None = None, *, told: bool = False) -> Outcome:
+        """The leader's feeds have just been read for the first time: their first suggestions, or (when the
+        leader was told they would follow, `told`) why there is none."""
         if not leader.onboarded or not leader.active or not leader.suggestions_per_day:
             return Outcome(leader, language=leader.language)
         changed, reply = suggestions.offers(self.ctx, leader, now, news, leader.suggestions_per_day,
                                             "suggest_intro_first")
+        if reply is None and told:
+            reply = Reply(suggestions.why_none(news, feed_states or {}, now))
         return Outcome(changed, (reply,) if reply else (), language=leader.language)
 
     def next_wake(self, leader: Leader, now: datetime) -> datetime | None:

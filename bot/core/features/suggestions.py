@@ -17,8 +17,9 @@ from datetime import datetime
 from bot.core import schedule
 from bot.core.actions import AskTake, Judge, Rewrite, ShowPost, Verdict
 from bot.core.events import PostWritten
-from bot.core.features.common import Context, say
+from bot.core.features.common import Context, elapsed, say
 from bot.core.features.onboarding import reask
+from bot.core.feedstate import FeedState
 from bot.core.markup import MAX_MESSAGE
 from bot.core.model import Leader, Offer, OfferStatus, PostEvent
 from bot.core.news import Item, clip
@@ -33,22 +34,43 @@ from bot.core.posts import (
 )
 from bot.core.replies import Button, Lines, Msg, Outcome, Reply, Value, WritePost, msg
 from bot.core.sharing import copy_text, linkedin_compose_url, x_post_url
-from bot.core.suggest import Pool, Suggestion, learn, rank, remember
+from bot.core.suggest import WINDOW, Pool, Suggestion, learn, rank, remember
 
 News = Sequence[Item] | Pool
 KEPT_OFFERS = 30  # offers remembered, so that buttons on recent messages keep working
 MAX_SHOWN_CHARS = MAX_MESSAGE - 600  # the message keeps whole suggestions only, with room for its words
 GIST_LIMIT = 220  # characters of the summary shown under a headline
+WINDOW_HOURS = int(WINDOW.total_seconds() // 3600)
 
 
-def suggest(ctx: Context, leader: Leader, now: datetime, news: News) -> Outcome:
-    """/suggest: posts worth sharing now."""
+def suggest(ctx: Context, leader: Leader, now: datetime, news: News,
+            states: Mapping[str, FeedState] | None = None) -> Outcome:
+    """/suggest: posts worth sharing now (or why there is none)."""
     if not leader.onboarded:
         return reask(ctx, leader)
     changed, reply = offers(ctx, leader, now, news, max(1, leader.suggestions_per_day), "suggest_intro")
     if reply is None:
-        return say(leader, msg("no_suggestions"))
+        return say(leader, why_none(news, states or {}, now))
     return Outcome(changed, (reply,))
+
+
+def why_none(news: News, states: Mapping[str, FeedState], now: datetime) -> Msg:
+    """Why there is nothing to suggest: the feeds not read yet, none of them answering, every recent article
+    already shown, or nothing recent in them. `states` are the leader's feeds (their sector's and their own)."""
+    if not any(state.checked_at is not None for state in states.values()):
+        return msg("no_suggestions_unread")
+    if _has_recent(news, now):
+        return msg("no_suggestions_all_shown")
+    if all(state.last_error is not None and not state.items for state in states.values()
+           if state.checked_at is not None):
+        return msg("no_suggestions_failing")
+    return msg("no_suggestions_nothing_recent", count=WINDOW_HOURS)
+
+
+def _has_recent(news: News, now: datetime) -> bool:
+    if isinstance(news, Pool):
+        return any(copy.published > now - WINDOW for story in news.stories for copy in story.copies)
+    return any(item.published is not None and now - WINDOW < item.published <= now + WINDOW for item in news)
 
 
 def _pick(ctx: Context, leader: Leader, now: datetime, news: News, limit: int) -> list[Suggestion]:
@@ -98,12 +120,8 @@ def offers(ctx: Context, leader: Leader, now: datetime, news: News, limit: int,
 def _age(published: datetime | None, now: datetime) -> Value | None:
     if published is None:
         return None
-    hours = int((now - published).total_seconds() // 3600)
-    if hours < 1:
-        return msg("age_recent")
-    if hours < 48:
-        return msg("age_hours", count=hours)
-    return msg("age_days", count=hours // 24)
+    amount = elapsed(published, now)
+    return msg("age_ago", age=amount) if amount is not None else msg("age_recent")
 
 
 def _message(ctx: Context, leader: Leader, batch: str, now: datetime, *, intro: str = "suggest_intro",
@@ -136,7 +154,8 @@ def _suggestion(leader: Leader, offer: Offer, number: int, now: datetime,
         lines.append(msg("offer_gist", gist=clip(gist, GIST_LIMIT)))
     if offer.status == OfferStatus.IRRELEVANT:
         lines.append(msg("offer_irrelevant"))
-        return Lines(tuple(lines)), (Button(msg("button_another", n=number), Judge(Verdict.ANOTHER, offer.ref)),)
+        return Lines(tuple(lines)), (Button(msg("button_undo_irrelevant", n=number), Judge(Verdict.UNDO, offer.ref)),
+                                     Button(msg("button_another", n=number), Judge(Verdict.ANOTHER, offer.ref)))
     if offer.status == OfferStatus.POSTED:
         lines.append(msg("offer_posted"))
         return Lines(tuple(lines)), (Button(msg("button_post", n=number), ShowPost(offer.ref)),)
@@ -253,9 +272,15 @@ def judge(ctx: Context, leader: Leader, action: Judge, now: datetime, news: News
             kept += [replace(o, status=OfferStatus.REPLACED), new] if o == offer else [o]
         changed = leader.with_(taste=remember(leader.taste, fresh), offers=tuple(kept)[-KEPT_OFFERS:])
         return Outcome(changed, (_message(ctx, changed, offer.batch, now, edit=True),))
+    item = Item(offer.title, offer.link, offer.source, published=offer.published)
+    if action.verdict is Verdict.UNDO:  # "Not relevant" taken back: the weights it lowered are raised again
+        if offer.status != OfferStatus.IRRELEVANT:
+            return Outcome(leader, toast=msg("already_done"))
+        taste = learn(leader.taste, Suggestion(item, 0.0, offer.key, offer.topics), "undo")
+        changed = _replace(leader.with_(taste=taste), replace(offer, status=OfferStatus.OFFERED))
+        return Outcome(changed, (_message(ctx, changed, offer.batch, now, edit=True),), toast=msg("irrelevant_undone"))
     if offer.status != OfferStatus.OFFERED:
         return Outcome(leader, toast=msg("already_done"))
-    item = Item(offer.title, offer.link, offer.source, published=offer.published)
     taste = learn(leader.taste, Suggestion(item, 0.0, offer.key, offer.topics), action.verdict.value)
     status = OfferStatus.POSTED if action.verdict is Verdict.POSTED else OfferStatus.IRRELEVANT
     changed = _replace(leader.with_(taste=taste), replace(offer, status=status))
