@@ -71,7 +71,8 @@ class TerminalChat:
         self.who = Who(user_id, user_id, language_code)
         self.choices: list[Choice] = []
         self.messages = 0  # messages shown so far (a message's buttons are numbered for its life)
-        self.pressed: int | None = None  # the message whose button was pressed last
+        self.numbers: dict[int, dict[str, int]] = {}  # by message: the number given to each of its buttons
+        self.pressed = 0  # the message whose button was pressed last
 
     def run(self, lines: TextIO, *, prompt: bool = False) -> int:
         """Read lines until the end of input or /quit; return the exit status. Without a prompt (a piped
@@ -99,7 +100,7 @@ class TerminalChat:
             self._show(outcome)
             if outcome.effects:
                 self.loop.run_until_complete(self._follow(outcome))
-            self._show(self.service.wake(self.who.user_id, self.clock()))
+            self._show(self.service.wake(self.who.user_id, self.clock()), answer=False)
         self.loop.run_until_complete(self.desk.close())
         self.loop.close()
         return 0
@@ -107,7 +108,7 @@ class TerminalChat:
     async def _follow(self, outcome: Outcome) -> None:
         async for following in follow(self.service, self.desk, self.writer, self.who, outcome, self.clock,
                                       read_news=True):
-            self._show(following)
+            self._show(following, answer=False)
 
     def _language(self) -> str:
         return self.service.language(self.who.user_id, self.who.language_code)
@@ -175,15 +176,18 @@ class TerminalChat:
                           if c.message == choice.message and c.button.action is not None)
         return Press(encode(button.action), shown)
 
-    def _show(self, outcome: Outcome) -> None:
+    def _show(self, outcome: Outcome, *, answer: bool = True) -> None:
+        """Print an outcome. The buttons of an answer to the leader's line replace the choices shown before;
+        those of what follows by itself (news read, a scheduled message) are numbered after them."""
         language = outcome.language
         if outcome.forget and self.files_dir.is_dir():  # the files written for the leader go with them
             for path in self.files_dir.iterdir():
                 path.unlink(missing_ok=True)
         if outcome.toast:
             self._print(f"  ({self.words.plain(outcome.toast, language)})")
-        if any(not reply.edit and reply.buttons for reply in outcome.replies):  # new buttons: numbers start again
+        if answer and any(not reply.edit and reply.buttons for reply in outcome.replies):  # numbers start again
             self.choices = []
+            self.numbers = {}
         for reply in outcome.replies:
             self._reply(reply, language)
 
@@ -201,7 +205,7 @@ class TerminalChat:
         if reply.document is not None:
             self._save(reply.document.file_name, reply.document.content)
         message = self._number(reply)
-        for choice in self.choices:
+        for choice in self.choices:  # in the order of the message's buttons
             if choice.message == message:
                 self._print(f"  {choice.number}. {self.words.plain(choice.button.label, language)}")
 
@@ -209,20 +213,24 @@ class TerminalChat:
         """Number the buttons of a reply: a message changed in place keeps the numbers of the buttons it still
         shows, and its new buttons are numbered after every number in use."""
         buttons = [button for row in reply.buttons for button in row]
-        if reply.edit and self.pressed is not None and any(c.message == self.pressed for c in self.choices):
-            message = self.pressed
-            before = {_key(c.button): c.number for c in self.choices if c.message == message}
+        if reply.edit and self.pressed in self.numbers:
+            message = self.pressed  # the same message, changed: a button shown before gets its number back
+        elif not buttons:
+            return 0  # a message without buttons leaves the choices as they are
         else:
             self.messages += 1
-            message, before = self.messages, {}
+            message = self.messages
+            self.numbers[message] = {}
+        numbers = self.numbers[message]
         kept = [c for c in self.choices if c.message != message]
-        following = max((c.number for c in self.choices), default=0) + 1
+        following = max([c.number for c in kept] + list(numbers.values()), default=0) + 1
         for button in buttons:
-            number = before.get(_key(button))
+            number = numbers.get(_key(button))
             if number is None:
-                number, following = following, following + 1
+                number = numbers[_key(button)] = following
+                following += 1
             kept.append(Choice(number, message, button))
-        self.choices = sorted(kept, key=lambda c: c.number)
+        self.choices = kept
         return message
 
     def _save(self, name: str, content: bytes) -> None:
