@@ -85,7 +85,9 @@ def test_stats_remind_list_feeds_and_export_say_the_same_facts(service, user_id)
     assert str(len(facts["done"])) in stats
     reminders = said(service, int(user_id), "remind list")
     for _days, at, text in facts["reminders"]:
-        assert f"{at} — {text}" in reminders
+        hour, minute = (int(part) for part in at.split(":"))
+        said_at = at if leader.language == "en" else f"{hour}\u00a0h" + (f"\u00a0{minute:02d}" if minute else "")
+        assert f"{said_at} — {text}" in reminders
     listing = said(service, int(user_id), "feeds")
     for url, name in facts["own_feeds"]:
         assert f"{name} — {url}" in listing

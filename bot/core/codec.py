@@ -108,11 +108,7 @@ def leader_to_dict(leader: Leader) -> dict[str, Any]:
         ),
         "later_at": _dt(leader.later_at),
         "posts": [{"key": p.key, "at": p.at.isoformat(), "local_date": p.local_date.isoformat()} for p in leader.posts],
-        "reminders": [
-            {"days": sorted(r.days), "at": r.at.strftime("%H:%M"), "text": r.text,
-             "sent_on": r.sent_on.isoformat() if r.sent_on else None, "on": _day(r.on), "fire_at": _dt(r.fire_at)}
-            for r in leader.reminders
-        ],
+        "reminders": [_reminder_to_dict(r) for r in leader.reminders],
         "sent_reminders": [{"ref": s.ref, "text": s.text, "snoozed": s.snoozed} for s in leader.sent_reminders],
         "recap_day": leader.recap_day,
         "recap_at": leader.recap_at.strftime("%H:%M") if leader.recap_at else None,
@@ -138,7 +134,18 @@ def leader_to_dict(leader: Leader) -> dict[str, Any]:
             for o in leader.offers
         ],
         "take_for": leader.take_for,
+        "reminder_wait": _reminder_to_dict(leader.reminder_wait) if leader.reminder_wait else None,
     }
+
+
+def _reminder_to_dict(r: Reminder) -> dict[str, Any]:
+    return {"days": sorted(r.days), "at": r.at.strftime("%H:%M"), "text": r.text,
+            "sent_on": r.sent_on.isoformat() if r.sent_on else None, "on": _day(r.on), "fire_at": _dt(r.fire_at)}
+
+
+def _reminder_from_dict(r: dict[str, Any]) -> Reminder:
+    return Reminder(frozenset(int(d) for d in r["days"]), time.fromisoformat(r["at"]), str(r["text"]),
+                    _parse_day(r.get("sent_on")), _parse_day(r.get("on")), _parse_dt(r.get("fire_at")))
 
 
 def leader_from_dict(data: dict[str, Any]) -> Leader:
@@ -191,11 +198,7 @@ def leader_from_dict(data: dict[str, Any]) -> Leader:
             PostEvent(p["key"], datetime.fromisoformat(p["at"]), date.fromisoformat(p["local_date"]))
             for p in data.get("posts", ())
         ),
-        reminders=tuple(
-            Reminder(frozenset(int(d) for d in r["days"]), time.fromisoformat(r["at"]), str(r["text"]),
-                     _parse_day(r.get("sent_on")), _parse_day(r.get("on")), _parse_dt(r.get("fire_at")))
-            for r in data.get("reminders", ())
-        ),
+        reminders=tuple(_reminder_from_dict(r) for r in data.get("reminders", ())),
         sent_reminders=tuple(
             SentReminder(str(s["ref"]), str(s["text"]), bool(s.get("snoozed", False)))
             for s in data.get("sent_reminders", ())
@@ -225,4 +228,5 @@ def leader_from_dict(data: dict[str, Any]) -> Leader:
             for o in data.get("offers", ())
         ),
         take_for=data.get("take_for"),
+        reminder_wait=_reminder_from_dict(data["reminder_wait"]) if data.get("reminder_wait") else None,
     )

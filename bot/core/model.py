@@ -222,6 +222,7 @@ class Leader:
     recap_day: int = DEFAULT_RECAP_DAY
     recap_at: time | None = DEFAULT_RECAP_AT  # None: no weekly recap
     recapped_on: date | None = None
+    reminder_wait: Reminder | None = None  # a reminder chosen after a bare time, waiting for its text
 
     def pause_on(self, day: date) -> Pause | None:
         """The pause covering a local date, if any."""

@@ -133,6 +133,8 @@ class Coach:
         if isinstance(event, Text):
             if leader.awaiting:
                 return answers.answer(self.ctx, leader, leader.awaiting, event.text, now, typed=True)
+            if leader.reminder_wait is not None:
+                return reminders.text_for(leader, event.text, now)
             if leader.take_for:
                 return suggestions.take(self.ctx, leader, event.text)
             return Outcome(leader, (Reply(msg("free_text")),))
@@ -150,7 +152,7 @@ class Coach:
             return Outcome(leader, (Reply(msg("unknown_command", command="/" + shorten(event.name, MAX_ECHO))),))
         if leader is None:
             return Outcome(None, (Reply(msg("start_first")),))
-        leader = leader.with_(take_for=None)  # a command ends the wait for a take
+        leader = leader.with_(take_for=None, reminder_wait=None)  # a command ends the wait for a take or a text
         if name == "suggest":
             return suggestions.suggest(self.ctx, leader, now, news, feed_states)
         if name == "feeds":

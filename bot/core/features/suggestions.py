@@ -211,7 +211,7 @@ def ask_take(ctx: Context, leader: Leader, action: AskTake) -> Outcome:
     offer = _find(leader, action.ref)
     if offer is None:
         return Outcome(leader, toast=msg("button_expired"))
-    return Outcome(leader.with_(take_for=offer.ref), (Reply(msg("take_ask", title=offer.title)),))
+    return Outcome(leader.with_(take_for=offer.ref, reminder_wait=None), (Reply(msg("take_ask", title=offer.title)),))
 
 
 def take(ctx: Context, leader: Leader, text: str) -> Outcome:
