@@ -17,6 +17,7 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from bot.core.content import Catalog, fill
+from bot.core.content_checks import SURFACE_MARK
 from bot.core.markup import Html, html_to_text
 from bot.core.replies import Days, Lines, Msg, Text, Value
 
@@ -67,7 +68,6 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=False).replace('"', "&quot;")
 
 
-SURFACE_MARK = "@"  # "post_draft@terminal": the terminal's wording of "post_draft" ("type", not "tap")
 
 
 class Words:
