@@ -107,6 +107,11 @@ def _parsed(result: ParsedFeed | tuple[Item, ...]) -> ParsedFeed:
     return result if isinstance(result, ParsedFeed) else ParsedFeed("", tuple(result))
 
 
+# An empty item nested inside an item, as some FeedBurner feeds have before each feedburner:origLink: the parser
+# would take it as the item's end, and the publisher's address after it would be lost. Nothing is in it to keep.
+EMPTY_ITEM = re.compile(rb"<(?:item|entry)\s*/>|<item\s*>\s*</item\s*>")
+
+
 def parse_feed(
     content: bytes, source: FeedSource, now: datetime, base_url: str | None = None
 ) -> tuple[Item, ...]:
@@ -125,7 +130,7 @@ def read_feed(content: bytes, source: FeedSource, now: datetime, base_url: str |
     if not content.strip():
         raise FeedError("empty document")
     # In a stream: feedparser would take bytes naming a local file ("/dev/zero") for that file.
-    data = _utf8_without_entities(content)
+    data = EMPTY_ITEM.sub(b"", _utf8_without_entities(content))
     parsed = feedparser.parse(io.BytesIO(data), sanitize_html=False, resolve_relative_uris=False)
     if not parsed.entries:
         if HTML_START.match(data[:4096].lstrip(b"\xef\xbb\xbf")):

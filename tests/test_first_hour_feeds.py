@@ -1,0 +1,34 @@
+"""What a feed is called (its title cleaned, else its site's name, else its host), and the publisher's address
+kept from an illegally nested FeedBurner feed."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.adapters.feeds import FeedSource, feed_name, read_feed
+from tests.conftest import utc
+from tests.support.feed_server import DATA_DIR
+
+
+@pytest.mark.parametrize(("feed", "name"), [
+    ({"title": "Walk Industry News", "link": "https://walk.example/"}, "Walk Industry News"),
+    ({"title": "Walk Industry News - RSS Feed"}, "Walk Industry News"),
+    ({"title": "Le Monde.fr – Flux RSS"}, "Le Monde.fr"),
+    ({"title": "  <b>Pixels</b> &amp; co  "}, "Pixels & co"),
+    ({"title": "RSS", "link": "https://www.walk.example/news"}, "walk.example"),
+    ({"title": "", "link": ""}, "127.0.0.1"),
+    ({}, "127.0.0.1"),
+])
+def test_a_feed_is_named_by_its_title_then_its_site_then_its_host(feed, name):
+    assert feed_name(feed, "http://127.0.0.1:8080/feed.xml") == name
+
+
+def test_a_feed_being_added_gives_its_items_its_own_name_and_the_publisher_links_survive_bad_nesting():
+    path = DATA_DIR / "illegally-nested.xml"
+    parsed = read_feed(path.read_bytes(), FeedSource("http://127.0.0.1/feed", "", None, trusted=False),
+                       utc(2026, 11, 23, 6, 0))
+    assert parsed.name == "Example Logistics Weekly"
+    assert {item.source for item in parsed.items} == {"Example Logistics Weekly"}
+    assert [item.link for item in parsed.items] == ["https://logistics.example.net/2026/11/night-trains/",
+                                                    "https://logistics.example.net/2026/11/port-robots/",
+                                                    "https://logistics.example.net/2026/11/no-forklift/"]
