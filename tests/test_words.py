@@ -132,7 +132,7 @@ SETTINGS = {
     "en": {
         "panel": "Your settings\nLanguage: English\nTime zone: Europe/Paris\nLessons: on\nLesson time: 08:00\n"
                  "Lesson days: Monday to Friday\nSector: Technology\nEvening nudge: 18:00\nWeekly goal: 5 days with "
-                 "an action\nSuggested posts each morning: 3\nInterests: none yet\nPause: none\n\nTap what you "
+                 "an action\nSuggested posts with each lesson: 3\nInterests: none yet\nPause: none\n\nTap what you "
                  "would like to change.",
         "ask_timezone": "Which time zone are you in? Tap a city, or type yours (for example Lyon, New York or "
                         "Europe/Paris).",
@@ -142,17 +142,17 @@ SETTINGS = {
         "ask_sector": "Which sector are you in? I use it to suggest news worth sharing.",
         "goal": [("set:goal", "goal:1", "Weekly goal: one day with an action."),
                  ("set:goal", "goal:2", "Weekly goal: 2 days with an action."),
-                 ("set:suggest", "sugg:0", "No more suggested posts in the morning: /suggest still brings some "
+                 ("set:suggest", "sugg:0", "No more suggested posts with your lessons: /suggest still brings some "
                                               "when you ask."),
-                 ("set:suggest", "sugg:1", "One suggested post each morning."),
-                 ("set:suggest", "sugg:2", "2 suggested posts each morning.")],
+                 ("set:suggest", "sugg:1", "One suggested post with each lesson."),
+                 ("set:suggest", "sugg:2", "2 suggested posts with each lesson.")],
     },
     "fr": {
         "panel": fr("Vos réglages\nLangue : Français\nFuseau horaire : Europe/Paris\nLeçons : activées\nHeure des "
                     "leçons : 8\u00a0h\nJours des leçons : du lundi au vendredi\nSecteur : Technologie\nRelance du "
-                    "soir : 18\u00a0h\nObjectif de la semaine : 5 jours avec une action\nPosts suggérés chaque matin : "
-                    "3\nCentres d'intérêt : aucun pour l'instant\nPause : aucune\n\nTouchez ce que vous souhaitez "
-                    "modifier."),
+                    "soir : 18\u00a0h\nObjectif de la semaine : 5 jours avec une action\nPosts suggérés avec chaque "
+                    "leçon : 3\nCentres d'intérêt : aucun pour l'instant\nPause : aucune\n\nTouchez ce que vous "
+                    "souhaitez modifier."),
         "ask_timezone": fr("Dans quel fuseau horaire vivez-vous ? Touchez une ville, ou écrivez la vôtre (par "
                            "exemple Lyon, Montréal ou Europe/Paris)."),
         "tokyo": fr("Fuseau horaire : Asia/Tokyo. Prochaine leçon : mardi 24 novembre à 8\u00a0h."),
@@ -161,10 +161,10 @@ SETTINGS = {
         "ask_sector": fr("Dans quel secteur êtes-vous ? Il me sert à vous suggérer des actualités à partager."),
         "goal": [("set:goal", "goal:1", fr("Objectif de la semaine : un jour avec une action.")),
                  ("set:goal", "goal:2", fr("Objectif de la semaine : 2 jours avec une action.")),
-                 ("set:suggest", "sugg:0", fr("Plus de posts suggérés le matin : /suggest en propose toujours "
+                 ("set:suggest", "sugg:0", fr("Plus de posts suggérés avec vos leçons : /suggest en propose toujours "
                                                  "quand vous le demandez.")),
-                 ("set:suggest", "sugg:1", "Un post suggéré chaque matin."),
-                 ("set:suggest", "sugg:2", "2 posts suggérés chaque matin.")],
+                 ("set:suggest", "sugg:1", "Un post suggéré avec chaque leçon."),
+                 ("set:suggest", "sugg:2", "2 posts suggérés avec chaque leçon.")],
     },
 }
 

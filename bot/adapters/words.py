@@ -19,7 +19,7 @@ from babel.numbers import format_decimal
 from bot.core.content import Catalog, fill
 from bot.core.content_checks import SURFACE_MARK
 from bot.core.markup import Html, html_to_text
-from bot.core.replies import Days, Lines, Msg, Text, Value
+from bot.core.replies import Days, Lines, Msg, Quoted, Text, Value
 
 # English as written in Britain and Europe (24-hour clock, "Monday, Wednesday and Friday"); French of France.
 LOCALES = {"en": "en_GB", "fr": "fr_FR"}
@@ -48,6 +48,7 @@ def say_date(day: date, language: str) -> str:
 
 
 NBSP = "\u00a0"
+QUOTES = {"en": ("\u201c", "\u201d"), "fr": ("\u00ab" + NBSP, NBSP + "\u00bb")}  # “Welcome”, « Bienvenue »
 
 
 def say_time(at: time, language: str) -> str:
@@ -120,6 +121,9 @@ class Words:
             return self._message(value, language)
         if isinstance(value, Lines):
             return value.sep.join(self._value(part, language) for part in value.parts)
+        if isinstance(value, Quoted):
+            opening, closing = QUOTES.get(language, QUOTES["en"])
+            return _escape(f"{opening}{value.text}{closing}")
         if isinstance(value, Days):
             if value.every and value.days not in (ALL_DAYS, WEEKDAYS):
                 return self._message(Msg("days_each", {"days": self._days(value.days, language, plural=True)}),

@@ -31,6 +31,13 @@ class Days:
 
 
 @dataclass(frozen=True)
+class Quoted:
+    """A title inside a sentence, between the language's quotation marks: “Welcome”, « Bienvenue »."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Lines:
     """Values said one after the other, joined by `sep` (a new line by default)."""
 
@@ -56,7 +63,7 @@ def msg(key: str, /, **values: Value) -> Msg:
 
 # A value a message can hold: a string is escaped when rendered, an int may choose a plural form, a datetime is a
 # local instant (said with its date and time), a date and a time are said as the language writes them.
-Value: TypeAlias = str | Html | int | float | date | datetime | time | Days | Lines | Msg | None
+Value: TypeAlias = str | Html | int | float | date | datetime | time | Days | Lines | Msg | Quoted | None
 Text: TypeAlias = Msg | Lines | Html | str
 
 

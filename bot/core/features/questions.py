@@ -57,8 +57,10 @@ def choices(ctx: Context, leader: Leader, step: Step) -> Keyboard:
     if step is Step.DAYS:
         return tuple((Button(msg("days", days=Days(days)), Answer(step, _days_code(days))),) for days in DAY_CHOICES)
     if step is Step.NUDGE:
-        times = tuple(Button(msg("clock", time=at), Answer(step, _hhmm(at))) for at in NUDGE_CHOICES)
-        return (times, (Button(msg("button_nudge_off"), Answer(step, "off")),))
+        later = [at for at in NUDGE_CHOICES if at > leader.schedule.at]  # after the lesson, never at its time
+        times = tuple(Button(msg("clock", time=at), Answer(step, _hhmm(at))) for at in later)
+        off = (Button(msg("button_nudge_off"), Answer(step, "off")),)
+        return (times, off) if times else (off,)
     if step is Step.GOAL:
         return (tuple(Button(str(n), Answer(step, str(n))) for n in range(1, _goal_cap(leader) + 1)),)
     if step is Step.SUGGEST:
@@ -113,7 +115,10 @@ def apply_answer(ctx: Context, leader: Leader, step: Step, value: str, *, typed:
     if step is Step.NUDGE:
         if is_off(value):
             return leader.with_(nudge_at=None)
-        return leader.with_(nudge_at=parse_time(value) if typed else _button_time(value))
+        at = parse_time(value) if typed else _button_time(value)
+        if at <= leader.schedule.at:  # a nudge "when nothing is done yet" comes after the lesson
+            raise InputError("error_nudge_early")
+        return leader.with_(nudge_at=at)
     if step is Step.GOAL:
         goal = _count(value, 1, 7, "error_goal")
         if goal > _goal_cap(leader):
