@@ -146,7 +146,7 @@ class Coach:
         if name == "start":
             return onboarding.start(self.ctx, leader, who, now)
         if name == "help":
-            return Outcome(leader, (Reply(msg("help")),))
+            return Outcome(leader, (Reply(msg("help", opml=msg("help_opml"))),))
         feature = COMMANDS.get(name)
         if feature is None:
             return Outcome(leader, (Reply(msg("unknown_command", command="/" + shorten(event.name, MAX_ECHO))),))
