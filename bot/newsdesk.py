@@ -55,8 +55,8 @@ class NewsDesk:
                 used.setdefault(feed.url, FeedSource(feed.url, feed.name, feed.language, trusted=True))
             for mine in leader.own_feeds:
                 # A feed named after its host (by an earlier release) gives its items the name it calls itself.
-                name = "" if mine.name == urlsplit(mine.url).hostname else mine.name
-                own.setdefault(mine.url, FeedSource(mine.url, name, None, trusted=False))
+                named = mine.name != urlsplit(mine.url).hostname
+                own.setdefault(mine.url, FeedSource(mine.url, mine.name, None, trusted=False, named=named))
         return [*used.values(), *(source for url, source in own.items() if url not in used)]
 
     async def refresh(self, now: datetime) -> list[FetchReport]:
@@ -163,7 +163,7 @@ class NewsDesk:
         What it held is kept, so that its items count in the leader's suggestions at once. Without a `name`,
         its items take the name the feed calls itself (`state_of(url).title`).
         """
-        source = FeedSource(url, name, None, trusted=False)
+        source = FeedSource(url, name or urlsplit(url).hostname or url, None, trusted=False, named=bool(name))
         await self.read_now([source], now)
         state = self.states.get(url)
         if state is not None and state.last_error is None and state.items:

@@ -25,7 +25,7 @@ def test_a_feed_is_named_by_its_title_then_its_site_then_its_host(feed, name):
 
 def test_a_feed_being_added_gives_its_items_its_own_name_and_the_publisher_links_survive_bad_nesting():
     path = DATA_DIR / "illegally-nested.xml"
-    parsed = read_feed(path.read_bytes(), FeedSource("http://127.0.0.1/feed", "", None, trusted=False),
+    parsed = read_feed(path.read_bytes(), FeedSource("http://127.0.0.1/feed", "127.0.0.1", trusted=False, named=False),
                        utc(2026, 11, 23, 6, 0))
     assert parsed.name == "Example Logistics Weekly"
     assert {item.source for item in parsed.items} == {"Example Logistics Weekly"}

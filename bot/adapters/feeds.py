@@ -62,6 +62,7 @@ class FeedSource:
     name: str
     language: str | None = None
     trusted: bool = True
+    named: bool = True  # False: `name` is only its host (a feed being added); its items take the feed's own name
 
 
 @dataclass(frozen=True)
@@ -125,8 +126,8 @@ def parse_feed(
 
 
 def read_feed(content: bytes, source: FeedSource, now: datetime, base_url: str | None = None) -> ParsedFeed:
-    """`parse_feed`, with the feed's own name. A source without a name (a feed a leader is adding) gives its
-    items that name."""
+    """`parse_feed`, with the feed's own name; a source not `named` (a feed a leader is adding) gives its items
+    that name."""
     if not content.strip():
         raise FeedError("empty document")
     # In a stream: feedparser would take bytes naming a local file ("/dev/zero") for that file.
@@ -141,7 +142,7 @@ def read_feed(content: bytes, source: FeedSource, now: datetime, base_url: str |
     language = source.language or _language(parsed.feed.get("language"))
     base = base_url or source.url
     name = feed_name(parsed.feed, base)
-    named = source if source.name else replace(source, name=name)
+    named = source if source.named else replace(source, name=name)
     items = (_item(entry, named, language, now, base) for entry in parsed.entries)
     kept = tuple(itertools.islice((item for item in items if item is not None), MAX_ITEMS))
     if not kept:
