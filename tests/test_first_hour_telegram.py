@@ -115,3 +115,17 @@ def test_content_check_catches_a_command_the_bot_does_not_have(tmp_path):
                                               "PYTHONPATH": str(ROOT)}, cwd=tmp_path)
     assert result.returncode == 1
     assert "messages/fr: 'schedule_off' names /reprendre, a command the bot does not have" in result.stdout
+
+
+def test_the_start_of_a_sector_name_typed_chooses_it_when_only_one_begins_so(tmp_path):
+    async def scenario():
+        async with Harness(tmp_path) as bot:
+            await bot.send(UID, "/start")
+            for data in ("lang:en", "tz:Europe/Paris", "time:0800", "days:01234"):
+                await bot.press(UID, data)
+            await bot.send(UID, "tr")  # too short to choose
+            assert "I do not know that sector" in bot.last(UID).text
+            await bot.send(UID, "tech")
+            assert LeaderStore(tmp_path).get(UID).sector == "technology"
+
+    run(scenario())

@@ -8,7 +8,7 @@ from datetime import time
 from bot.core.actions import Answer
 from bot.core.features.common import Context
 from bot.core.model import LANGUAGES, ONBOARDING_STEPS, Leader, Schedule, Step
-from bot.core.parse import InputError, is_off, parse_days, parse_language, parse_time, parse_timezone
+from bot.core.parse import InputError, clean, is_off, parse_days, parse_language, parse_time, parse_timezone
 from bot.core.replies import Button, Days, Keyboard, Reply, Text, msg
 
 # The time zones offered as buttons, each labelled with a city in the leader's language (catalog key city_*).
@@ -31,6 +31,7 @@ DAY_CHOICES: tuple[frozenset[int], ...] = (
 )
 NUDGE_CHOICES: tuple[time, ...] = (time(17, 0), time(18, 0), time(19, 0), time(20, 0))
 MAX_SUGGESTIONS = 5
+MIN_SECTOR_PREFIX = 3  # letters typed before the start of a sector's name chooses it
 
 
 def _goal_cap(leader: Leader) -> int:
@@ -126,8 +127,13 @@ def apply_answer(ctx: Context, leader: Leader, step: Step, value: str, *, typed:
         return leader.with_(weekly_goal=goal)
     if step is Step.SUGGEST:
         return leader.with_(suggestions_per_day=_count(value, 0, MAX_SUGGESTIONS, "error_suggest_count"))
-    folded = value.strip().casefold()
+    folded = clean(value)
     for sector in ctx.content.sectors:
-        if folded == sector.id or folded in (label.casefold() for label in sector.labels.values()):
+        if folded == sector.id or folded in (clean(label) for label in sector.labels.values()):
             return leader.with_(sector=sector.id)
+    # The start of one sector's name, in either language ("tech", « santé » for Santé): that sector.
+    starting = {sector.id for sector in ctx.content.sectors for name in (sector.id, *sector.labels.values())
+                if len(folded) >= MIN_SECTOR_PREFIX and clean(name).startswith(folded)}
+    if len(starting) == 1:
+        return leader.with_(sector=starting.pop())
     raise InputError("error_sector")
