@@ -32,3 +32,21 @@ def test_a_feed_being_added_gives_its_items_its_own_name_and_the_publisher_links
     assert [item.link for item in parsed.items] == ["https://logistics.example.net/2026/11/night-trains/",
                                                     "https://logistics.example.net/2026/11/port-robots/",
                                                     "https://logistics.example.net/2026/11/no-forklift/"]
+
+
+def test_undo_puts_back_weights_a_not_relevant_could_not_lower_any_further(coach):
+    from dataclasses import replace
+
+    from bot.core.events import Press
+    from bot.core.scoring import WEIGHT_BOUND
+    from tests.test_suggestions import NEWS, NOW, WHO, onboarded
+
+    leader = onboarded(coach)
+    shown = coach.handle(leader, WHO, Press("go:suggest"), NOW, NEWS).leader
+    offer = shown.offers[-1]
+    floor = replace(shown.taste, sources={offer.source: -WEIGHT_BOUND}, topics={"cloud": 0.5})
+    leader = shown.with_(taste=floor)
+    lowered = coach.handle(leader, WHO, Press(f"sn:{offer.ref}"), NOW, NEWS).leader
+    assert lowered.taste != floor
+    undone = coach.handle(lowered, WHO, Press(f"su:{offer.ref}"), NOW, NEWS).leader
+    assert (undone.taste.sources, undone.taste.topics) == (floor.sources, floor.topics)

@@ -130,7 +130,8 @@ def leader_to_dict(leader: Leader) -> dict[str, Any]:
             {"ref": o.ref, "batch": o.batch, "key": o.key, "title": o.title, "link": o.link, "source": o.source,
              "draft": o.draft, "topics": list(o.topics), "published": _dt(o.published), "status": str(o.status),
              "summary": o.summary, "item_language": o.item_language, "take": o.take, "variant": o.variant,
-             "shorter": o.shorter, "post_linkedin": o.post_linkedin, "post_x": o.post_x}
+             "shorter": o.shorter, "post_linkedin": o.post_linkedin, "post_x": o.post_x,
+             "weights_before": [[key, value] for key, value in o.weights_before]}
             for o in leader.offers
         ],
         "take_for": leader.take_for,
@@ -224,7 +225,9 @@ def leader_from_dict(data: dict[str, Any]) -> Leader:
                   tuple(o.get("topics", ())), _parse_dt(o.get("published")), OfferStatus(o.get("status", "offered")),
                   summary=str(o.get("summary", "")), item_language=o.get("item_language"), take=o.get("take"),
                   variant=int(o.get("variant", 0)), shorter=bool(o.get("shorter", False)),
-                  post_linkedin=str(o.get("post_linkedin", "")), post_x=str(o.get("post_x", "")))
+                  post_linkedin=str(o.get("post_linkedin", "")), post_x=str(o.get("post_x", "")),
+                  weights_before=tuple((str(key), None if value is None else float(value))
+                                       for key, value in o.get("weights_before", ())))
             for o in data.get("offers", ())
         ),
         take_for=data.get("take_for"),

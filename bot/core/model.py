@@ -185,6 +185,9 @@ class Offer:
     shorter: bool = False
     post_linkedin: str = ""
     post_x: str = ""
+    # The learned weights a "Not relevant" changed, as they were before it ("s:" a source, "t:" a topic; None:
+    # none yet), so that its Undo puts them back exactly.
+    weights_before: tuple[tuple[str, float | None], ...] = ()
 
 
 @dataclass(frozen=True)

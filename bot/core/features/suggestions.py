@@ -21,7 +21,8 @@ from bot.core.features.common import Context, elapsed, say
 from bot.core.features.onboarding import reask
 from bot.core.feedstate import FeedState
 from bot.core.markup import MAX_MESSAGE
-from bot.core.model import Leader, Offer, OfferStatus, PostEvent
+from bot.core.matching import topic_key
+from bot.core.model import Leader, Offer, OfferStatus, PostEvent, Taste
 from bot.core.news import Item, clip
 from bot.core.posts import (
     TAKE_LIMIT,
@@ -257,6 +258,26 @@ def written(ctx: Context, leader: Leader, event: PostWritten) -> Outcome:
     return Outcome(_replace(leader, done), (_post_message(done, intro="post_take"),))
 
 
+def _weights(taste: Taste, offer: Offer) -> tuple[tuple[str, float | None], ...]:
+    """The learned weights a verdict on this offer changes, as they are now."""
+    topics = dict.fromkeys(topic_key(topic) for topic in offer.topics)
+    return (("s:" + offer.source, taste.sources.get(offer.source)),
+            *(("t:" + key, taste.topics.get(key)) for key in topics))
+
+
+def _restored(taste: Taste, weights: tuple[tuple[str, float | None], ...]) -> Taste:
+    """The taste with these weights put back as they were."""
+    sources, topics = dict(taste.sources), dict(taste.topics)
+    for key, value in weights:
+        kind, name = key[:2], key[2:]
+        target = sources if kind == "s:" else topics
+        if value is None:
+            target.pop(name, None)
+        else:
+            target[name] = value
+    return replace(taste, sources=sources, topics=topics)
+
+
 def judge(ctx: Context, leader: Leader, action: Judge, now: datetime, news: News) -> Outcome:
     """Posted, Not relevant or Another on a suggestion."""
     offer = _find(leader, action.ref)
@@ -276,14 +297,17 @@ def judge(ctx: Context, leader: Leader, action: Judge, now: datetime, news: News
     if action.verdict is Verdict.UNDO:  # "Not relevant" taken back: the weights it lowered are raised again
         if offer.status != OfferStatus.IRRELEVANT:
             return Outcome(leader, toast=msg("already_done"))
-        taste = learn(leader.taste, Suggestion(item, 0.0, offer.key, offer.topics), "undo")
-        changed = _replace(leader.with_(taste=taste), replace(offer, status=OfferStatus.OFFERED))
+        taste = (_restored(leader.taste, offer.weights_before) if offer.weights_before
+                 else learn(leader.taste, Suggestion(item, 0.0, offer.key, offer.topics), "undo"))
+        back = replace(offer, status=OfferStatus.OFFERED, weights_before=())
+        changed = _replace(leader.with_(taste=taste), back)
         return Outcome(changed, (_message(ctx, changed, offer.batch, now, edit=True),), toast=msg("irrelevant_undone"))
     if offer.status != OfferStatus.OFFERED:
         return Outcome(leader, toast=msg("already_done"))
     taste = learn(leader.taste, Suggestion(item, 0.0, offer.key, offer.topics), action.verdict.value)
     status = OfferStatus.POSTED if action.verdict is Verdict.POSTED else OfferStatus.IRRELEVANT
-    changed = _replace(leader.with_(taste=taste), replace(offer, status=status))
+    before = _weights(leader.taste, offer) if status == OfferStatus.IRRELEVANT else ()
+    changed = _replace(leader.with_(taste=taste), replace(offer, status=status, weights_before=before))
     if status == OfferStatus.POSTED:
         changed = changed.with_(posts=(*leader.posts, PostEvent(offer.key, now, schedule.local_today(leader, now))))
         posted = replace(offer, status=status)
