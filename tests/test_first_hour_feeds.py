@@ -1,5 +1,5 @@
-"""What a feed is called (its title cleaned, else its site's name, else its host), and the publisher's address
-kept from an illegally nested FeedBurner feed."""
+"""What a feed is called (its title cleaned, else its site's name, else its host), the publisher's address kept
+from an illegally nested FeedBurner feed, and the learned weights a "Not relevant" changed put back by its Undo."""
 
 from __future__ import annotations
 
