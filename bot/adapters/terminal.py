@@ -163,8 +163,8 @@ class TerminalChat:
     def _press(self, choice: Choice) -> Event | None:
         button = choice.button
         if button.url:
-                self._print(f"→ {button.url}")
-                return None
+            self._print(f"→ {button.url}")
+            return None
         if button.copy is not None:
             self._print(self.words.plain(msg("terminal_copy"), self._language()))
             self._print(button.copy)
@@ -223,7 +223,8 @@ class TerminalChat:
             self.numbers[message] = {}
         numbers = self.numbers[message]
         kept = [c for c in self.choices if c.message != message]
-        following = max([c.number for c in kept] + list(numbers.values()), default=0) + 1
+        given = [n for numbered in self.numbers.values() for n in numbered.values()]  # never given twice
+        following = max([c.number for c in kept] + given, default=0) + 1
         for button in buttons:
             number = numbers.get(_key(button))
             if number is None:
