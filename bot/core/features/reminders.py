@@ -200,6 +200,8 @@ def text_for(leader: Leader, text: str, now: datetime) -> Outcome:
     if reminder is None:
         return Outcome(leader)
     words = " ".join(text.split())
+    if not words:  # nothing said yet: the question stands
+        return say(leader, msg("reminder_ask_text", when=when(leader, reminder)))
     if len(words) > MAX_REMINDER_TEXT:
         return invalid(leader, InputError("error_reminder_text_long"))
     done = leader.with_(reminder_wait=None)
