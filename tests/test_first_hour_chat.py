@@ -70,9 +70,11 @@ def test_the_terminal_speaks_of_typing_and_imports_a_file(tmp_path, publisher):
     opml.write_text('<?xml version="1.0"?><opml version="2.0"><head><title>x</title></head><body>'
                     '<outline type="rss" text="Walk" xmlUrl="https://walk.example/feed.xml"/></body></opml>')
     out = chat(["/start", "1", "Paris", "3", "mon", "tech", "/feeds", f"/feeds import {opml}",
-                "/feeds import /nowhere.opml", "/suggest", "2", "/help"], tmp_path / "data", feeds=publisher)
+                "/feeds import /nowhere.opml", "/suggest", "2", "/help", "/settings"], tmp_path / "data",
+               feeds=publisher)
     assert "Tap" not in out and "tap " not in out and "Send me" not in out and "send an OPML" not in out
     assert "/feeds export, /feeds import FILE (an OPML file)" in out  # in /help
+    assert "Type the number of what you would like to change." in out  # in /settings
     assert "Type the number of a city" in out
     assert stored(tmp_path / "data")["sector"] == "technology"  # "tech" chose Technology
     assert "/feeds import FILE" in out

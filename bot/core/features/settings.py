@@ -34,6 +34,7 @@ def panel(ctx: Context, leader: Leader, now: datetime, *, edit: bool = False) ->
         goal=msg("goal_days", count=weekly_goal(leader) or len(leader.schedule.days)),
         suggestions=leader.suggestions_per_day,
         interests=", ".join(leader.taste.interests) if leader.taste.interests else msg("interests_none"),
+        change=msg("settings_change"),
     )
     toggle = Button(msg("button_reminders_off" if leader.schedule.enabled else "button_reminders_on"),
                     SwitchLessons(not leader.schedule.enabled))
