@@ -6,21 +6,20 @@ import asyncio
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot import logs
 from bot.adapters.content_files import load_content
-from bot.adapters.feeds import FeedFetcher, parse_feed
+from bot.adapters.feeds import FeedFetcher, FeedParser, read_feed
 from bot.adapters.parsing import ParsePool
 from bot.adapters.storage import DIR_MODE, FeedStore, LeaderStore, UpdateLedger, write_atomically
 from bot.adapters.words import Words
 from bot.clock import Clock, utc_now
 from bot.core.events import Connected
 from bot.core.model import Leader
-from bot.core.news import Item
 from bot.core.replies import msg
 from bot.core.router import Coach
 from bot.core.speech import Transcriber
@@ -50,7 +49,7 @@ RECEIVING_WITHIN = 90.0  # seconds: polling answers at least every 10 s; past th
 
 def build_service(settings: Settings, *, feed_workers: int = 1, feed_timeout: float = FEED_TIMEOUT,
                   scheduler: WakeScheduler | None = None,
-                  feed_parse: Callable[..., tuple[Item, ...]] = parse_feed,
+                  feed_parse: FeedParser = read_feed,
                   publisher: LinkedInPublisher | None = None) -> tuple[CoachService, NewsDesk]:
     """The coach with its content, storage and news desk, for any front end.
 
@@ -188,7 +187,7 @@ def build_application(
     per_chat_per_second: float = PER_CHAT_PER_SECOND,
     feed_workers: int = 1,
     feed_timeout: float = FEED_TIMEOUT,
-    feed_parse: Callable[..., tuple[Item, ...]] = parse_feed,
+    feed_parse: FeedParser = read_feed,
     running: int | None = None,
     fetch_ahead: int | None = None,
     extra_routes: Iterable[ExtraRoute] = (),

@@ -57,7 +57,7 @@ def _chat(settings: Settings, language: str | None) -> int:
     logs.configure("WARNING", settings.secrets)
     service, desk = build_service(settings, feed_workers=0)  # suggestions from the feeds last read and stored
     writer = Writer.from_settings(settings, service.coach.content)
-    chat = TerminalChat(service, desk, writer, Words(service.coach.content.catalog), utc_now, sys.stdout,
+    chat = TerminalChat(service, desk, writer, Words(service.coach.content.catalog, "terminal"), utc_now, sys.stdout,
                         files_dir=settings.data_dir / "files", language_code=language,
                         transcriber=build_transcriber(settings))
     return chat.run(sys.stdin, prompt=sys.stdin.isatty())
@@ -235,17 +235,47 @@ def _post_row(post, item_language: str | None) -> dict:  # type: ignore[no-untyp
             "writer": post.writer, "linkedin_url": linkedin_compose_url(post.linkedin), "x_url": x_post_url(post)}
 
 
-def _suggest(settings: Settings, sector_id: str, language: str, limit: int, as_json: bool) -> int:
+def _chat_leader(settings: Settings):  # type: ignore[no-untyped-def]
+    """The leader of `coachbot chat` in this data directory, if there is one."""
+    from bot.adapters.storage import LeaderStore
+    from bot.adapters.terminal import TERMINAL_USER_ID
+
+    try:
+        return LeaderStore(settings.data_dir).get(TERMINAL_USER_ID)
+    except Exception:  # an unreadable store: there is no default to take from it
+        return None
+
+
+def _suggest(settings: Settings, sector_id: str | None, language: str | None, limit: int, as_json: bool) -> int:
     import asyncio
     import json
     from datetime import UTC, datetime
 
+    from bot.adapters.content_files import read_sectors
     from bot.adapters.language import with_language
+    from bot.core.feedstate import likely_cause
     from bot.core.posts import PostRequest, topics_for
     from bot.core.suggest import Taste, rank
 
+    leader = _chat_leader(settings) if sector_id is None or language is None else None
+    if sector_id is None:  # the sector chosen in `coachbot chat`, else the leader is asked to choose one
+        sector_id = leader.sector if leader is not None and leader.sector else None
+        if sector_id is None:
+            sectors = read_sectors(settings.feeds_path)
+            listed = "\n".join(f"  {s.id:<12} {s.label('en')}" for s in sectors)
+            print(f"coachbot: choose a sector, for example: coachbot suggest --sector {sectors[0].id}\n"
+                  f"the sectors are:\n{listed}", file=sys.stderr)
+            return 2
+    language = language or (leader.language if leader is not None else "en")
     (sector,), sources = _sources(settings, sector_id)
-    states, _ = _refresh(settings, sources, _Progress(len(sources)))
+    states, reports = _refresh(settings, sources, _Progress(len(sources)))
+    failing = [r for r in reports if r.status == "error"]
+    if reports and len(failing) == len(reports):
+        cause = likely_cause([r.error or "" for r in failing], proxy=_proxy_variable(),
+                             names_resolve=_names_resolve([r.url for r in reports]))
+        print(f"coachbot: every feed of {sector.label('en')} failed ({len(failing)} of {len(reports)}); {cause}",
+              file=sys.stderr)
+        return 1
     items = [item for source in sources if source.url in states for item in states[source.url].items]
     items = with_language(items)  # those whose feed declares no language: told by their words
     now = datetime.now(UTC)
@@ -406,8 +436,10 @@ def parser() -> argparse.ArgumentParser:
     chat = commands.add_parser("chat", help="talk to the coach in this terminal, no Telegram needed")
     chat.add_argument("--language", choices=("fr", "en"), help="the language to start in (default: from $LANG)")
     suggest = commands.add_parser("suggest", help="fetch a sector's feeds and print the posts worth sharing")
-    suggest.add_argument("--sector", required=True, help="a sector id of the feeds file (technology, finance...)")
-    suggest.add_argument("--lang", choices=("fr", "en"), default="en", help="the language of the drafts")
+    suggest.add_argument("--sector", help="a sector id of the feeds file (technology, finance...); default: the "
+                                          "sector chosen in `coachbot chat`, else the sectors are listed")
+    suggest.add_argument("--lang", choices=("fr", "en"), help="the language of the drafts (default: the chat's, "
+                                                                "else en)")
     suggest.add_argument("--limit", type=int, default=3, choices=range(1, 11), metavar="N", help="1 to 10")
     suggest.add_argument("--json", action="store_true", help="print JSON objects instead of a list")
     draft = commands.add_parser("draft", help="compose a post from an article and your take")

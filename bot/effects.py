@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from urllib.parse import urlsplit
 
 from bot.clock import Clock
 from bot.core.events import CommentWritten, FeedProbed, PostWritten, PublishDone, Transcribed, Who
@@ -56,14 +55,15 @@ async def follow(service: CoachService, desk: NewsDesk, writer: Writer, who: Who
                  audio: Audio | None = None, publisher: Publisher | None = None) -> AsyncIterator[Outcome]:
     """The outcomes that follow from an outcome's effects (and from theirs), to render as they come.
 
-    Without `read_news` (the terminal chat, whose news comes from `coachbot feeds check`), a sector's news is
-    not read at once; a feed the leader adds still is. `audio` fetches the voice note the outcome answers, for
-    `transcriber`.
+    Both front ends read a sector's news at once (`read_news`); without it, it waits for the next refresh, and
+    a feed the leader adds is still read. `audio` fetches the voice note the outcome answers, for `transcriber`.
     """
     for effect in outcome.effects:
         if isinstance(effect, ProbeFeed):
-            problem = await desk.probe(effect.url, urlsplit(effect.url).hostname or effect.url, clock())
-            probed = service.handle(who, FeedProbed(effect.url, problem=problem), clock())
+            problem = await desk.probe(effect.url, "", clock())
+            state = desk.state_of(effect.url)
+            name = state.title if state is not None and problem is None else ""
+            probed = service.handle(who, FeedProbed(effect.url, name, problem=problem), clock())
             yield probed
             async for more in follow(service, desk, writer, who, probed, clock, read_news=read_news,
                                      publisher=publisher):
@@ -102,4 +102,4 @@ async def follow(service: CoachService, desk: NewsDesk, writer: Writer, who: Who
             if unread:  # nothing read yet for this sector or feed: read it now (once for everybody), and say so
                 yield Outcome(leader, (Reply(msg("news_reading")),), language=outcome.language)
                 await desk.read_now(unread, clock())
-            yield service.news_ready(who.user_id, clock())
+            yield service.news_ready(who.user_id, clock(), told=bool(unread))

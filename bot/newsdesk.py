@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 from datetime import datetime
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from bot.adapters.feeds import FeedFetcher, FeedSource, FetchReport
 from bot.adapters.storage import FeedStore
@@ -58,7 +59,9 @@ class NewsDesk:
             for feed in sector.feeds if sector else ():
                 used.setdefault(feed.url, FeedSource(feed.url, feed.name, feed.language, trusted=True))
             for mine in leader.own_feeds:
-                own.setdefault(mine.url, FeedSource(mine.url, mine.name, None, trusted=False))
+                # A feed named after its host (by an earlier release) gives its items the name it calls itself.
+                named = mine.name != urlsplit(mine.url).hostname
+                own.setdefault(mine.url, FeedSource(mine.url, mine.name, None, trusted=False, named=named))
         return [*used.values(), *(source for url, source in own.items() if url not in used)]
 
     async def refresh(self, now: datetime) -> list[FetchReport]:
@@ -165,9 +168,10 @@ class NewsDesk:
     async def probe(self, url: str, name: str, now: datetime) -> str | None:
         """Read a feed a leader wants to add; why it cannot be used (a message key), or None when it can.
 
-        What it held is kept, so that its items count in the leader's suggestions at once.
+        What it held is kept, so that its items count in the leader's suggestions at once. Without a `name`,
+        its items take the name the feed calls itself (`state_of(url).title`).
         """
-        source = FeedSource(url, name, None, trusted=False)
+        source = FeedSource(url, name or urlsplit(url).hostname or url, None, trusted=False, named=bool(name))
         await self.read_now([source], now)
         state = self.states.get(url)
         if state is not None and state.last_error is None and state.items:

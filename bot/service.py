@@ -109,13 +109,14 @@ class CoachService:
             on_lesson()
         return outcome
 
-    def news_ready(self, user_id: int, now: datetime) -> Outcome:
-        """The leader's feeds were just read: their first suggestions, recorded before they are sent."""
+    def news_ready(self, user_id: int, now: datetime, *, told: bool = False) -> Outcome:
+        """The leader's feeds were just read: their first suggestions, recorded before they are sent (or, when
+        the leader was told they would follow, why there is none)."""
         with self._lock(user_id):
             leader = self.store.get(user_id)
             if leader is None:
                 return Outcome(None)
-            outcome = self.coach.news_ready(leader, now, self.news(leader))
+            outcome = self.coach.news_ready(leader, now, self.news(leader), self.feed_states(leader), told=told)
             self._apply(user_id, leader, outcome, now)
         return outcome
 

@@ -8,14 +8,19 @@ import sys
 from pathlib import Path
 
 from tests.conftest import ROOT
+from tests.support.local_feeds import sectors_file
 
 
-def chat(lines: list[str], data_dir: Path, *extra: str) -> str:
+def chat(lines: list[str], data_dir: Path, *extra: str, feeds: Path | None = None) -> str:
+    """The transcript of `coachbot chat` fed these lines; the sectors' feeds are on loopback (by default on a
+    port where nothing answers, as when the machine is offline)."""
+    feeds = feeds or sectors_file(data_dir.parent / "offline-feeds.yaml")
     result = subprocess.run(
         [sys.executable, "-m", "bot", "chat", *extra],
         input="\n".join(lines) + "\n",
         capture_output=True, text=True, timeout=60, cwd=data_dir.parent,
-        env={"COACHBOT_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+        env={"COACHBOT_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT),
+             "COACHBOT_FEEDS": str(feeds)},
     )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr

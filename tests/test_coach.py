@@ -414,7 +414,7 @@ def test_reminders_of_the_leaders_own_are_added_listed_sent_once_and_deleted(coa
     session.onboard()
     added = session.command("remind", "fri 17:00 Share the <b>week's</b> best read")
     assert "Share the &lt;b&gt;week's&lt;/b&gt; best read" in added.replies[0].text
-    assert "1. Friday at 17:00" in text_of(session.command("remind", "list"))
+    assert "1. every Friday at 17:00" in text_of(session.command("remind", "list"))
     friday = utc(2026, 11, 27, 16, 0)  # 17:00 in Paris
     assert coach.next_wake(session.leader, session.now) <= friday
     woken = coach.wake(session.leader, friday)

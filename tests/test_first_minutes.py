@@ -61,7 +61,7 @@ def test_a_feed_is_read_before_it_is_added(tmp_path):
                 await bot.send(30, f"/feeds add {server.url('feeds/french.xml')}")
                 assert any("Reading 127.0.0.1" in m.text for m in bot.api.messages(30))
                 await bot.settle()
-                assert bot.last(30).text.startswith("Added: 127.0.0.1")
+                assert bot.last(30).text.startswith("Added: L'Économie des dirigeants.")  # the feed's own title
                 assert len(server.requests_to("/feeds/french.xml")) == 1  # read at once, not at the next refresh
                 stored = LeaderStore(tmp_path / "data").get(30)
                 assert [f.url for f in stored.own_feeds] == [server.url("feeds/french.xml")]

@@ -17,6 +17,7 @@ from bot.adapters.storage import LeaderStore
 from bot.core.model import Stage
 from bot.core.news import Item
 from tests.conftest import ROOT
+from tests.support.local_feeds import sectors_file
 from tests.telegram_harness import Harness, run
 
 LABELS = {
@@ -280,10 +281,11 @@ def test_settings_change_where_you_stand_and_the_stage(tmp_path):
 def test_coachbot_chat_walks_the_same_path(tmp_path):
     data = tmp_path / "data"
     lines = ["/start", "1", "1", "3", "1", "1", "3",  # ... then "No account yet" (the third choice)
-             "/today", "1", "/comment", "https://lnkd.in/abc", POST["en"], VIEW["en"], "1", "/stats"]
+             "/today", "1", "/comment", "https://lnkd.in/abc", POST["en"], VIEW["en"], "5", "/stats"]  # 5: I commented
     result = subprocess.run([sys.executable, "-m", "bot", "chat"], input="\n".join(lines) + "\n",
                             capture_output=True, text=True, timeout=60, cwd=tmp_path,
-                            env={"COACHBOT_DATA_DIR": str(data), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+                            env={"COACHBOT_DATA_DIR": str(data), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT),
+                                 "COACHBOT_FEEDS": str(sectors_file(tmp_path / "offline-feeds.yaml"))})  # no network
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     out = result.stdout
     assert "Before lesson 1: your profile in ten minutes" in out

@@ -11,11 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core import schedule
+from bot.core.events import Text
 from bot.core.features.reminders import MAX_REMINDERS
 from bot.core.markup import html_to_text
 from bot.core.model import Reminder, Schedule
 from bot.core.parse import InputError
-from bot.core.when import RemindAction, parse_remind
+from bot.core.when import AmbiguousDate, RemindAction, parse_remind
 from tests.conftest import utc
 from tests.test_coach import Session, buttons_of, text_of
 
@@ -95,10 +96,30 @@ def test_hours_from_now_in_both_languages(n, text, form):
 
 
 @given(st.integers(1, 12), st.integers(1, 12))
-def test_a_numeric_date_is_refused_as_ambiguous(a, b):
-    with pytest.raises(InputError) as error:
+def test_a_numeric_date_is_refused_as_ambiguous_with_its_two_readings(a, b):
+    if a == b:  # 4/4 reads one way only
+        assert parse_remind(f"{a}/{b} 9:00 Call Anna").month_day == (a, a)
+        return
+    with pytest.raises(AmbiguousDate) as error:
         parse_remind(f"{a}/{b} 9:00 Call Anna")
     assert error.value.key == "error_reminder_date_ambiguous"
+    assert error.value.readings == ((b, a), (a, b))  # day first, then month first
+
+
+@given(st.integers(1, 31), st.integers(13, 31))
+def test_a_numeric_date_with_one_reading_is_that_date_and_one_with_none_is_refused(a, b):
+    try:
+        real = date(2024, a, b) is not None  # month a, day b (2024: 29 February is a date)
+    except ValueError:
+        real = False
+    for typed in (f"{a}/{b}", f"{b}/{a}"):
+        if real:  # b cannot be a month: one reading only, month a, day b
+            day_month = parse_remind(f"{typed} 9:00 Call Anna").month_day
+            assert day_month == (a, b)
+        else:
+            with pytest.raises(InputError) as error:
+                parse_remind(f"{typed} 9:00 Call Anna")
+            assert error.value.key == "error_reminder_date"
 
 
 @settings(max_examples=50)
@@ -139,13 +160,17 @@ def test_a_bare_time_asks_and_never_moves_the_lessons_silently(coach):
     assert session.leader == before
     assert "reminder" in text_of(asked) and "lessons" in text_of(asked)
     assert {"clr:r:1700:-", "clr:l:1700:-"} <= set(buttons_of(asked))
-    chosen = session.press("clr:r:1700:-")  # a reminder, once, today at 17:00
-    assert session.leader.schedule == before.schedule
+    chosen = session.press("clr:r:1700:-")  # a reminder, once, today at 17:00: of what?
+    assert session.leader.schedule == before.schedule and session.leader.reminders == ()
+    assert chosen.replies[0].edit and "17:00" in text_of(chosen) and "what shall I remind you of" in text_of(chosen)
+    added = session.do(Text("Call the chair"))
     (reminder,) = session.leader.reminders
-    assert (reminder.on, reminder.at, reminder.days) == (date(2026, 11, 23), time(17, 0), frozenset())
-    assert chosen.replies[0].edit and "17:00" in text_of(chosen)
-    assert session.press("clr:r:1700:-").toast  # pressed twice: one reminder
-    assert len(session.leader.reminders) == 1
+    assert (reminder.on, reminder.at, reminder.days, reminder.text) == (date(2026, 11, 23), time(17, 0), frozenset(),
+                                                                        "Call the chair")
+    assert "Call the chair" in text_of(added)
+    session.press("clr:r:1700:-")
+    session.command("today")  # a command instead of the words: nothing is added
+    assert len(session.leader.reminders) == 1 and session.leader.reminder_wait is None
 
 
 def test_a_day_and_a_time_ask_too_and_the_lessons_move_only_when_chosen(coach):
@@ -159,6 +184,7 @@ def test_a_day_and_a_time_ask_too_and_the_lessons_move_only_when_chosen(coach):
     assert "10:00" in text_of(moved)
     session.command("remind", "sat 10:00")
     session.press("clr:r:1000:5")
+    session.do(Text("Read the week's news"))
     assert session.leader.reminders[0].days == frozenset({5})
     bare_days = session.command("remind", "mon,wed")
     assert buttons_of(bare_days) == ["clr:l:-:02"] and "time" in text_of(bare_days)
@@ -209,8 +235,11 @@ def test_the_list_shows_one_off_reminders_with_their_date(coach):
     session.command("remind", "Dec 4 9am Board meeting")
     session.command("remind", "fri 17:00 Share")
     listed = text_of(session.command("remind", "list"))
-    assert "1. Friday 4 December at 09:00 — Board meeting" in listed
-    assert "2. Friday at 17:00 — Share" in listed
+    # In the order they will come: the first Friday (27 November) before 4 December.
+    assert "1. every Friday at 17:00 — Share" in listed
+    assert "2. Friday 4 December at 09:00 — Board meeting" in listed
+    session.command("remind", "delete 2")  # the numbers of the list
+    assert [r.text for r in session.leader.reminders] == ["Share"]
 
 
 def test_at_most_twenty_reminders_with_a_clear_answer(coach):

@@ -108,7 +108,10 @@ def test_stats_remind_list_feeds_and_export_say_the_same_facts(release, user_id,
     assert str(len(facts["done"])) in stats
     reminders = said(service, int(user_id), "remind list", now)
     for reminder in facts["reminders"]:
-        assert reminder[2] in reminders
+        at, text = reminder[1], reminder[2]
+        hour, minute = (int(part) for part in at.split(":"))
+        said_at = at if leader.language == "en" else f"{hour}\u00a0h" + (f"\u00a0{minute:02d}" if minute else "")
+        assert f"{said_at} — {text}" in reminders
     listing = said(service, int(user_id), "feeds", now)
     for url, name in facts["own_feeds"]:
         assert url in listing and name in listing

@@ -168,7 +168,7 @@ def test_the_morning_brings_suggestions_after_the_lesson_as_many_as_set(coach):
 
 def test_no_news_gets_a_clear_answer(coach):
     outcome = coach.handle(onboarded(coach), WHO, Command("suggest"), NOW, [])
-    assert "Nothing to suggest right now" in html_to_text(outcome.replies[0].text)
+    assert "feeds have not been read yet" in html_to_text(outcome.replies[0].text)
 
 
 def test_interests_weigh_in_the_choice(coach):

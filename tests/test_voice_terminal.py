@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.adapters.terminal import ogg_seconds
 from tests.conftest import ROOT
+from tests.support.local_feeds import sectors_file
 from tests.support.stt_server import SttServer
 
 VOICE = ROOT / "tests" / "data" / "voice"
@@ -19,7 +20,8 @@ def chat(lines: list[str], data_dir: Path, **env: str) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "chat"], input="\n".join(lines) + "\n", capture_output=True, text=True,
         timeout=60, cwd=data_dir.parent,
-        env={"COACHBOT_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), **env},
+        env={"COACHBOT_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT),
+             "COACHBOT_FEEDS": str(sectors_file(data_dir.parent / "offline-feeds.yaml")), **env},  # no network
     )
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     return result.stdout
@@ -39,13 +41,14 @@ def test_a_voice_file_is_heard_confirmed_and_kept_for_what_it_is_for(tmp_path):
     with SttServer() as server:
         server.text = "Um, we tried this in our plants last year."
         out = chat([*ONBOARD, "/voice", "/voice nowhere.ogg", f"/voice {long_note}",
-                    f"/voice {VOICE / 'take-en.ogg'}", "1"], tmp_path / "data",
+                    f"/voice {VOICE / 'take-en.ogg'}", "7"], tmp_path / "data",
                    COACHBOT_STT_URL=server.url, COACHBOT_STT_MODEL="whisper-1")
         (sent,) = server.requests  # the three-minute file was refused before anything was sent
     assert "Give the voice note's file: /voice note.ogg" in out
     assert "I cannot read that file" in out
     assert "longer than two minutes" in out
-    assert "I heard:\nWe tried this in our plants last year." in out and "1. ✅ Use it" in out
+    # Numbered after the choices still shown (the end of onboarding's 1 to 6), as what follows by itself is.
+    assert "I heard:\nWe tried this in our plants last year." in out and "7. ✅ Use it" in out
     assert "Nothing is waiting for words just now" in out  # no suggestion yet: said so, nothing lost
     assert sent.audio == (VOICE / "take-en.ogg").read_bytes() and sent.fields["language"] == "en"
     assert not any(b"OggS" in p.read_bytes() for p in (tmp_path / "data").rglob("*") if p.is_file())

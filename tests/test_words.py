@@ -67,7 +67,8 @@ ONBOARDING = {
         "left_1": "Let's finish setting you up first: one question to go.",
         "sector": "Last question: which sector are you in? I will use it to suggest news worth sharing.",
         "done": "You are all set.\nYour lessons: Monday to Friday at 08:00 (Europe/London). Next one: Monday "
-                "23 November at 08:00.\nSector: Technology.\n\nShall we start with your first lesson now?",
+                "23 November at 08:00.\nSector: Technology.\n\nShall we start with your first lesson now?\n\n"
+                "🧭 One last question: where do you stand on LinkedIn today?",
     },
     "fr": {
         "welcome": fr("Bonjour ! Je suis votre coach pour les réseaux sociaux. 👋\nUne minute par jour : une idée "
@@ -92,9 +93,9 @@ ONBOARDING = {
         "left_1": fr("Terminons d'abord vos réglages : il reste une question."),
         "sector": fr("Dernière question : dans quel secteur êtes-vous ? Il me sert à vous suggérer des actualités "
                      "à partager."),
-        "done": fr("Tout est prêt.\nVos leçons : du lundi au vendredi à 08:00 (Europe/London). Prochaine : lundi "
-                   "23 novembre à 08:00.\nSecteur : Technologie.\n\nVoulez-vous découvrir votre première leçon dès "
-                   "maintenant ?"),
+        "done": fr("Tout est prêt.\nVos leçons : du lundi au vendredi à 8\u00a0h (Europe/London). Prochaine : lundi "
+                   "23 novembre à 8\u00a0h.\nSecteur : Technologie.\n\nVoulez-vous découvrir votre première leçon dès "
+                   "maintenant ?\n\n🧭 Une dernière question : où en êtes-vous sur LinkedIn aujourd'hui ?"),
     },
 }
 
@@ -134,8 +135,8 @@ SETTINGS = {
     "en": {
         "panel": "Your settings\nLanguage: English\nTime zone: Europe/Paris\nLessons: on\nLesson time: 08:00\n"
                  "Lesson days: Monday to Friday\nSector: Technology\nEvening nudge: 18:00\nWeekly goal: 5 days with "
-                 "an action\nSuggested posts each morning: 3\nInterests: none yet\nPause: none\n\nTap what you "
-                 "would like to change.",
+                 "an action\nSuggested posts with each lesson: 3\nInterests: none yet\nPause: none\n🧭 Where you stand: "
+                 "not said\n🛤 Stage: 👂 Listening (follows the course)\n\nTap what you would like to change.",
         "ask_timezone": "Which time zone are you in? Tap a city, or type yours (for example Lyon, New York or "
                         "Europe/Paris).",
         "tokyo": "Time zone: Asia/Tokyo. Next lesson: Tuesday 24 November at 08:00.",
@@ -144,29 +145,29 @@ SETTINGS = {
         "ask_sector": "Which sector are you in? I use it to suggest news worth sharing.",
         "goal": [("set:goal", "goal:1", "Weekly goal: one day with an action."),
                  ("set:goal", "goal:2", "Weekly goal: 2 days with an action."),
-                 ("set:suggest", "sugg:0", "No more suggested posts in the morning: /suggest still brings some "
+                 ("set:suggest", "sugg:0", "No more suggested posts with your lessons: /suggest still brings some "
                                               "when you ask."),
-                 ("set:suggest", "sugg:1", "One suggested post each morning."),
-                 ("set:suggest", "sugg:2", "2 suggested posts each morning.")],
+                 ("set:suggest", "sugg:1", "One suggested post with each lesson."),
+                 ("set:suggest", "sugg:2", "2 suggested posts with each lesson.")],
     },
     "fr": {
         "panel": fr("Vos réglages\nLangue : Français\nFuseau horaire : Europe/Paris\nLeçons : activées\nHeure des "
-                    "leçons : 08:00\nJours des leçons : du lundi au vendredi\nSecteur : Technologie\nRelance du "
-                    "soir : 18:00\nObjectif de la semaine : 5 jours avec une action\nPosts suggérés chaque matin : "
-                    "3\nCentres d'intérêt : aucun pour l'instant\nPause : aucune\n\nTouchez ce que vous souhaitez "
-                    "modifier."),
+                    "leçons : 8\u00a0h\nJours des leçons : du lundi au vendredi\nSecteur : Technologie\nRelance du "
+                    "soir : 18\u00a0h\nObjectif de la semaine : 5 jours avec une action\nPosts suggérés avec chaque "
+                    "leçon : 3\nCentres d'intérêt : aucun pour l'instant\nPause : aucune\n🧭 Où vous en êtes : non "
+                    "précisé\n🛤 Étape : 👂 L'écoute (suit le parcours)\n\nTouchez ce que vous souhaitez modifier."),
         "ask_timezone": fr("Dans quel fuseau horaire vivez-vous ? Touchez une ville, ou écrivez la vôtre (par "
                            "exemple Lyon, Montréal ou Europe/Paris)."),
-        "tokyo": fr("Fuseau horaire : Asia/Tokyo. Prochaine leçon : mardi 24 novembre à 08:00."),
-        "geneva": fr("Fuseau horaire : Europe/Zurich. Prochaine leçon : mardi 24 novembre à 08:00."),
+        "tokyo": fr("Fuseau horaire : Asia/Tokyo. Prochaine leçon : mardi 24 novembre à 8\u00a0h."),
+        "geneva": fr("Fuseau horaire : Europe/Zurich. Prochaine leçon : mardi 24 novembre à 8\u00a0h."),
         "ask_language": fr("Dans quelle langue préférez-vous que je vous écrive ?"),
         "ask_sector": fr("Dans quel secteur êtes-vous ? Il me sert à vous suggérer des actualités à partager."),
         "goal": [("set:goal", "goal:1", fr("Objectif de la semaine : un jour avec une action.")),
                  ("set:goal", "goal:2", fr("Objectif de la semaine : 2 jours avec une action.")),
-                 ("set:suggest", "sugg:0", fr("Plus de posts suggérés le matin : /suggest en propose toujours "
+                 ("set:suggest", "sugg:0", fr("Plus de posts suggérés avec vos leçons : /suggest en propose toujours "
                                                  "quand vous le demandez.")),
-                 ("set:suggest", "sugg:1", "Un post suggéré chaque matin."),
-                 ("set:suggest", "sugg:2", "2 posts suggérés chaque matin.")],
+                 ("set:suggest", "sugg:1", "Un post suggéré avec chaque leçon."),
+                 ("set:suggest", "sugg:2", "2 posts suggérés avec chaque leçon.")],
     },
 }
 
@@ -215,21 +216,26 @@ REMIND = {
         "none": "No reminders of your own yet. For example: /remind fri 17:00 Share the week's best read.",
         "schedule": "Saved. Your lessons: Monday, Wednesday and Friday at 07:45 (Europe/Paris). Next one: "
                     "Monday 23 November at 07:45.",
-        "added_1": "⏰ Reminder added: Friday at 17:00 — Share the best read. /remind list shows them all.",
-        "list_1": "Your reminders\n1. Friday at 17:00 — Share the best read",
-        "added_2": "⏰ Reminder added: Tuesday and Thursday at 09:00 — Call the team. /remind list shows them all.",
-        "list_2": "Your reminders\n1. Friday at 17:00 — Share the best read\n2. Tuesday and Thursday at 09:00 — "
-                  "Call the team",
+        "added_1": "⏰ Reminder added: every Friday at 17:00 — Share the best read. /remind list shows them all.",
+        "list_1": "Your reminders\n1. every Friday at 17:00 — Share the best read",
+        "added_2": "⏰ Reminder added: every Tuesday and Thursday at 09:00 — Call the team. /remind list shows them "
+                   "all.",
+        # In the order they will come: on Monday 23 November, Tuesday at 09:00 comes before Friday.
+        "list_2": "Your reminders\n1. every Tuesday and Thursday at 09:00 — Call the team\n2. every Friday at 17:00 — "
+                  "Share the best read",
     },
     "fr": {
         "none": fr("Aucun rappel personnel pour l'instant. Par exemple : /remind ven 17:00 Partager la meilleure "
                    "lecture de la semaine."),
-        "schedule": fr("C'est enregistré. Vos leçons : lundi, mercredi et vendredi à 07:45 (Europe/Paris). "
-                       "Prochaine : lundi 23 novembre à 07:45."),
-        "added_1": fr("⏰ Rappel ajouté : vendredi à 17:00 — Share the best read. /remind list les affiche tous."),
-        "list_1": "Vos rappels\n1. vendredi à 17:00 — Share the best read",
-        "added_2": fr("⏰ Rappel ajouté : mardi et jeudi à 09:00 — Call the team. /remind list les affiche tous."),
-        "list_2": "Vos rappels\n1. vendredi à 17:00 — Share the best read\n2. mardi et jeudi à 09:00 — Call the team",
+        "schedule": fr("C'est enregistré. Vos leçons : lundi, mercredi et vendredi à 7\u00a0h\u00a045 (Europe/Paris). "
+                       "Prochaine : lundi 23 novembre à 7\u00a0h\u00a045."),
+        "added_1": fr("⏰ Rappel ajouté : tous les vendredis à 17\u00a0h — Share the best read. /remind list les "
+                      "affiche tous."),
+        "list_1": "Vos rappels\n1. tous les vendredis à 17\u00a0h — Share the best read",
+        "added_2": fr("⏰ Rappel ajouté : tous les mardis et jeudis à 9\u00a0h — Call the team. /remind list les "
+                      "affiche tous."),
+        "list_2": "Vos rappels\n1. tous les mardis et jeudis à 9\u00a0h — Call the team\n2. tous les vendredis à "
+                  "17\u00a0h — Share the best read",
     },
 }
 

@@ -286,6 +286,14 @@ def _lesson(raw: RawLesson, position: int) -> Lesson:
     )
 
 
+def known_commands() -> frozenset[str]:
+    """Every command a message may name: the bot's menu, /linkedin (in the menu when the operator set LinkedIn
+    up), and the terminal chat's /quit and /voice."""
+    from bot.core.router import MENU
+
+    return frozenset((*MENU, "linkedin", "quit", "exit", "voice"))
+
+
 def check_content(content_dir: Path) -> list[str]:
     """Every problem of the course and the catalog (empty when all is well)."""
     lessons, modules = read_course(content_dir)
@@ -300,7 +308,7 @@ def check_content(content_dir: Path) -> list[str]:
     if not any(lessons.values()):
         problems.append("no lessons found under lessons/<lang>/")
     try:
-        problems.extend(check_catalog(read_catalog(content_dir)))
+        problems.extend(check_catalog(read_catalog(content_dir), commands=known_commands()))
         drafts = read_drafts(content_dir)
         problems.extend(check_drafts(drafts))
         problems.extend(check_draft_words(drafts))

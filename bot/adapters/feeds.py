@@ -27,9 +27,9 @@ import re
 import time
 import zlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import feedparser
@@ -62,6 +62,7 @@ class FeedSource:
     name: str
     language: str | None = None
     trusted: bool = True
+    named: bool = True  # False: `name` is only its host (a feed being added); its items take the feed's own name
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,27 @@ HTML_START = re.compile(
 )
 
 
+class ParsedFeed(NamedTuple):
+    """A feed document once read: the feed's name (see `feed_name`) and its items."""
+
+    name: str
+    items: tuple[Item, ...]
+
+
+# What reads a feed document: (content, source, now, base_url) -> the feed (or its items alone).
+FeedParser = Callable[..., "ParsedFeed | tuple[Item, ...]"]
+
+
+def _parsed(result: ParsedFeed | tuple[Item, ...]) -> ParsedFeed:
+    """What a parser gave (a pool may run `parse_feed`, which gives the items only)."""
+    return result if isinstance(result, ParsedFeed) else ParsedFeed("", tuple(result))
+
+
+# An empty item nested inside an item, as some FeedBurner feeds have before each feedburner:origLink: the parser
+# would take it as the item's end, and the publisher's address after it would be lost. Nothing is in it to keep.
+EMPTY_ITEM = re.compile(rb"<(?:item|entry)\s*/>|<item\s*>\s*</item\s*>")
+
+
 def parse_feed(
     content: bytes, source: FeedSource, now: datetime, base_url: str | None = None
 ) -> tuple[Item, ...]:
@@ -104,10 +126,16 @@ def parse_feed(
     default the feed's own. An item without a usable date is dated `now`, when it was first seen (see
     `Item.undated`); one without a title gets the start of its summary.
     """
+    return read_feed(content, source, now, base_url).items
+
+
+def read_feed(content: bytes, source: FeedSource, now: datetime, base_url: str | None = None) -> ParsedFeed:
+    """`parse_feed`, with the feed's own name; a source not `named` (a feed a leader is adding) gives its items
+    that name."""
     if not content.strip():
         raise FeedError("empty document")
     # In a stream: feedparser would take bytes naming a local file ("/dev/zero") for that file.
-    data = _utf8_without_entities(content)
+    data = EMPTY_ITEM.sub(b"", _utf8_without_entities(content))
     parsed = feedparser.parse(io.BytesIO(data), sanitize_html=False, resolve_relative_uris=False)
     if not parsed.entries:
         if HTML_START.match(data[:4096].lstrip(b"\xef\xbb\xbf")):
@@ -117,11 +145,37 @@ def parse_feed(
         raise FeedError("not a feed")
     language = source.language or _language(parsed.feed.get("language"))
     base = base_url or source.url
-    items = (_item(entry, source, language, now, base) for entry in parsed.entries)
+    name = feed_name(parsed.feed, base)
+    named = source if source.named else replace(source, name=name)
+    items = (_item(entry, named, language, now, base) for entry in parsed.entries)
     kept = tuple(itertools.islice((item for item in items if item is not None), MAX_ITEMS))
     if not kept:
         raise FeedError("no usable items (each lacks a link or a text)")
-    return kept
+    return ParsedFeed(name, kept)
+
+
+# Words a feed's title adds to the site's name ("Walk News - RSS Feed", « Le Monde.fr - Actualités : flux »).
+_FEED_WORDS = re.compile(
+    r"(?:\s*[-–—|:»·]\s*)?(?:\b(?:latest\s+|all\s+)?(?:rss|atom|xml)(?:\s*2\.0)?(?:\s+(?:feed|flux))?"
+    r"|\b(?:feed|flux)(?:\s+(?:rss|atom))?)\s*$",
+    re.IGNORECASE,
+)
+FEED_NAME_LIMIT = 60
+
+
+def feed_name(feed: Mapping[str, Any], url: str) -> str:
+    """What to call a feed: its title (as plain text, without "RSS feed" and the like), else its site's name
+    (the host of the site it links to), else the host it is read from."""
+    title = plain_text(str(feed.get("title") or ""), TITLE_LIMIT)
+    for _ in range(2):
+        title = _FEED_WORDS.sub("", title).strip(" -–—|:»·")
+    if title:
+        return clip(title, FEED_NAME_LIMIT)
+    for address in (feed.get("link"), url):
+        host = urlsplit(address).hostname if isinstance(address, str) else None
+        if host:
+            return host.removeprefix("www.")
+    return url
 
 
 def _utf8_without_entities(content: bytes) -> bytes:
@@ -355,7 +409,7 @@ class FeedFetcher:
         resolver: Resolver | None = None,
         network: Network | None = None,
         user_agent: str = "coachbot/0.1 (+feed reader)",
-        parse: Callable[..., tuple[Item, ...]] = parse_feed,
+        parse: FeedParser = read_feed,
     ) -> None:
         self.max_bytes, self.timeout, self.max_redirects = max_bytes, timeout, max_redirects
         self.parse_timeout = timeout if parse_timeout is None else parse_timeout
@@ -407,11 +461,12 @@ class FeedFetcher:
                     new_state, status = after_not_modified(state, now, status=answer.status), "not-modified"
                 else:
                     # answer.url is the address that finally answered, after redirects.
-                    items = await self._parse(answer.body, source, now, answer.url or source.url)
+                    parsed = await self._parse(answer.body, source, now, answer.url or source.url)
                     new_state = after_success(
                         state,
                         now,
-                        items=items,
+                        items=parsed.items,
+                        title=parsed.name or None,
                         etag=answer.etag,
                         last_modified=answer.last_modified,
                         status=answer.status,
@@ -527,8 +582,8 @@ class FeedFetcher:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    async def _parse(self, body: bytes, source: FeedSource, now: datetime, base_url: str) -> tuple[Item, ...]:
-        """parse_feed off the event loop: untrusted feeds always in a killable worker process of their own."""
+    async def _parse(self, body: bytes, source: FeedSource, now: datetime, base_url: str) -> ParsedFeed:
+        """read_feed off the event loop: untrusted feeds always in a killable worker process of their own."""
         if not source.trusted:
             if self._untrusted_parsers is None:
                 self._untrusted_parsers = ParsePool(
@@ -538,17 +593,16 @@ class FeedFetcher:
                     name="untrusted-feed-parser",
                     memory_limit=UNTRUSTED_MEMORY,
                 )
-            items: tuple[Item, ...] = await self._untrusted_parsers.run(body, source, now, base_url)
-            return items
+            return _parsed(await self._untrusted_parsers.run(body, source, now, base_url))
         if self._parsers is not None:
-            items = await self._parsers.run(body, source, now, base_url)
-            return items
+            return _parsed(await self._parsers.run(body, source, now, base_url))
         # An executor or a thread cannot be stopped: the budget then also counts the wait for a free worker.
         async with asyncio.timeout(self.parse_timeout):
             if self._executor is None:
-                return await asyncio.to_thread(self._parse_function, body, source, now, base_url)
+                return _parsed(await asyncio.to_thread(self._parse_function, body, source, now, base_url))
             loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._executor, self._parse_function, body, source, now, base_url)
+            return _parsed(await loop.run_in_executor(self._executor, self._parse_function, body, source, now,
+                                                      base_url))
 
     @staticmethod
     def _log(source: FeedSource, state: FeedState, report: FetchReport) -> None:

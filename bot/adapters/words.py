@@ -17,8 +17,9 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from bot.core.content import Catalog, fill
+from bot.core.content_checks import SURFACE_MARK
 from bot.core.markup import Html, html_to_text
-from bot.core.replies import Days, Lines, Msg, Text, Value
+from bot.core.replies import Days, Lines, Msg, Quoted, Text, Value
 
 # English as written in Britain and Europe (24-hour clock, "Monday, Wednesday and Friday"); French of France.
 LOCALES = {"en": "en_GB", "fr": "fr_FR"}
@@ -46,8 +47,15 @@ def say_date(day: date, language: str) -> str:
     return format_date(day, pattern, locale=locale(language))
 
 
+NBSP = "\u00a0"
+QUOTES = {"en": ("\u201c", "\u201d"), "fr": ("\u00ab" + NBSP, NBSP + "\u00bb")}  # “Welcome”, « Bienvenue »
+
+
 def say_time(at: time, language: str) -> str:
-    """A time as the language writes it: 08:30 (both languages use the 24-hour clock here)."""
+    """A time as the language writes it in a sentence: 08:30 in English; « 8 h 30 », « 17 h » in French (the
+    hour and its minutes held together by no-break spaces). What a leader types is read either way."""
+    if language == "fr":
+        return f"{at.hour}{NBSP}h" + (f"{NBSP}{at.minute:02d}" if at.minute else "")
     return format_time(at, "short", locale=locale(language))
 
 
@@ -61,11 +69,25 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=False).replace('"', "&quot;")
 
 
-class Words:
-    """Renders what the coach says (`Msg`, `Lines`, plain values) in a language, as Telegram HTML."""
 
-    def __init__(self, catalog: Catalog) -> None:
+
+class Words:
+    """Renders what the coach says (`Msg`, `Lines`, plain values) in a language, as Telegram HTML.
+
+    A surface other than Telegram (`surface="terminal"`) says some messages its own way: where the catalog
+    holds `key@terminal`, that wording is used instead of `key` (instructions to tap a button, to send a file).
+    """
+
+    def __init__(self, catalog: Catalog, surface: str = "") -> None:
         self.catalog = catalog
+        self.surface = surface
+
+    def _key(self, language: str, key: str) -> str:
+        if self.surface:
+            variant = f"{key}{SURFACE_MARK}{self.surface}"
+            if self.catalog.has(language, variant):
+                return variant
+        return key
 
     def html(self, text: Text, language: str) -> str:
         """Telegram HTML."""
@@ -76,13 +98,14 @@ class Words:
         return html_to_text(self._value(text, language))
 
     def _message(self, message: Msg, language: str) -> str:
+        key = self._key(language, message.key)
         count = message.values.get("count")
         form = "other"
         if isinstance(count, int | float) and not isinstance(count, bool):
             # "zero" is this catalog's form for exactly nothing, where the sentence changes ("No posts...").
-            has_zero = "zero" in self.catalog.forms(language, message.key)
+            has_zero = "zero" in self.catalog.forms(language, key)
             form = "zero" if count == 0 and has_zero else plural_form(language, count)
-        template = self.catalog.template(language, message.key, form)
+        template = self.catalog.template(language, key, form)
         values: Mapping[str, object] = {name: Html(self._value(value, language))
                                         for name, value in message.values.items()}
         return fill(template, message.key, values)
@@ -98,7 +121,13 @@ class Words:
             return self._message(value, language)
         if isinstance(value, Lines):
             return value.sep.join(self._value(part, language) for part in value.parts)
+        if isinstance(value, Quoted):
+            opening, closing = QUOTES.get(language, QUOTES["en"])
+            return _escape(f"{opening}{value.text}{closing}")
         if isinstance(value, Days):
+            if value.every and value.days not in (ALL_DAYS, WEEKDAYS):
+                return self._message(Msg("days_each", {"days": self._days(value.days, language, plural=True)}),
+                                     language)
             return _escape(self._days(value.days, language))
         if isinstance(value, bool):
             return str(value)
@@ -112,10 +141,12 @@ class Words:
             return _escape(say_time(value, language))
         raise TypeError(f"cannot say a {type(value).__name__}")
 
-    def _days(self, days: frozenset[int], language: str) -> str:
+    def _days(self, days: frozenset[int], language: str, *, plural: bool = False) -> str:
         if days == ALL_DAYS:
             return self.catalog.template(language, "days_every")
         if days == WEEKDAYS:
             return self.catalog.template(language, "days_weekdays")
         names = day_names(language)
+        if plural and language == "fr":  # « tous les lundis et vendredis »: every French day name takes an s
+            names = [name + "s" for name in names]
         return format_list([names[d] for d in sorted(days)], locale=locale(language))

@@ -27,6 +27,7 @@ class Verdict(StrEnum):
     IRRELEVANT = "irrelevant"
     ANOTHER = "another"
     SAVED = "saved"  # keep it to read (the listening stage)
+    UNDO = "undo"  # take back a "Not relevant"
 
 
 @dataclass(frozen=True)
@@ -296,7 +297,7 @@ _LESSON_VERBS: dict[type, str] = {LessonDone: "done", LessonLater: "later", Less
                                   OpenLesson: "open"}
 _LESSON_TYPES = {verb: kind for kind, verb in _LESSON_VERBS.items()}
 _VERDICT_VERBS: dict[Verdict, str] = {Verdict.POSTED: "sp", Verdict.IRRELEVANT: "sn", Verdict.ANOTHER: "sa",
-                                      Verdict.SAVED: "ss"}
+                                      Verdict.SAVED: "ss", Verdict.UNDO: "su"}
 _VERDICTS = {verb: verdict for verdict, verb in _VERDICT_VERBS.items()}
 _POST_VERBS: dict[str, Callable[[str], Action]] = {
     "pt": AskTake, "pd": ShowPost, "ps": lambda ref: Rewrite(ref, True), "pa": lambda ref: Rewrite(ref, False),

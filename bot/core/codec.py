@@ -150,11 +150,7 @@ def leader_to_dict(leader: Leader) -> dict[str, Any]:
         ),
         "later_at": _dt(leader.later_at),
         "posts": [{"key": p.key, "at": p.at.isoformat(), "local_date": p.local_date.isoformat()} for p in leader.posts],
-        "reminders": [
-            {"days": sorted(r.days), "at": r.at.strftime("%H:%M"), "text": r.text,
-             "sent_on": r.sent_on.isoformat() if r.sent_on else None, "on": _day(r.on), "fire_at": _dt(r.fire_at)}
-            for r in leader.reminders
-        ],
+        "reminders": [_reminder_to_dict(r) for r in leader.reminders],
         "sent_reminders": [{"ref": s.ref, "text": s.text, "snoozed": s.snoozed} for s in leader.sent_reminders],
         "recap_day": leader.recap_day,
         "recap_at": leader.recap_at.strftime("%H:%M") if leader.recap_at else None,
@@ -178,7 +174,8 @@ def leader_to_dict(leader: Leader) -> dict[str, Any]:
             {"ref": o.ref, "batch": o.batch, "key": o.key, "title": o.title, "link": o.link, "source": o.source,
              "draft": o.draft, "topics": list(o.topics), "published": _dt(o.published), "status": str(o.status),
              "summary": o.summary, "item_language": o.item_language, "take": o.take, "variant": o.variant,
-             "shorter": o.shorter, "post_linkedin": o.post_linkedin, "post_x": o.post_x}
+             "shorter": o.shorter, "post_linkedin": o.post_linkedin, "post_x": o.post_x,
+             "weights_before": [[key, value] for key, value in o.weights_before]}
             for o in leader.offers
         ],
         "take_for": leader.take_for,
@@ -202,6 +199,7 @@ def leader_to_dict(leader: Leader) -> dict[str, Any]:
                   "sign_off": leader.style.sign_off, "shorter": leader.style.shorter,
                   "longer": leader.style.longer},
         "style_waiting": leader.style_waiting,
+        "reminder_wait": _reminder_to_dict(leader.reminder_wait) if leader.reminder_wait else None,
     }
 
 
@@ -228,6 +226,16 @@ def _waiting(data: Any) -> Waiting | None:
     if not isinstance(data, dict) or data.get("kind") not in {k.value for k in WaitKind}:
         return None
     return Waiting(WaitKind(data["kind"]), str(data.get("ref", "")))
+
+
+def _reminder_to_dict(r: Reminder) -> dict[str, Any]:
+    return {"days": sorted(r.days), "at": r.at.strftime("%H:%M"), "text": r.text,
+            "sent_on": r.sent_on.isoformat() if r.sent_on else None, "on": _day(r.on), "fire_at": _dt(r.fire_at)}
+
+
+def _reminder_from_dict(r: dict[str, Any]) -> Reminder:
+    return Reminder(frozenset(int(d) for d in r["days"]), time.fromisoformat(r["at"]), str(r["text"]),
+                    _parse_day(r.get("sent_on")), _parse_day(r.get("on")), _parse_dt(r.get("fire_at")))
 
 
 def leader_from_dict(data: dict[str, Any]) -> Leader:
@@ -280,11 +288,7 @@ def leader_from_dict(data: dict[str, Any]) -> Leader:
             PostEvent(p["key"], datetime.fromisoformat(p["at"]), date.fromisoformat(p["local_date"]))
             for p in data.get("posts", ())
         ),
-        reminders=tuple(
-            Reminder(frozenset(int(d) for d in r["days"]), time.fromisoformat(r["at"]), str(r["text"]),
-                     _parse_day(r.get("sent_on")), _parse_day(r.get("on")), _parse_dt(r.get("fire_at")))
-            for r in data.get("reminders", ())
-        ),
+        reminders=tuple(_reminder_from_dict(r) for r in data.get("reminders", ())),
         sent_reminders=tuple(
             SentReminder(str(s["ref"]), str(s["text"]), bool(s.get("snoozed", False)))
             for s in data.get("sent_reminders", ())
@@ -315,7 +319,9 @@ def leader_from_dict(data: dict[str, Any]) -> Leader:
                   tuple(o.get("topics", ())), _parse_dt(o.get("published")), OfferStatus(o.get("status", "offered")),
                   summary=str(o.get("summary", "")), item_language=o.get("item_language"), take=o.get("take"),
                   variant=int(o.get("variant", 0)), shorter=bool(o.get("shorter", False)),
-                  post_linkedin=str(o.get("post_linkedin", "")), post_x=str(o.get("post_x", "")))
+                  post_linkedin=str(o.get("post_linkedin", "")), post_x=str(o.get("post_x", "")),
+                  weights_before=tuple((str(key), None if value is None else float(value))
+                                       for key, value in o.get("weights_before", ())))
             for o in data.get("offers", ())
         ),
         take_for=data.get("take_for"),
@@ -335,6 +341,7 @@ def leader_from_dict(data: dict[str, Any]) -> Leader:
         style_examples=tuple(str(example) for example in data.get("style_examples", ())),
         style=_style(data.get("style") or {}),
         style_waiting=bool(data.get("style_waiting", False)),
+        reminder_wait=_reminder_from_dict(data["reminder_wait"]) if data.get("reminder_wait") else None,
     )
 
 

@@ -8,7 +8,7 @@ Part of what `coachbot content check` and the tests enforce; the course and its 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from bot.core.content import PLURAL_FORMS, Catalog
 from bot.core.markup import MAX_MESSAGE, html_problems
@@ -36,6 +36,9 @@ ACCEPTED_FORMS: Mapping[str, tuple[str, ...]] = {"en": ("zero", "one", "other"),
 _CODE = re.compile(r"<code>.*?</code>", re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 _FIELD = re.compile(r"{\w+}")
+# A command named in a message: "/today", "<code>/remind list</code>" (not a path, a link or a closing tag).
+_COMMAND = re.compile(r"(?<![\w/.:<-])/([a-z_]+)\b")
+SURFACE_MARK = "@"  # "post_draft@terminal": a surface's own wording of "post_draft"
 
 
 def french_typography(text: str) -> list[str]:
@@ -89,11 +92,23 @@ def _around(text: str, index: int) -> str:
     return text[max(0, index - 20):index + 3].replace("\n", " ")
 
 
-def check_catalog(catalog: Catalog) -> list[str]:
+def check_catalog(catalog: Catalog, commands: Collection[str] | None = None) -> list[str]:
     """Problems of the message catalog: a key missing in a language, fields that differ, invalid HTML, plural
     forms that are not CLDR categories, a count without plural forms or missing one its language needs, a
-    parenthesised plural, French typography, mixed apostrophes."""
+    parenthesised plural, French typography, mixed apostrophes; a surface's wording (`key@terminal`) without
+    the message it stands for or with other fields; and, given the `commands` the bot has, a command named in a
+    message that it does not have."""
     problems: list[str] = []
+    for lang in sorted(catalog.messages):
+        for key in sorted(catalog.messages[lang]):
+            problems += _command_problems(catalog, lang, key, commands)
+            base, mark, _ = key.partition(SURFACE_MARK)
+            if not mark:
+                continue
+            if base not in catalog.messages[lang]:
+                problems.append(f"messages/{lang}: '{key}' stands for '{base}', which does not exist")
+            elif Catalog.fields(catalog.messages[lang][key]) != Catalog.fields(catalog.messages[lang][base]):
+                problems.append(f"messages/{lang}: '{key}' has other {{fields}} than '{base}'")
     languages = sorted(catalog.messages)
     keys = set().union(*(catalog.messages[lang].keys() for lang in languages)) if languages else set()
     for key in sorted(keys):
@@ -119,6 +134,15 @@ def check_catalog(catalog: Catalog) -> list[str]:
                  for form, template in catalog.forms(lang, key).items() if isinstance(template, str)}
         problems.extend(apostrophes(texts))
     return problems
+
+
+def _command_problems(catalog: Catalog, lang: str, key: str, commands: Collection[str] | None) -> list[str]:
+    """The commands a message names that the bot does not have."""
+    if commands is None:
+        return []
+    named = {name for template in catalog.forms(lang, key).values() for name in _COMMAND.findall(template)}
+    return [f"messages/{lang}: '{key}' names /{name}, a command the bot does not have"
+            for name in sorted(named - set(commands))]
 
 
 def _plural_problems(catalog: Catalog, lang: str, key: str) -> list[str]:

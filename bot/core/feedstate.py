@@ -40,6 +40,7 @@ class FeedState:
     last_status: int | None = None
     checked_at: datetime | None = None
     items: tuple[Item, ...] = ()  # the last items parsed (kept across 304 answers)
+    title: str = ""  # what the feed calls itself (its title cleaned, else its site's host), once read
 
 
 def is_due(state: FeedState, now: datetime) -> bool:
@@ -60,6 +61,7 @@ def after_success(
     etag: str | None,
     last_modified: str | None,
     status: int,
+    title: str | None = None,
 ) -> FeedState:
     """The state after a feed answered with content: new items and validators, failures forgotten."""
     return replace(
@@ -73,6 +75,7 @@ def after_success(
         last_status=status,
         checked_at=now,
         items=keep_first_seen(state.items, items),
+        title=state.title if title is None else title,
     )
 
 
@@ -232,6 +235,7 @@ def state_to_dict(state: FeedState) -> dict[str, Any]:
         "last_status": state.last_status,
         "checked_at": instant(state.checked_at),
         "items": [_item_to_dict(item) for item in state.items],
+        "title": state.title,
     }
 
 
@@ -248,4 +252,5 @@ def state_from_dict(data: dict[str, Any]) -> FeedState:
         last_status=data.get("last_status"),
         checked_at=parse_instant(data.get("checked_at")),
         items=tuple(_item_from_dict(item) for item in data.get("items", ())),
+        title=str(data.get("title") or ""),
     )

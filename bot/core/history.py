@@ -55,7 +55,20 @@ def habit_of(leader: Leader, today: date) -> Habit:
     days = days_of(leader, today)
     if not days:
         days = [Day(today, REST, 0)]
-    return compute(days, today=today, days_per_week=per_week, week_goal=weekly_goal(leader))
+    return compute(days, today=today, days_per_week=per_week, week_goal=_goal_this_week(leader, today))
+
+
+def _goal_this_week(leader: Leader, today: date) -> int | None:
+    """The weekly goal, in the leader's first week no more than the lesson days left in it from their first day
+    (joining on a Friday, the goal of that week is one day, not five)."""
+    goal = weekly_goal(leader)
+    days = leader.schedule.days if leader.schedule.enabled else frozenset()
+    monday = today - timedelta(days=today.weekday())
+    start = leader.schedule_log[0].since if leader.schedule_log else None
+    if start is None or start <= monday or not days:
+        return goal
+    left = sum(1 for n in range(7 - start.weekday()) if (start + timedelta(days=n)).weekday() in days)
+    return max(1, min(goal if goal is not None else len(days), left))
 
 
 def weekly_goal(leader: Leader) -> int | None:

@@ -271,6 +271,9 @@ class Offer:
     shorter: bool = False
     post_linkedin: str = ""
     post_x: str = ""
+    # The learned weights a "Not relevant" changed, as they were before it ("s:" a source, "t:" a topic; None:
+    # none yet), so that its Undo puts them back exactly.
+    weights_before: tuple[tuple[str, float | None], ...] = ()
 
 
 STYLE_EDITS = 2  # "Shorter" pressed this many times more than "Longer" (or the reverse) decides the length
@@ -371,6 +374,7 @@ class Leader:
     style_examples: tuple[str, ...] = ()  # posts of their own, pasted with /style (three at most)
     style: Style = field(default_factory=Style)
     style_waiting: bool = False  # /style was sent: the next message is a post of theirs
+    reminder_wait: Reminder | None = None  # a reminder chosen after a bare time, waiting for its text
 
     def pause_on(self, day: date) -> Pause | None:
         """The pause covering a local date, if any."""

@@ -24,9 +24,18 @@ from bot.core.posts import PostRequest
 
 @dataclass(frozen=True)
 class Days:
-    """A set of weekdays (0 is Monday), said as "every day", "Monday to Friday" or a list of day names."""
+    """A set of weekdays (0 is Monday), said as "every day", "Monday to Friday" or a list of day names; with
+    `every`, as what comes back each week: "every Friday", « tous les vendredis »."""
 
     days: frozenset[int]
+    every: bool = False
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """A title inside a sentence, between the language's quotation marks: “Welcome”, « Bienvenue »."""
+
+    text: str
 
 
 @dataclass(frozen=True)
@@ -55,7 +64,7 @@ def msg(key: str, /, **values: Value) -> Msg:
 
 # A value a message can hold: a string is escaped when rendered, an int may choose a plural form, a datetime is a
 # local instant (said with its date and time), a date and a time are said as the language writes them.
-Value: TypeAlias = str | Html | int | float | date | datetime | time | Days | Lines | Msg | None
+Value: TypeAlias = str | Html | int | float | date | datetime | time | Days | Lines | Msg | Quoted | None
 Text: TypeAlias = Msg | Lines | Html | str
 
 

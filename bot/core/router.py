@@ -164,7 +164,7 @@ class Coach:
             # A button is valid on the message that carried it only: data the message did not show is refused.
             if event.shown is not None and event.data not in event.shown:
                 action = actions.UNKNOWN
-            return self._press(leader, action, now, news)
+            return self._press(leader, action, now, news, feed_states)
         if isinstance(event, FeedList):
             return feeds.import_list(self.ctx, leader, event)
         if isinstance(event, FeedProbed):
@@ -184,6 +184,8 @@ class Coach:
         if isinstance(event, Text):
             if leader.heard_editing and not leader.awaiting:
                 return voice.edited(self.ctx, leader, event.text, now)
+            if leader.reminder_wait is not None and not leader.awaiting:
+                return reminders.text_for(leader, event.text, now)
             if leader.style_waiting and not (leader.awaiting or leader.take_for or leader.waiting):
                 return style.example(self.ctx, leader, event.text)
             return self.words(leader, event.text, now)
@@ -199,22 +201,26 @@ class Coach:
         if name == "start":
             return onboarding.start(self.ctx, leader, who, now)
         if name == "help":
-            shown = Lines((msg("help"), msg("help_linkedin")), "\n") if self.ctx.publishing else msg("help")
+            listed = msg("help", opml=msg("help_opml"))
+            shown = Lines((listed, msg("help_linkedin")), "\n") if self.ctx.publishing else listed
             return Outcome(leader, (Reply(shown),))
         feature = publishing.command if name == "linkedin" else COMMANDS.get(name)
         if feature is None:
             return Outcome(leader, (Reply(msg("unknown_command", command="/" + shorten(event.name, MAX_ECHO))),))
         if leader is None:
             return Outcome(None, (Reply(msg("start_first")),))
-        # A command ends the wait for a take, a comment, a note, a corrected transcript or a post of theirs.
-        leader = leader.with_(take_for=None, waiting=None, heard_editing=False, style_waiting=False)
+        # A command ends the wait for a take, a comment, a note, a corrected transcript, a post of theirs, or a
+        # reminder's text.
+        leader = leader.with_(take_for=None, waiting=None, heard_editing=False, style_waiting=False,
+                              reminder_wait=None)
         if name == "suggest":
-            return suggestions.suggest(self.ctx, leader, now, news)
+            return suggestions.suggest(self.ctx, leader, now, news, feed_states)
         if name == "feeds":
             return feeds.feeds(self.ctx, leader, event.args.strip(), now, feed_states)
         return feature(self.ctx, leader, event.args.strip(), now)
 
-    def _press(self, leader: Leader, action: actions.Action, now: datetime, news: News) -> Outcome:
+    def _press(self, leader: Leader, action: actions.Action, now: datetime, news: News,
+               feed_states: Mapping[str, FeedState]) -> Outcome:
         ctx = self.ctx
         match action:
             case Answer(step, value):
@@ -226,7 +232,7 @@ class Coach:
             case OpenToday():
                 return lessons.today(ctx, leader, "", now)
             case OpenSuggestions():
-                return suggestions.suggest(ctx, leader, now, news)
+                return suggestions.suggest(ctx, leader, now, news, feed_states)
             case LessonDone() | LessonLater() | LessonMore():
                 return lessons.press(ctx, leader, action, now)
             case ConfirmDelete():
@@ -341,12 +347,16 @@ class Coach:
             replies.append(Reply(msg("comment_offer"), ((Button(msg("button_comment_post"), StartComment()),),)))
         return leader, replies
 
-    def news_ready(self, leader: Leader, now: datetime, news: News) -> Outcome:
-        """The leader's feeds have just been read for the first time: their first suggestions (or nothing)."""
+    def news_ready(self, leader: Leader, now: datetime, news: News,
+                   feed_states: Mapping[str, FeedState] | None = None, *, told: bool = False) -> Outcome:
+        """The leader's feeds have just been read for the first time: their first suggestions, or (when the
+        leader was told they would follow, `told`) why there is none."""
         if not leader.onboarded or not leader.active or not leader.suggestions_per_day:
             return Outcome(leader, language=leader.language)
         changed, reply = suggestions.offers(self.ctx, leader, now, news, leader.suggestions_per_day,
                                             "suggest_intro_first")
+        if reply is None and told:
+            reply = Reply(suggestions.why_none(news, feed_states or {}, now))
         return Outcome(changed, (reply,) if reply else (), language=leader.language)
 
     def next_wake(self, leader: Leader, now: datetime) -> datetime | None:

@@ -62,7 +62,7 @@ WINDOW = timedelta(hours=72)
 # A verdict moves a learned weight by this much (within the bound of `bot.core.scoring`).
 LEARNING_STEP = 1.0
 SEEN_LIMIT = 1000
-VERDICTS = {"posted": LEARNING_STEP, "irrelevant": -LEARNING_STEP}
+VERDICTS = {"posted": LEARNING_STEP, "irrelevant": -LEARNING_STEP, "undo": LEARNING_STEP}  # undo: of "irrelevant"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,38 @@ MAX_REMINDER_TEXT = 200
 
 
 
+class AmbiguousDate(InputError):
+    """A date like 4/12 whose two readings are both real dates: (month, day) pairs, day first, and the year if
+    one was written."""
+
+    def __init__(self, typed: str, readings: tuple[tuple[int, int], tuple[int, int]], year: int | None) -> None:
+        super().__init__("error_reminder_date_ambiguous")
+        self.typed, self.readings, self.year = typed, readings, year
+
+
+def _numeric_date(word: str) -> tuple[tuple[int, int], int | None]:
+    """A date written with numbers only (4/12, 31.12, 12-4-2026): (month, day) and the year if written, when
+    only one reading is a real date (or both are the same); AmbiguousDate when both are, InputError when none."""
+    parts = [int(p) for p in re.split(r"[/.-]", word)]
+    year = None
+    if len(parts) == 3:
+        year = parts[2] + 2000 if parts[2] < 100 else parts[2]
+    first, second = parts[0], parts[1]
+    readings = []
+    for month, day in ((second, first), (first, second)):  # day first (as Europe writes it), then month first
+        try:
+            date(year or 2024, month, day)  # 2024: a leap year, 29 February is a date
+        except ValueError:
+            continue
+        if (month, day) not in readings:
+            readings.append((month, day))
+    if not readings:
+        raise InputError("error_reminder_date")
+    if len(readings) == 2:
+        raise AmbiguousDate(word, (readings[0], readings[1]), year)
+    return readings[0], year
+
+
 class RemindAction(StrEnum):
     """What `/remind ...` asks for."""
 
@@ -160,8 +192,9 @@ class _When:
             return 1
         if re.fullmatch(r"\d{1,2}[/.-]\d{1,2}([/.-]\d{2,4})?", word) and (
             "/" in word or word.count(".") == 2 or "-" in word
-        ):
-            raise InputError("error_reminder_date_ambiguous")
+        ) and self.month_day is None:
+            self.month_day, self.year = _numeric_date(word)
+            return 1
         if self.month_day is None:
             pair = None
             if word in _MONTHS and _ordinal(nxt) is not None:

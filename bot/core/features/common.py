@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.core import schedule
 from bot.core.content import Content, Course
+from bot.core.feedstate import age
 from bot.core.model import Delivery, Leader, ScheduleChange
 from bot.core.parse import InputError
 from bot.core.replies import Days, Keyboard, Msg, Outcome, Reply, Text, Value, msg
@@ -33,6 +34,16 @@ class Context:
         """The leader's sector, as they read it."""
         sector = self.content.sector(leader.sector)
         return sector.label(leader.language) if sector else msg("sector_none")
+
+
+def elapsed(moment: datetime, now: datetime) -> Msg | None:
+    """How long ago a moment was, the one rule for every age the leader reads (a suggestion's, a feed's newest
+    article): whole minutes under an hour, hours under two days, then days, weeks, months, years; None under a
+    minute ("just now")."""
+    found = age(moment, now)
+    if found.unit == "minute" and found.count == 0:
+        return None
+    return msg(f"age_{found.unit}", count=found.count)
 
 
 def say(leader: Leader, *texts: Text, buttons: Keyboard = ()) -> Outcome:

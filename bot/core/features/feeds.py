@@ -8,9 +8,9 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from bot.core.events import FeedList, FeedProbed
-from bot.core.features.common import Context, invalid, say
+from bot.core.features.common import Context, elapsed, invalid, say
 from bot.core.features.interests import ADD, REMOVE
-from bot.core.feedstate import FeedState, newest_age
+from bot.core.feedstate import FeedState, age, newest_item
 from bot.core.feedurl import feed_url_problem
 from bot.core.markup import shorten
 from bot.core.model import Leader, OwnFeed
@@ -91,13 +91,20 @@ def freshness(state: FeedState | None, now: datetime) -> Msg:
         return msg("feed_unread")
     if state.last_error is not None and not state.items:
         return msg("feed_failing")
-    found = newest_age(state, now)
-    if found is None:
+    newest = newest_item(state)
+    if newest is None:
         return msg("feed_empty")
-    if found.unit == "minute" and found.count == 0:
+    amount = elapsed(newest, now)
+    if amount is None:
         return msg("feed_newest_now")
-    amount = msg(f"age_{found.unit}", count=found.count)
-    return msg("feed_stale", age=amount) if found.stale else msg("feed_newest", age=amount)
+    return msg("feed_stale", age=amount) if age(newest, now).stale else msg("feed_newest", age=amount)
+
+
+def _name(feed: OwnFeed, state: FeedState | None) -> str:
+    """A feed of the leader's own, by the name it calls itself when it was stored under its host's."""
+    if state is not None and state.title and feed.name == urlsplit(feed.url).hostname:
+        return state.title
+    return feed.name
 
 
 def listing(ctx: Context, leader: Leader, states: Mapping[str, FeedState], now: datetime) -> Lines:
@@ -112,8 +119,8 @@ def listing(ctx: Context, leader: Leader, states: Mapping[str, FeedState], now: 
     lines.append("")
     if leader.own_feeds:
         lines.append(msg("feeds_own"))
-        lines += [msg("feeds_own_line", number=n, name=f.name, url=shorten(f.url, SHOWN_URL), fresh=fresh(f.url))
-                  for n, f in enumerate(leader.own_feeds, 1)]
+        lines += [msg("feeds_own_line", number=n, name=_name(f, states.get(f.url)), url=shorten(f.url, SHOWN_URL),
+                      fresh=fresh(f.url)) for n, f in enumerate(leader.own_feeds, 1)]
     else:
         lines.append(msg("feeds_own_none"))
     lines += ["", msg("feeds_usage")]

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.core.features.common import Context, invalid, say
 from bot.core.model import Leader
+from bot.core.news import plain_text
 from bot.core.parse import InputError
 from bot.core.replies import Outcome, msg
 
@@ -23,11 +24,15 @@ def interests(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome
     verb = verb.lower()
     current = list(leader.taste.interests)
     if verb in ADD:
-        wanted = [" ".join(p.split()) for p in rest.split(",") if p.strip()]
+        # As plain words: "<b>AI</b>" is the interest "AI" (the words are read, never their markup).
+        wanted = [w for w in (plain_text(p, 4 * MAX_INTEREST_CHARS) for p in rest.split(",")) if w]
         if not wanted or any(len(w) > MAX_INTEREST_CHARS for w in wanted):
             return invalid(leader, InputError("error_interests"))
         folded = {i.casefold() for i in current}
-        current += [w for w in dict.fromkeys(wanted) if w.casefold() not in folded]
+        for word in wanted:
+            if word.casefold() not in folded:
+                folded.add(word.casefold())
+                current.append(word)
         if len(current) > MAX_INTERESTS:
             return invalid(leader, InputError("error_interests_count"))
     elif verb in REMOVE:

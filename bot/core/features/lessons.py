@@ -26,7 +26,7 @@ from bot.core.features.common import Context, local, say
 from bot.core.features.onboarding import reask
 from bot.core.features.path import account_message, needs_account
 from bot.core.model import Delivery, Leader, LessonEvent, LessonKind
-from bot.core.replies import Button, Html, Keyboard, Lines, Msg, Outcome, Reply, msg
+from bot.core.replies import Button, Html, Keyboard, Lines, Msg, Outcome, Quoted, Reply, msg
 
 NUDGES = 5  # nudge_0 .. nudge_4 in the catalog, taken in turn
 
@@ -133,7 +133,8 @@ def done(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
     if lesson is None:
         return say(leader, msg("nothing_to_mark"))
     leader = record(leader, lesson, LessonKind.DONE, now)
-    said = Reply(msg("done_recorded", title=lesson.title, next=local(leader, schedule.next_slot(leader, now))))
+    following = local(leader, schedule.next_slot(leader, now))
+    said = Reply(msg("done_recorded", title=Quoted(lesson.title), next=following))
     question = quiz.ask(lesson)
     return Outcome(leader, (said, question) if question else (said,))
 
@@ -147,7 +148,7 @@ def skip(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
         return say(leader, msg("roadmap_complete"))
     keyboard: Keyboard = ((Button(msg("button_skip_yes"), ConfirmSkip(lesson.id, True)),
                            Button(msg("button_skip_no"), ConfirmSkip(lesson.id, False))),)
-    return say(leader, msg("skip_confirm", title=lesson.title, number=lesson.position), buttons=keyboard)
+    return say(leader, msg("skip_confirm", title=Quoted(lesson.title), number=lesson.position), buttons=keyboard)
 
 
 def confirm_skip(ctx: Context, leader: Leader, action: ConfirmSkip, now: datetime) -> Outcome:
@@ -156,15 +157,16 @@ def confirm_skip(ctx: Context, leader: Leader, action: ConfirmSkip, now: datetim
     if lesson is None:
         return Outcome(leader, toast=msg("button_expired"))
     if not action.yes:
-        return Outcome(leader, (Reply(msg("skip_kept", title=lesson.title), edit=True),))
+        return Outcome(leader, (Reply(msg("skip_kept", title=Quoted(lesson.title)), edit=True),))
     if lesson.id in leader.finished_ids:
         return Outcome(leader, toast=msg("already_done"))
     leader = record(leader, lesson, LessonKind.SKIPPED, now)
     following = current(ctx, leader)
     if following is None:
-        text = msg("skipped_last", title=lesson.title)
+        text = msg("skipped_last", title=Quoted(lesson.title))
     else:
-        text = msg("skipped_for_later", title=lesson.title, number=lesson.position, next=following.title)
+        text = msg("skipped_for_later", title=Quoted(lesson.title), number=lesson.position,
+                   next=Quoted(following.title))
     return Outcome(leader, (Reply(text, edit=True),), toast=msg("saved"))
 
 
@@ -179,7 +181,7 @@ def undo(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
     lesson = ctx.course(leader).lesson(last.lesson_id)
     changed = _undone(leader, last.lesson_id, today)
     title = lesson.title if lesson else last.lesson_id
-    return say(changed, msg("undone", title=title))
+    return say(changed, msg("undone", title=Quoted(title)))
 
 
 def _undone(leader: Leader, lesson_id: str, today: date) -> Leader:
@@ -293,7 +295,7 @@ def later_choices(leader: Leader, lesson: Lesson, now: datetime) -> Reply:
     if clock.time() < time(EVENING.hour - 1, EVENING.minute):
         choices.append(Button(msg("button_later_evening", time=EVENING), LessonLaterAt(lesson.id, LaterWhen.EVENING)))
     choices.append(Button(msg("button_later_tomorrow", time=MORNING), LessonLaterAt(lesson.id, LaterWhen.TOMORROW)))
-    return Reply(msg("later_ask", title=lesson.title), (tuple(choices),))
+    return Reply(msg("later_ask", title=Quoted(lesson.title)), (tuple(choices),))
 
 
 def later_at(ctx: Context, leader: Leader, action: LessonLaterAt, now: datetime) -> Outcome:
@@ -315,7 +317,7 @@ def later_at(ctx: Context, leader: Leader, action: LessonLaterAt, now: datetime)
     changed = leader.with_(later_at=moment)
     if leader.delivery is None or leader.delivery.lesson_id != lesson.id:
         changed = changed.with_(delivery=Delivery(today, lesson.id))
-    said = msg("later_set_at", title=lesson.title, at=schedule.local_now(moment, leader.timezone))
+    said = msg("later_set_at", title=Quoted(lesson.title), at=schedule.local_now(moment, leader.timezone))
     return Outcome(changed, (Reply(said, edit=True),), toast=msg("saved"))
 
 

@@ -8,7 +8,7 @@ from datetime import time
 from bot.core.actions import Answer
 from bot.core.features.common import Context
 from bot.core.model import LANGUAGES, ONBOARDING_STEPS, STAGES, Leader, Schedule, Stage, Standing, Step
-from bot.core.parse import InputError, is_off, parse_days, parse_language, parse_time, parse_timezone
+from bot.core.parse import InputError, clean, is_off, parse_days, parse_language, parse_time, parse_timezone
 from bot.core.replies import Button, Days, Keyboard, Reply, Text, msg
 
 # The time zones offered as buttons, each labelled with a city in the leader's language (catalog key city_*).
@@ -32,6 +32,7 @@ DAY_CHOICES: tuple[frozenset[int], ...] = (
 NUDGE_CHOICES: tuple[time, ...] = (time(17, 0), time(18, 0), time(19, 0), time(20, 0))
 MAX_SUGGESTIONS = 5
 AUTO = "auto"  # the STAGE answer that lets the course lead again
+MIN_SECTOR_PREFIX = 3  # letters typed before the start of a sector's name chooses it
 
 
 def _goal_cap(leader: Leader) -> int:
@@ -58,8 +59,10 @@ def choices(ctx: Context, leader: Leader, step: Step) -> Keyboard:
     if step is Step.DAYS:
         return tuple((Button(msg("days", days=Days(days)), Answer(step, _days_code(days))),) for days in DAY_CHOICES)
     if step is Step.NUDGE:
-        times = tuple(Button(msg("clock", time=at), Answer(step, _hhmm(at))) for at in NUDGE_CHOICES)
-        return (times, (Button(msg("button_nudge_off"), Answer(step, "off")),))
+        later = [at for at in NUDGE_CHOICES if at > leader.schedule.at]  # after the lesson, never at its time
+        times = tuple(Button(msg("clock", time=at), Answer(step, _hhmm(at))) for at in later)
+        off = (Button(msg("button_nudge_off"), Answer(step, "off")),)
+        return (times, off) if times else (off,)
     if step is Step.GOAL:
         return (tuple(Button(str(n), Answer(step, str(n))) for n in range(1, _goal_cap(leader) + 1)),)
     if step is Step.SUGGEST:
@@ -119,7 +122,10 @@ def apply_answer(ctx: Context, leader: Leader, step: Step, value: str, *, typed:
     if step is Step.NUDGE:
         if is_off(value):
             return leader.with_(nudge_at=None)
-        return leader.with_(nudge_at=parse_time(value) if typed else _button_time(value))
+        at = parse_time(value) if typed else _button_time(value)
+        if at <= leader.schedule.at:  # a nudge "when nothing is done yet" comes after the lesson
+            raise InputError("error_nudge_early")
+        return leader.with_(nudge_at=at)
     if step is Step.GOAL:
         goal = _count(value, 1, 7, "error_goal")
         if goal > _goal_cap(leader):
@@ -137,8 +143,13 @@ def apply_answer(ctx: Context, leader: Leader, step: Step, value: str, *, typed:
         if value.strip() not in {s.value for s in STAGES}:
             raise InputError("error_stage")
         return leader.with_(stage_set=Stage(value.strip()))
-    folded = value.strip().casefold()
+    folded = clean(value)
     for sector in ctx.content.sectors:
-        if folded == sector.id or folded in (label.casefold() for label in sector.labels.values()):
+        if folded == sector.id or folded in (clean(label) for label in sector.labels.values()):
             return leader.with_(sector=sector.id)
+    # The start of one sector's name, in either language ("tech", « santé » for Santé): that sector.
+    starting = {sector.id for sector in ctx.content.sectors for name in (sector.id, *sector.labels.values())
+                if len(folded) >= MIN_SECTOR_PREFIX and clean(name).startswith(folded)}
+    if len(starting) == 1:
+        return leader.with_(sector=starting.pop())
     raise InputError("error_sector")

@@ -16,7 +16,7 @@ from bot.core.features.common import Context, invalid, say, settle, summary
 from bot.core.model import Leader, Reminder, Schedule, SentReminder
 from bot.core.parse import InputError
 from bot.core.replies import Button, Days, Keyboard, Lines, Msg, Outcome, Reply, Value, msg
-from bot.core.when import RemindAction, RemindRequest, parse_remind
+from bot.core.when import MAX_REMINDER_TEXT, AmbiguousDate, RemindAction, RemindRequest, parse_remind
 
 MAX_REMINDERS = 20
 SENT_KEPT = 10  # reminders lately sent whose snooze buttons still work
@@ -28,32 +28,55 @@ def when(leader: Leader, reminder: Reminder) -> Msg:
     moment = schedule.once_moment(leader, reminder)
     if moment is not None:
         return msg("reminder_once_when", at=schedule.local_now(moment, leader.timezone))
-    return msg("reminder_when", days=Days(reminder.days), time=reminder.at)
+    return msg("reminder_when", days=Days(reminder.days, every=True), time=reminder.at)
 
 
 def _text(reminder: Reminder) -> Value:
     return reminder.text if reminder.text else msg("reminder_no_text")
 
 
-def listing(leader: Leader) -> Msg | Lines:
-    """The leader's reminders, numbered."""
+def ordered(leader: Leader, now: datetime) -> list[int]:
+    """The positions of the leader's reminders in the order they will come (those that will not come last):
+    the order of `/remind list`, whose numbers `/remind delete` takes."""
+    far = datetime.max.replace(tzinfo=now.tzinfo)
+
+    def coming(index: int) -> tuple[datetime, int]:
+        return schedule.next_reminder(leader, leader.reminders[index], now) or far, index
+
+    return sorted(range(len(leader.reminders)), key=coming)
+
+
+def listing(leader: Leader, now: datetime) -> Msg | Lines:
+    """The leader's reminders, numbered, in the order they will come."""
     if not leader.reminders:
         return msg("reminders_none")
-    lines = [msg("reminder_line", number=n, when=when(leader, r), text=_text(r))
-             for n, r in enumerate(leader.reminders, 1)]
+    lines = [msg("reminder_line", number=n, when=when(leader, leader.reminders[i]), text=_text(leader.reminders[i]))
+             for n, i in enumerate(ordered(leader, now), 1)]
     return Lines((msg("reminders_title"), *lines))
+
+
+def _ambiguous(leader: Leader, error: AmbiguousDate, now: datetime) -> Outcome:
+    """A date like 4/12: its two readings, each as a real date (the next one to come, unless a year was given)."""
+    today = schedule.local_today(leader, now)
+    days = []
+    for month, day in error.readings:
+        moment = date(error.year or today.year, month, day)
+        if error.year is None and moment < today:
+            moment = date(today.year + 1, month, day)
+        days.append(moment)
+    return say(leader, msg("error_reminder_date_ambiguous", typed=error.typed, first=days[0], second=days[1]))
 
 
 def remind(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
     """`/remind` and its forms (see `parse_remind`)."""
     if not args:
-        return say(leader, Lines((listing(leader), msg("remind_help")), "\n\n"))
+        return say(leader, Lines((listing(leader, now), msg("remind_help")), "\n\n"))
     try:
         request = parse_remind(args)
         if request.action is RemindAction.LIST:
-            return say(leader, listing(leader))
+            return say(leader, listing(leader, now))
         if request.action is RemindAction.DELETE:
-            return _delete(leader, request)
+            return _delete(leader, request, now)
         if request.action is RemindAction.TOGGLE:
             sched = leader.schedule
             changed = settle(leader.with_(schedule=Schedule(sched.at, sched.days, bool(request.enabled))), now)
@@ -61,15 +84,18 @@ def remind(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:
         if request.action is RemindAction.SCHEDULE:
             return _clarify_question(leader, request)
         reminder = _reminder(leader, request, now)
+    except AmbiguousDate as error:
+        return _ambiguous(leader, error, now)
     except InputError as error:
         return invalid(leader, error)
     return _add(leader, reminder)
 
 
-def _delete(leader: Leader, request: RemindRequest) -> Outcome:
-    index = (request.index or 0) - 1
-    if not 0 <= index < len(leader.reminders):
+def _delete(leader: Leader, request: RemindRequest, now: datetime) -> Outcome:
+    number = (request.index or 0) - 1
+    if not 0 <= number < len(leader.reminders):
         raise InputError("error_reminder_index")
+    index = ordered(leader, now)[number]
     gone = leader.reminders[index]
     changed = leader.with_(reminders=leader.reminders[:index] + leader.reminders[index + 1:])
     return say(changed, msg("reminder_deleted", text=_text(gone)))
@@ -138,7 +164,7 @@ def _clarify_question(leader: Leader, request: RemindRequest) -> Outcome:
     move = Button(msg("button_clarify_lessons", when=lessons_when), Clarify(True, request.at, days))
     if request.at is None:
         return say(leader, msg("clarify_days_only", days=Days(days)), buttons=((move,),))
-    reminder_when: Msg = (msg("reminder_when", days=Days(days), time=request.at) if days
+    reminder_when: Msg = (msg("reminder_when", days=Days(days, every=True), time=request.at) if days
                           else msg("clarify_once_when", time=request.at))
     keep = Button(msg("button_clarify_reminder", when=reminder_when), Clarify(False, request.at, days))
     keyboard: Keyboard = ((keep,), (move,))
@@ -150,8 +176,8 @@ def clarified(ctx: Context, leader: Leader, action: Clarify, now: datetime) -> O
     if action.lessons:
         sched = leader.schedule
         changed = settle(leader.with_(schedule=Schedule(action.at or sched.at, action.days or sched.days, True)), now)
-        return Outcome(changed, (Reply(msg("remind_saved", summary=summary(changed, now)), edit=True),),
-                       toast=msg("saved"))
+        # The message says "Saved." already: no toast saying it again (the terminal prints both).
+        return Outcome(changed, (Reply(msg("remind_saved", summary=summary(changed, now)), edit=True),))
     if action.at is None:
         return Outcome(leader, toast=msg("button_expired"))
     if action.days:
@@ -161,12 +187,28 @@ def clarified(ctx: Context, leader: Leader, action: Clarify, now: datetime) -> O
             reminder = _reminder(leader, RemindRequest(RemindAction.ONCE, at=action.at), now)
         except InputError as error:
             return invalid(leader, error)
-    same = [r for r in leader.reminders if (r.days, r.at, r.text, r.once) == (reminder.days, reminder.at, "",
-                                                                               reminder.once)]
-    if same:
-        return Outcome(leader, toast=msg("reminder_already"))
-    outcome = _add(leader, reminder)
-    return Outcome(outcome.leader, tuple(Reply(r.text, edit=True) for r in outcome.replies), toast=msg("saved"))
+    if len(leader.reminders) >= MAX_REMINDERS:
+        return say(leader, msg("error_reminders_full", count=MAX_REMINDERS))
+    # A reminder of what? The leader says it in a few words (a command instead leaves it unset).
+    waiting = leader.with_(reminder_wait=reminder, take_for=None)
+    return Outcome(waiting, (Reply(msg("reminder_ask_text", when=when(leader, reminder)), edit=True),))
+
+
+def text_for(leader: Leader, text: str, now: datetime) -> Outcome:
+    """What the reminder chosen after a bare time is about: it is added with these words."""
+    reminder = leader.reminder_wait
+    if reminder is None:
+        return Outcome(leader)
+    words = " ".join(text.split())
+    if not words:  # nothing said yet: the question stands
+        return say(leader, msg("reminder_ask_text", when=when(leader, reminder)))
+    if len(words) > MAX_REMINDER_TEXT:
+        return invalid(leader, InputError("error_reminder_text_long"))
+    done = leader.with_(reminder_wait=None)
+    moment = schedule.once_moment(leader, reminder)
+    if moment is not None and moment <= now:
+        return invalid(done, InputError("error_reminder_past"))
+    return _add(done, Reminder(reminder.days, reminder.at, words, reminder.sent_on, reminder.on, reminder.fire_at))
 
 
 def _ref(text: str, moment: datetime, index: int) -> str:

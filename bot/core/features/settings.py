@@ -35,6 +35,8 @@ def panel(ctx: Context, leader: Leader, now: datetime, *, edit: bool = False) ->
         goal=msg("goal_days", count=weekly_goal(leader) or len(leader.schedule.days)),
         suggestions=leader.suggestions_per_day,
         interests=", ".join(leader.taste.interests) if leader.taste.interests else msg("interests_none"),
+        path=settings_line(ctx, leader),
+        change=msg("settings_change"),
     )
     toggle = Button(msg("button_reminders_off" if leader.schedule.enabled else "button_reminders_on"),
                     SwitchLessons(not leader.schedule.enabled))
@@ -46,7 +48,7 @@ def panel(ctx: Context, leader: Leader, now: datetime, *, edit: bool = False) ->
         (Button(msg("button_standing"), Ask(Step.STANDING)), Button(msg("button_stage"), Ask(Step.STAGE))),
         (toggle,),
     )
-    return Reply(Lines((text, settings_line(ctx, leader))), keyboard, edit=edit)
+    return Reply(text, keyboard, edit=edit)
 
 
 def show(ctx: Context, leader: Leader, args: str, now: datetime) -> Outcome:

@@ -17,12 +17,14 @@ from datetime import datetime
 from bot.core import schedule
 from bot.core.actions import AskTake, CommentOn, Judge, Longer, Publish, Rewrite, ShowPost, StartComment, Verdict
 from bot.core.events import PostWritten
-from bot.core.features.common import Context, say
+from bot.core.features.common import Context, elapsed, say
 from bot.core.features.onboarding import reask
 from bot.core.features.path import stage_of, where
 from bot.core.features.style import edited
+from bot.core.feedstate import FeedState
 from bot.core.markup import MAX_MESSAGE
-from bot.core.model import Leader, Offer, OfferStatus, PostEvent, Stage
+from bot.core.matching import topic_key
+from bot.core.model import Leader, Offer, OfferStatus, PostEvent, Stage, Taste
 from bot.core.news import Item, clip
 from bot.core.posts import (
     TAKE_LIMIT,
@@ -35,7 +37,7 @@ from bot.core.posts import (
 )
 from bot.core.replies import Button, Lines, Msg, Outcome, Reply, Value, WritePost, msg
 from bot.core.sharing import copy_text, linkedin_compose_url, x_post_url
-from bot.core.suggest import Pool, Suggestion, learn, rank, remember
+from bot.core.suggest import WINDOW, Pool, Suggestion, learn, rank, remember
 
 News = Sequence[Item] | Pool
 KEPT_OFFERS = 30  # offers remembered, so that buttons on recent messages keep working
@@ -44,17 +46,38 @@ GIST_LIMIT = 220  # characters of the summary shown under a headline
 # Before the posting stage, the morning brings articles worth reading (listening) or worth a comment: no drafts.
 STAGE_INTROS = {(Stage.LISTEN, "suggest_intro_first"): "suggest_intro_first_listen",
                 (Stage.COMMENT, "suggest_intro_first"): "suggest_intro_first_comment"}
+WINDOW_HOURS = int(WINDOW.total_seconds() // 3600)
 
 
-def suggest(ctx: Context, leader: Leader, now: datetime, news: News) -> Outcome:
+def suggest(ctx: Context, leader: Leader, now: datetime, news: News,
+            states: Mapping[str, FeedState] | None = None) -> Outcome:
     """/suggest: articles for the leader's stage now (to read, to comment on, to post about), and where the
-    course is."""
+    course is; or why there is none."""
     if not leader.onboarded:
         return reask(ctx, leader)
     changed, reply = offers(ctx, leader, now, news, max(1, leader.suggestions_per_day), "suggest_intro")
     if reply is None:
-        return say(leader, Lines((where(ctx, leader), msg("no_suggestions")), "\n\n"))
+        return say(leader, Lines((where(ctx, leader), why_none(news, states or {}, now)), "\n\n"))
     return Outcome(changed, (replace(reply, text=Lines((where(ctx, leader), reply.text), "\n\n")),))
+
+
+def why_none(news: News, states: Mapping[str, FeedState], now: datetime) -> Msg:
+    """Why there is nothing to suggest: the feeds not read yet, none of them answering, every recent article
+    already shown, or nothing recent in them. `states` are the leader's feeds (their sector's and their own)."""
+    if not any(state.checked_at is not None for state in states.values()):
+        return msg("no_suggestions_unread")
+    if _has_recent(news, now):
+        return msg("no_suggestions_all_shown")
+    if all(state.last_error is not None and not state.items for state in states.values()
+           if state.checked_at is not None):
+        return msg("no_suggestions_failing")
+    return msg("no_suggestions_nothing_recent", count=WINDOW_HOURS)
+
+
+def _has_recent(news: News, now: datetime) -> bool:
+    if isinstance(news, Pool):
+        return any(copy.published > now - WINDOW for story in news.stories for copy in story.copies)
+    return any(item.published is not None and now - WINDOW < item.published <= now + WINDOW for item in news)
 
 
 def _pick(ctx: Context, leader: Leader, now: datetime, news: News, limit: int) -> list[Suggestion]:
@@ -104,12 +127,8 @@ def offers(ctx: Context, leader: Leader, now: datetime, news: News, limit: int,
 def _age(published: datetime | None, now: datetime) -> Value | None:
     if published is None:
         return None
-    hours = int((now - published).total_seconds() // 3600)
-    if hours < 1:
-        return msg("age_recent")
-    if hours < 48:
-        return msg("age_hours", count=hours)
-    return msg("age_days", count=hours // 24)
+    amount = elapsed(published, now)
+    return msg("age_ago", age=amount) if amount is not None else msg("age_recent")
 
 
 def _message(ctx: Context, leader: Leader, batch: str, now: datetime, *, intro: str = "suggest_intro",
@@ -148,7 +167,8 @@ def _suggestion(leader: Leader, offer: Offer, number: int, now: datetime,
         lines.append(msg("offer_gist", gist=clip(gist, GIST_LIMIT)))
     if offer.status == OfferStatus.IRRELEVANT:
         lines.append(msg("offer_irrelevant"))
-        return Lines(tuple(lines)), (Button(msg("button_another", n=number), Judge(Verdict.ANOTHER, offer.ref)),)
+        return Lines(tuple(lines)), (Button(msg("button_undo_irrelevant", n=number), Judge(Verdict.UNDO, offer.ref)),
+                                     Button(msg("button_another", n=number), Judge(Verdict.ANOTHER, offer.ref)))
     if offer.status == OfferStatus.POSTED:
         lines.append(msg("offer_posted"))
         return Lines(tuple(lines)), (Button(msg("button_post", n=number), ShowPost(offer.ref)),)
@@ -233,7 +253,7 @@ def ask_take(ctx: Context, leader: Leader, action: AskTake) -> Outcome:
     offer = _find(leader, action.ref)
     if offer is None:
         return Outcome(leader, toast=msg("button_expired"))
-    return Outcome(leader.with_(take_for=offer.ref), (Reply(msg("take_ask", title=offer.title)),))
+    return Outcome(leader.with_(take_for=offer.ref, reminder_wait=None), (Reply(msg("take_ask", title=offer.title)),))
 
 
 def take(ctx: Context, leader: Leader, text: str) -> Outcome:
@@ -291,6 +311,26 @@ def written(ctx: Context, leader: Leader, event: PostWritten) -> Outcome:
     return Outcome(_replace(leader, done), _post_message(ctx, done, intro="post_take"))
 
 
+def _weights(taste: Taste, offer: Offer) -> tuple[tuple[str, float | None], ...]:
+    """The learned weights a verdict on this offer changes, as they are now."""
+    topics = dict.fromkeys(topic_key(topic) for topic in offer.topics)
+    return (("s:" + offer.source, taste.sources.get(offer.source)),
+            *(("t:" + key, taste.topics.get(key)) for key in topics))
+
+
+def _restored(taste: Taste, weights: tuple[tuple[str, float | None], ...]) -> Taste:
+    """The taste with these weights put back as they were."""
+    sources, topics = dict(taste.sources), dict(taste.topics)
+    for key, value in weights:
+        kind, name = key[:2], key[2:]
+        target = sources if kind == "s:" else topics
+        if value is None:
+            target.pop(name, None)
+        else:
+            target[name] = value
+    return replace(taste, sources=sources, topics=topics)
+
+
 def judge(ctx: Context, leader: Leader, action: Judge, now: datetime, news: News) -> Outcome:
     """Posted, Not relevant or Another on a suggestion."""
     offer = _find(leader, action.ref)
@@ -306,6 +346,15 @@ def judge(ctx: Context, leader: Leader, action: Judge, now: datetime, news: News
             kept += [replace(o, status=OfferStatus.REPLACED), new] if o == offer else [o]
         changed = leader.with_(taste=remember(leader.taste, fresh), offers=tuple(kept)[-KEPT_OFFERS:])
         return Outcome(changed, (_message(ctx, changed, offer.batch, now, edit=True),))
+    item = Item(offer.title, offer.link, offer.source, published=offer.published)
+    if action.verdict is Verdict.UNDO:  # "Not relevant" taken back: the weights it lowered are raised again
+        if offer.status != OfferStatus.IRRELEVANT:
+            return Outcome(leader, toast=msg("already_done"))
+        taste = (_restored(leader.taste, offer.weights_before) if offer.weights_before
+                 else learn(leader.taste, Suggestion(item, 0.0, offer.key, offer.topics), "undo"))
+        back = replace(offer, status=OfferStatus.OFFERED, weights_before=())
+        changed = _replace(leader.with_(taste=taste), back)
+        return Outcome(changed, (_message(ctx, changed, offer.batch, now, edit=True),), toast=msg("irrelevant_undone"))
     if offer.status != OfferStatus.OFFERED:
         return Outcome(leader, toast=msg("already_done"))
     if action.verdict is Verdict.POSTED:
@@ -319,7 +368,8 @@ def judge(ctx: Context, leader: Leader, action: Judge, now: datetime, news: News
     verdict = Verdict.POSTED.value if action.verdict is Verdict.SAVED else action.verdict.value  # saved: liked
     taste = learn(leader.taste, Suggestion(item, 0.0, offer.key, offer.topics), verdict)
     status = OfferStatus.SAVED if action.verdict is Verdict.SAVED else OfferStatus.IRRELEVANT
-    changed = _replace(leader.with_(taste=taste), replace(offer, status=status))
+    before = _weights(leader.taste, offer) if status == OfferStatus.IRRELEVANT else ()
+    changed = _replace(leader.with_(taste=taste), replace(offer, status=status, weights_before=before))
     if status == OfferStatus.SAVED:
         return Outcome(changed, (_message(ctx, changed, offer.batch, now, edit=True),), toast=msg("saved_toast"))
     return Outcome(changed, (_message(ctx, changed, offer.batch, now, edit=True),), toast=msg("irrelevant_toast"))
