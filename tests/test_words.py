@@ -135,8 +135,8 @@ SETTINGS = {
     "en": {
         "panel": "Your settings\nLanguage: English\nTime zone: Europe/Paris\nLessons: on\nLesson time: 08:00\n"
                  "Lesson days: Monday to Friday\nSector: Technology\nEvening nudge: 18:00\nWeekly goal: 5 days with "
-                 "an action\nSuggested posts with each lesson: 3\nInterests: none yet\nPause: none\n🧭 Where you stand: "
-                 "not said\n🛤 Stage: 👂 Listening (follows the course)\n\nTap what you would like to change.",
+                 "an action\nSuggested posts with each lesson: 3\nInterests: none yet\nPause: none\n🧭 Where you "
+                 "stand: not said\n🛤 Stage: 👂 Listening (follows the course)\n\nTap what you would like to change.",
         "ask_timezone": "Which time zone are you in? Tap a city, or type yours (for example Lyon, New York or "
                         "Europe/Paris).",
         "tokyo": "Time zone: Asia/Tokyo. Next lesson: Tuesday 24 November at 08:00.",
