@@ -43,7 +43,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_record import fsync_skipped, machine  # noqa: E402
+from bench.bench_record import fsync_skipped, lesson_shown, machine  # noqa: E402
 from bot.adapters.content_files import load_content  # noqa: E402
 from bot.adapters.storage import LeaderStore  # noqa: E402
 from bot.core.events import Command, Press, Who  # noqa: E402
@@ -93,7 +93,7 @@ def seasoned_leader(coach: Coach, user_id: int, timezone: str, at: str, now: dat
         if day.weekday() in leader.schedule.days:
             noon = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
             shown = coach.handle(leader, who, Command("today"), noon)
-            lesson_id = next(reply.lesson_id for reply in shown.replies if reply.lesson_id)
+            lesson_id = lesson_shown(shown.replies)
             leader = coach.handle(shown.leader, who, Press(f"done:{lesson_id}"), noon).leader
             assert leader is not None
     wake = coach.next_wake(leader, now)
