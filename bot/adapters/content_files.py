@@ -17,6 +17,9 @@ from bot.core.model import LANGUAGES
 from bot.core.posts import DraftTemplates, Prompts
 
 MORE_MARK = re.compile(r"^\s*<!--\s*more\s*-->\s*$", re.MULTILINE)
+# libyaml's safe loader when PyYAML has it (its wheels do): the content is read at every start, and the pure
+# Python parser took most of it.
+SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.DOTALL)
 
 
@@ -26,7 +29,7 @@ class ContentError(Exception):
 
 def _yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except (OSError, yaml.YAMLError) as error:
         raise ContentError(f"{path}: {error}") from None
 
@@ -38,7 +41,7 @@ def read_lesson(path: Path) -> RawLesson:
     if not match:
         return RawLesson(path.name, {}, text, problems=("no YAML front matter between --- lines",))
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
+        meta = yaml.load(match.group(1), Loader=SAFE_LOADER) or {}
     except yaml.YAMLError as error:
         return RawLesson(path.name, {}, match.group(2), problems=(f"front matter is not valid YAML: {error}",))
     if not isinstance(meta, dict):

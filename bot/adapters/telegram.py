@@ -9,8 +9,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
+from collections.abc import Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from typing import Any
 
 from telegram import BotCommand, Message, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
@@ -47,6 +50,7 @@ DELIVERY_WORKERS = 64  # leaders served at once; pacing, not this, sets the send
 FIRST_REFRESH_WAIT = 120.0  # seconds deliveries wait at start for the feeds to be read once
 MAX_UPLOAD = 1_000_000  # bytes of a file a leader sends (an OPML list)
 COMMAND_THREADS = 8  # threads deciding and recording commands (each mostly waits for its fsync)
+RESTORE_BATCH = 250  # jobs made at once on the event loop while the schedule is rebuilt at start (~10 ms)
 
 
 def _who(update: Update) -> Who | None:
@@ -72,6 +76,10 @@ class JobQueueScheduler:
 
     The jobs are indexed here by leader: asking the JobQueue for a job by name scans every job, which made
     scheduling 10,000 leaders at start quadratic.
+
+    At start, the jobs read from storage arrive in batches (`restore`) while leaders may already act: a leader
+    scheduled anew meanwhile (by a command or a delivery, computed from what was just stored) keeps that job,
+    and the batch's, read earlier, is dropped for them.
     """
 
     def __init__(self) -> None:
@@ -81,6 +89,8 @@ class JobQueueScheduler:
         self._jobs: dict[int, Job] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: int | None = None
+        self._restoring = False
+        self._touched: set[int] = set()  # leaders scheduled anew while the restore runs
 
     def bind(self, job_queue: JobQueue, loop: asyncio.AbstractEventLoop) -> None:
         """Keep jobs in this job queue, and change them on this event loop's thread only (deliveries decide in
@@ -101,16 +111,34 @@ class JobQueueScheduler:
         else:
             self._schedule(user_id, when)
 
+    def begin_restore(self) -> None:
+        """Jobs read from storage are about to arrive (`restore`); note who is scheduled anew meanwhile."""
+        self._restoring = True
+        self._touched.clear()
+
+    def restore(self, batch: Sequence[tuple[int, datetime | None]]) -> None:
+        """Make the jobs read from storage (on the event loop), except for leaders scheduled anew since."""
+        for user_id, when in batch:
+            if user_id not in self._touched:
+                self._schedule(user_id, when, restoring=True)
+
+    def end_restore(self) -> None:
+        """Every job read from storage has arrived."""
+        self._restoring = False
+        self._touched.clear()
+
     async def _fire(self, context: CallbackContext) -> None:
         job = context.job
         if job is not None and isinstance(job.data, int) and job.data not in self._queued:
             self._queued.add(job.data)
             self.due.put_nowait(job.data)
 
-    def _schedule(self, user_id: int, when: datetime | None) -> None:
+    def _schedule(self, user_id: int, when: datetime | None, *, restoring: bool = False) -> None:
         job_queue = self.job_queue
         if job_queue is None:
             raise RuntimeError("the scheduler is used before the application started")
+        if self._restoring and not restoring:
+            self._touched.add(user_id)
         previous = self._jobs.pop(user_id, None)
         # A job that already fired has left the scheduler by itself.
         if previous is not None and job_queue.scheduler.get_job(previous.job.id) is not None:
@@ -142,6 +170,8 @@ class TelegramFrontend:
         self.refresh_every = refresh_every
         self._workers: list[asyncio.Task[None]] = []
         self._background: set[asyncio.Task[None]] = set()
+        self.scheduled = asyncio.Event()  # every stored leader has their job (set once the start's rebuild ends)
+        self._stopping = threading.Event()
         self.allowed_users = allowed_users
         self.clock = clock
 
@@ -175,8 +205,11 @@ class TelegramFrontend:
         self._workers = [
             asyncio.create_task(self._deliver(application), name=f"delivery {n}") for n in range(DELIVERY_WORKERS)
         ]
-        count = self.service.rebuild_schedule(self.clock())
-        log.info("scheduled %d leader(s)", count)
+        # Every stored leader's job is rebuilt in the background: polling starts at once, and a leader whose
+        # moment came meanwhile is woken as soon as their job is made (the core delivers what is late).
+        self.scheduled = asyncio.Event()
+        self._stopping.clear()
+        self._spawn(self._restore_schedule(), "schedule rebuild")
         # Updates fetched before a stop or a crash and not handled go first, before any new poll.
         if self.inbox is not None:
             for kept in self.inbox.drain():
@@ -191,6 +224,52 @@ class TelegramFrontend:
                                             name="refresh feeds", job_kwargs={"misfire_grace_time": None,
                                                                               "coalesce": True})
 
+    def _spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.create_task(work, name=name)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _restore_schedule(self) -> None:
+        """Read every stored leader and compute their next wake-up in a thread (files and CPU, off the event
+        loop), and make their jobs on the event loop in small batches, so that updates are handled meanwhile."""
+        loop = asyncio.get_running_loop()
+        scheduler, stopping = self.scheduler, self._stopping
+        started = time.perf_counter()
+
+        def hand_over(batch: list[tuple[int, datetime | None]]) -> bool:
+            if stopping.is_set():
+                return False
+            try:
+                loop.call_soon_threadsafe(scheduler.restore, batch)
+            except RuntimeError:  # the event loop closed: the bot is stopping
+                return False
+            return True
+
+        def read() -> int:
+            count, batch = 0, []
+            for user_id, when in self.service.wake_times(self.clock()):
+                batch.append((user_id, when))
+                count += when is not None
+                if len(batch) >= RESTORE_BATCH:
+                    if not hand_over(batch):
+                        return count
+                    batch = []
+            if batch:
+                hand_over(batch)
+            return count
+
+        scheduler.begin_restore()
+        try:
+            # What the thread handed over is made before its result comes back: both wait in the same queue.
+            count = await asyncio.to_thread(read)
+        except Exception:
+            log.exception("the schedule could not be rebuilt from storage")
+            return
+        finally:
+            scheduler.end_restore()
+        log.info("scheduled %d leader(s) in %.2f s", count, time.perf_counter() - started)
+        self.scheduled.set()
+
     async def on_refresh(self, context: CallbackContext) -> None:
         """Read the feeds in use (scheduled; never at the moment a leader asks)."""
         try:
@@ -201,6 +280,7 @@ class TelegramFrontend:
 
     async def stop(self, application: Application) -> None:
         """At shutdown: stop the delivery workers (what they had not claimed is rebuilt at the next start)."""
+        self._stopping.set()
         for task in (*self._workers, *self._background):
             task.cancel()
         await asyncio.gather(*self._workers, *self._background, return_exceptions=True)
@@ -306,9 +386,7 @@ class TelegramFrontend:
         source = query.message if query is not None and isinstance(query.message, Message) else None
         await self.render(context, who.user_id, who.chat_id, outcome, source)
         if outcome.effects:  # reading feeds takes seconds: in the background, the chat stays free
-            task = asyncio.create_task(self._follow(context, who, outcome), name=f"effects {who.user_id}")
-            self._background.add(task)
-            task.add_done_callback(self._background.discard)
+            self._spawn(self._follow(context, who, outcome), f"effects {who.user_id}")
 
     async def _follow(self, context: CallbackContext, who: Who, outcome: Outcome) -> None:
         """Carry out an outcome's effects (read a feed, the news) and say what follows."""
