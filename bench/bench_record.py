@@ -46,6 +46,7 @@ from bot.settings import Settings  # noqa: E402
 
 SIZES = (100, 1_000, 10_000)
 QUICK_SIZES = (100, 1_000)
+SMOKE_SIZES = (100, 200)
 SAMPLE_LEADERS = 100  # leaders who record lessons, spread over the stored ones
 DAYS = 3  # each of them records one lesson a day: SAMPLE_LEADERS * DAYS samples per size
 QUICK_DAYS = 1
@@ -193,8 +194,11 @@ def verdict(met: bool) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="100 and 1,000 leaders, 100 samples each")
-    quick = parser.parse_args().quick
-    sizes, days = (QUICK_SIZES, QUICK_DAYS) if quick else (SIZES, DAYS)
+    parser.add_argument("--smoke", action="store_true", help="100 and 200 leaders, 100 samples each")
+    options = parser.parse_args()
+    sizes, days = (QUICK_SIZES, QUICK_DAYS) if options.quick else (SIZES, DAYS)
+    if options.smoke:
+        sizes, days = SMOKE_SIZES, QUICK_DAYS
     print(machine())
     with tempfile.TemporaryDirectory(prefix="bench-record-") as temp:
         stands = []

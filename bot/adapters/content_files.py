@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -166,8 +167,20 @@ def _lesson(raw: RawLesson, position: int) -> Lesson:
     )
 
 
-def check_content(content_dir: Path) -> list[str]:
-    """Every problem of the course and the catalog (empty when all is well)."""
+@dataclass(frozen=True)
+class _Read:
+    """Everything of the content directory, read once, and its problems."""
+
+    problems: list[str]
+    lessons: dict[str, list[RawLesson]]
+    modules: dict[str, dict[int, str]]
+    retired: dict[str, str]
+    catalog: Catalog | None = None
+    drafts: dict[str, DraftTemplates] | None = None
+    prompts: dict[str, Prompts] | None = None
+
+
+def _read_and_check(content_dir: Path) -> _Read:
     lessons, modules = read_course(content_dir)
     try:
         retired = read_retired(content_dir)
@@ -180,29 +193,38 @@ def check_content(content_dir: Path) -> list[str]:
     if not any(lessons.values()):
         problems.append("no lessons found under lessons/<lang>/")
     try:
-        problems.extend(check_catalog(read_catalog(content_dir)))
+        catalog = read_catalog(content_dir)
+        problems.extend(check_catalog(catalog))
         drafts = read_drafts(content_dir)
         problems.extend(check_drafts(drafts))
         problems.extend(check_draft_words(drafts))
-        problems.extend(check_prompts(read_prompts(content_dir)))
+        prompts = read_prompts(content_dir)
+        problems.extend(check_prompts(prompts))
     except ContentError as error:
         problems.append(str(error))
-    return problems
+        return _Read(problems, lessons, modules, retired)
+    return _Read(problems, lessons, modules, retired, catalog, drafts, prompts)
+
+
+def check_content(content_dir: Path) -> list[str]:
+    """Every problem of the course and the catalog (empty when all is well)."""
+    return _read_and_check(content_dir).problems
 
 
 def load_content(content_dir: Path, feeds_path: Path) -> Content:
-    """Read and check everything the coach speaks with; raise ContentError on any problem."""
-    problems = check_content(content_dir)
-    if problems:
-        raise ContentError("the content has problems:\n" + "\n".join(problems[:20]))
-    lessons, modules = read_course(content_dir)
-    retired = read_retired(content_dir)
+    """Read and check everything the coach speaks with (each file read once); raise ContentError on any
+    problem."""
+    read = _read_and_check(content_dir)
+    if read.problems:
+        raise ContentError("the content has problems:\n" + "\n".join(read.problems[:20]))
+    assert read.catalog is not None and read.drafts is not None and read.prompts is not None
     courses = {
-        lang: Course(tuple(_lesson(raw, i + 1) for i, raw in enumerate(lessons[lang])), modules[lang], retired)
+        lang: Course(tuple(_lesson(raw, i + 1) for i, raw in enumerate(read.lessons[lang])), read.modules[lang],
+                     read.retired)
         for lang in LANGUAGES
     }
-    return Content(courses=courses, catalog=read_catalog(content_dir), sectors=read_sectors(feeds_path),
-                   drafts=read_drafts(content_dir), prompts=read_prompts(content_dir))
+    return Content(courses=courses, catalog=read.catalog, sectors=read_sectors(feeds_path),
+                   drafts=read.drafts, prompts=read.prompts)
 
 
 __all__ = ["ContentError", "check_content", "escape", "load_content", "read_sectors"]

@@ -170,7 +170,8 @@ class TelegramFrontend:
         self.refresh_every = refresh_every
         self._workers: list[asyncio.Task[None]] = []
         self._background: set[asyncio.Task[None]] = set()
-        self.scheduled = asyncio.Event()  # every stored leader has their job (set once the start's rebuild ends)
+        # Set once the start's background work is done: every stored leader has their job, the menu is published.
+        self.scheduled = asyncio.Event()
         self._stopping = threading.Event()
         self.allowed_users = allowed_users
         self.clock = clock
@@ -189,15 +190,8 @@ class TelegramFrontend:
         application.add_error_handler(self.on_error)
 
     async def start(self, application: Application) -> None:
-        """At start: publish the command menu in both languages and rebuild every leader's job."""
-        words = self.renderer.words
-        for language_code, language in ((None, "en"), ("fr", "fr")):
-            commands = [BotCommand(name, words.plain(description, language))
-                        for name, description in self.service.coach.command_menu()]
-            try:
-                await application.bot.set_my_commands(commands, language_code=language_code)
-            except TelegramError as error:
-                log.warning("could not set the command menu (%s): %s", language, error)
+        """At start: publish the command menu in both languages and rebuild every leader's job, both in the
+        background (polling starts at once)."""
         if application.job_queue is None:
             raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
         self.scheduler.bind(application.job_queue, asyncio.get_running_loop())
@@ -209,7 +203,7 @@ class TelegramFrontend:
         # moment came meanwhile is woken as soon as their job is made (the core delivers what is late).
         self.scheduled = asyncio.Event()
         self._stopping.clear()
-        self._spawn(self._restore_schedule(), "schedule rebuild")
+        self._spawn(self._finish_start(application), "start in the background")
         # Updates fetched before a stop or a crash and not handled go first, before any new poll.
         if self.inbox is not None:
             for kept in self.inbox.drain():
@@ -223,6 +217,22 @@ class TelegramFrontend:
         application.job_queue.run_repeating(self.on_refresh, interval=self.refresh_every, first=0.5,
                                             name="refresh feeds", job_kwargs={"misfire_grace_time": None,
                                                                               "coalesce": True})
+
+    async def _finish_start(self, application: Application) -> None:
+        """What the start leaves to the background: the command menu, and every leader's job."""
+        await asyncio.gather(self._publish_menu(application), self._restore_schedule())
+        self.scheduled.set()
+
+    async def _publish_menu(self, application: Application) -> None:
+        """The command menu, in both languages."""
+        words = self.renderer.words
+        for language_code, language in ((None, "en"), ("fr", "fr")):
+            commands = [BotCommand(name, words.plain(description, language))
+                        for name, description in self.service.coach.command_menu()]
+            try:
+                await application.bot.set_my_commands(commands, language_code=language_code)
+            except TelegramError as error:
+                log.warning("could not set the command menu (%s): %s", language, error)
 
     def _spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
         task = asyncio.create_task(work, name=name)
@@ -268,7 +278,6 @@ class TelegramFrontend:
         finally:
             scheduler.end_restore()
         log.info("scheduled %d leader(s) in %.2f s", count, time.perf_counter() - started)
-        self.scheduled.set()
 
     async def on_refresh(self, context: CallbackContext) -> None:
         """Read the feeds in use (scheduled; never at the moment a leader asks)."""
