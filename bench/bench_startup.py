@@ -135,6 +135,13 @@ def quiet_disconnects() -> Iterator[None]:
         http.server.ThreadingHTTPServer.handle_error = report  # type: ignore[method-assign]
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time the process used so far (user and system), from /proc/<pid>/stat: a figure the machine's
+    load changes far less than the time on the clock."""
+    fields = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def memory(pid: int) -> tuple[int, int]:
     """The process's peak and resident memory in bytes (VmHWM and VmRSS)."""
     lines = Path(f"/proc/{pid}/status").read_text(encoding="utf-8").splitlines()
@@ -147,6 +154,7 @@ class Run:
     """What one start of the bot gave."""
 
     seconds: float
+    cpu: float  # CPU seconds of the bot until then
     peak: int
     resident: int
     rebuilt: float | None  # seconds from the start until every job was made
@@ -189,6 +197,7 @@ def start_once(data_dir: Path, feeds_path: Path, log: Path) -> Run:
             wait_until(lambda: api.is_long_polling or bool(api.calls_to("getUpdates")), process, log,
                        "getUpdates call")
             seconds = time.perf_counter() - started
+            cpu = cpu_seconds(process.pid)
             peak, resident = memory(process.pid)
             try:
                 wait_until(lambda: SCHEDULED.search(log.read_text(errors="replace")) is not None, process, log,
@@ -216,7 +225,7 @@ def start_once(data_dir: Path, feeds_path: Path, log: Path) -> Run:
         raise BotFailed(f"the bot exited with status {exit_status} after SIGTERM:\n{output_text[-3000:]}")
     found = SCHEDULED.search(output_text)
     scheduled = int(found.group(1)) if found else None
-    return Run(seconds, peak, resident, rebuilt, peak_after_refresh, scheduled)
+    return Run(seconds, cpu, peak, resident, rebuilt, peak_after_refresh, scheduled)
 
 
 def megabytes(size: int | None) -> str:
@@ -231,7 +240,8 @@ def seconds_or_na(seconds: float | None) -> str:
 
 def describe(label: str, number: int, run: Run) -> str:
     """One line per run."""
-    return (f"  {label:<16} run {number}: first getUpdates after {run.seconds:.2f} s; then VmHWM "
+    return (f"  {label:<16} run {number}: first getUpdates after {run.seconds:.2f} s ({run.cpu:.2f} s of CPU); "
+            f"then VmHWM "
             f"{megabytes(run.peak)}, VmRSS {megabytes(run.resident)}; every job made after "
             f"{seconds_or_na(run.rebuilt)}; VmHWM after that and the first feed refresh "
             f"{megabytes(run.peak_after_refresh)}; {run.scheduled} leader(s) scheduled; exit 0 on SIGTERM")
@@ -278,16 +288,20 @@ def main() -> int:
             print(f"failed: {error}")
             return 1
     print()
+    load = os.getloadavg()[0]
     medians = {label: (statistics.median(r.seconds for r in measured),
                        int(statistics.median(worst_peak(r) for r in measured)))
                for label, measured in results.items()}
     for label, (seconds, peak) in medians.items():
         rebuilt = [r.rebuilt for r in results[label] if r.rebuilt is not None]
-        print(f"  {label:<16} median: first getUpdates after {seconds:.2f} s, every job made after "
+        cpu = statistics.median(r.cpu for r in results[label])
+        print(f"  {label:<16} median: first getUpdates after {seconds:.2f} s ({cpu:.2f} s of CPU), every job "
+              f"made after "
               f"{seconds_or_na(statistics.median(rebuilt) if rebuilt else None)}, peak memory {megabytes(peak)}")
     (base_seconds, base_peak), (seconds, peak) = medians["empty"], medians[f"{leaders:,} leaders"]
     print(f"  ratio {leaders:,} leaders / empty: time {seconds / base_seconds:.2f}, "
-          f"peak memory {peak / base_peak:.2f}")
+          f"peak memory {peak / base_peak:.2f}; the machine's load meanwhile: {load:.1f} on "
+          f"{len(os.sched_getaffinity(0))} cores")
     print()
     print(f"judged by (median of {runs}, {leaders:,} leaders): first getUpdates after {seconds:.2f} s "
           f"(target under {SECONDS_TARGET:.0f} s): {verdict(seconds < SECONDS_TARGET)}; "
