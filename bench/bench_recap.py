@@ -222,6 +222,8 @@ async def actor(api: FakeBotApi, user_id: int, done: asyncio.Event, latencies: l
 
 async def busiest_hour(data: Path, feeds: Path, leaders: int, actors: int, latency: float,
                        think: float) -> dict[str, float]:
+    store = LeaderStore(data)
+    due = sum(1 for n in range(leaders) if (leader := store.get(FIRST_LEADER + n)) and (leader.events or leader.posts))
     api = RecapBotApi(latency)
     settings = Settings(token=api.token, data_dir=data, feeds_path=feeds)
     app = build_application(settings, request=RecordingRequest(api), overall_per_second=OVERALL,
@@ -246,7 +248,7 @@ async def busiest_hour(data: Path, feeds: Path, leaders: int, actors: int, laten
     missed: list[str] = []
     crowd = [asyncio.create_task(actor(api, FIRST_ACTOR + n, done, latencies, missed, think))
              for n in range(actors)]
-    expected = 2 * leaders
+    expected = 2 * due
     floor = expected / (OVERALL * SAFETY)
     sent, progress = 0, time.monotonic()
     while sent < expected and time.monotonic() - progress < STALL:
@@ -254,7 +256,8 @@ async def busiest_hour(data: Path, feeds: Path, leaders: int, actors: int, laten
         now_sent = sum(1 for _, scheduled in api.sent_at if scheduled)
         if now_sent > sent:
             sent, progress = now_sent, time.monotonic()
-    last = time.monotonic() - started
+    recap_sends = sorted(t for t, scheduled in api.sent_at if scheduled)
+    last = (recap_sends[-1] if recap_sends else time.monotonic()) - started
     done.set()
     await asyncio.gather(*crowd)
     await app.updater.stop()
@@ -271,20 +274,20 @@ async def busiest_hour(data: Path, feeds: Path, leaders: int, actors: int, laten
     texts = sum(1 for (_, method) in per_chat if method == "sendMessage")
     pictures = sum(1 for (_, method) in per_chat if method == "sendPhoto")
     doubled = sum(n - 1 for n in per_chat.values() if n > 1)
-    recap_sends = sorted(t for t, scheduled in api.sent_at if scheduled)
     first, final = (recap_sends[0], recap_sends[-1]) if recap_sends else (0.0, 0.0)
     window = [t for t, _ in api.sent_at if first <= t <= final]
     span = final - first
     rate = (len(window) - 1) / span if span > 0 else float("nan")
     today = datetime.now(UTC).date()
-    store = LeaderStore(data)
+    # A leader who has done nothing at all yet gets no recap (the product's rule): recorded, with nothing to send.
     recorded = {str(FIRST_LEADER + n) for n in range(leaders)
-                if (leader := store.get(FIRST_LEADER + n)) is not None and leader.recapped_on == today}
+                if (leader := store.get(FIRST_LEADER + n)) is not None and leader.recapped_on == today
+                and (leader.events or leader.posts)}
     received = {chat for (chat, method) in per_chat if method == "sendMessage"} & {
         chat for (chat, method) in per_chat if method == "sendPhoto"}
     return {
-        "expected": leaders, "texts": texts, "pictures": pictures, "recorded": len(recorded),
-        "lost": len(recorded - received), "unsent": leaders - len(recorded), "doubled": doubled,
+        "expected": due, "texts": texts, "pictures": pictures, "recorded": len(recorded),
+        "lost": len(recorded - received), "unsent": due - len(recorded), "doubled": doubled,
         "refused": api.refused, "refusals": f"{dict(api.refusals)} " if api.refusals else "",
         "span": span, "rate": rate, "ratio": rate / OVERALL, "last": last,
         "floor": floor, "others": len(window) - len(recap_sends),
@@ -323,7 +326,8 @@ def main() -> int:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(f"limits: {OVERALL:.0f} messages/s overall, {PER_CHAT:.0f}/s per chat; {options.latency * 1000:.0f} ms "
           f"per Bot API call")
-    print(f"recaps: {r['texts']:,} texts and {r['pictures']:,} pictures of {r['expected']:,} leaders (pictures of "
+    print(f"recaps: {r['texts']:,} texts and {r['pictures']:,} pictures for the {r['expected']:,} leaders who have "
+          f"done something so far (of {leaders:,}; the others get none) (pictures of "
           f"{r['picture_kb']:.0f} kB), the last {r['last']:.1f} s after the start")
     print(f"rate while they went out: {r['rate']:.2f} messages/s over {r['span']:.1f} s ({r['others']} replies "
           f"among them) = {r['ratio']:.3f} of the limit (target >= {RATIO_TARGET}): "
