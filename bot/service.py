@@ -124,14 +124,6 @@ class CoachService:
         for leader in self.store.all():  # type: ignore[attr-defined]
             yield leader.user_id, self.coach.next_wake(leader, now)
 
-    def rebuild_schedule(self, now: datetime) -> int:
-        """Schedule every stored leader's next wake-up; return how many are scheduled."""
-        count = 0
-        for user_id, when in self.wake_times(now):
-            self.scheduler.schedule(user_id, when)
-            count += when is not None
-        return count
-
     def _apply(self, user_id: int, before: Leader | None, outcome: Outcome, now: datetime,
                *, reschedule: bool = False) -> None:
         if outcome.forget:
