@@ -218,8 +218,9 @@ def main() -> None:
     parser.add_argument("--leaders", type=int, default=10_000)
     parser.add_argument("--scale", type=float, default=10.0, help="multiply Telegram's limits (10: ~1 minute)")
     parser.add_argument("--quick", action="store_true", help="1,000 leaders")
+    parser.add_argument("--smoke", action="store_true", help="20 leaders, to see that it runs")
     args = parser.parse_args()
-    leaders = 1_000 if args.quick else args.leaders
+    leaders = 1_000 if args.quick else 20 if args.smoke else args.leaders
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}"

@@ -139,8 +139,9 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=BIG, help="how many of the feeds are big")
     parser.add_argument("--budget", type=float, default=PARSE_BUDGET, help="parse (and download) time-out")
     parser.add_argument("--quick", action="store_true", help="200 feeds, 20 of them big")
+    parser.add_argument("--smoke", action="store_true", help="10 feeds, 2 of them big, to see that it runs")
     options = parser.parse_args()
-    feeds, big = (200, 20) if options.quick else (options.feeds, options.big)
+    feeds, big = (200, 20) if options.quick else (10, 2) if options.smoke else (options.feeds, options.big)
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
         for number in range(feeds):

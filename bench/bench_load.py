@@ -159,9 +159,12 @@ def main() -> None:
     parser.add_argument("--flood-seconds", type=float, default=15.0, help="the flood alone, before the rollout")
     parser.add_argument("--running", type=int, default=64, help="updates handled at the same time")
     parser.add_argument("--quick", action="store_true", help="50 leaders, a flood of 100")
+    parser.add_argument("--smoke", action="store_true", help="5 leaders, a flood of 10, to see that it runs")
     args = parser.parse_args()
     if args.quick:
         args.leaders, args.flood, args.flood_seconds = 50, 100, 8.0
+    if args.smoke:
+        args.leaders, args.flood, args.flood_seconds, args.normal = 5, 10, 1.0, 2
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}")
     print(f"{args.leaders} leaders onboarding at once, a flood of {args.flood} commands from one chat, "

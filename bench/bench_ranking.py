@@ -173,9 +173,13 @@ def morning(leaders: int) -> None:
 
 def main() -> None:
     """Time `rank` and print the results."""
+    global ITEMS, RUNS, SECTORS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--leaders", type=int, default=LEADERS, help="leaders of the morning actually ranked")
+    parser.add_argument("--smoke", action="store_true", help="the tiniest sizes, to see that it runs")
     arguments = parser.parse_args()
+    if arguments.smoke:
+        ITEMS, RUNS, SECTORS, arguments.leaders = 1_200, 3, 2, 20
     one_leader()
     morning(arguments.leaders)
 

@@ -37,13 +37,16 @@ sys.path.insert(0, str(ROOT))
 
 from bot.adapters.storage import LeaderStore  # noqa: E402
 from bot.app import build_service  # noqa: E402
+from bot.core.actions import LessonDone  # noqa: E402
 from bot.core.events import Command, Press, Who  # noqa: E402
 from bot.core.model import Leader  # noqa: E402
+from bot.core.replies import Reply  # noqa: E402
 from bot.service import CoachService  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
 SIZES = (100, 1_000, 10_000)
 QUICK_SIZES = (100, 1_000)
+SMOKE_SIZES = (100, 200)
 SAMPLE_LEADERS = 100  # leaders who record lessons, spread over the stored ones
 DAYS = 3  # each of them records one lesson a day: SAMPLE_LEADERS * DAYS samples per size
 QUICK_DAYS = 1
@@ -86,6 +89,16 @@ def fsync_skipped() -> Iterator[None]:
         os.fsync = real
 
 
+def lesson_shown(replies: Sequence[Reply]) -> str:
+    """The id of the lesson whose "Done" button the replies show (the lesson `/today` shows)."""
+    for reply in replies:
+        for row in reply.buttons:
+            for button in row:
+                if isinstance(button.action, LessonDone):
+                    return button.action.lesson_id
+    raise AssertionError("no lesson with a Done button among the replies")
+
+
 def onboarded_leader(service: CoachService, user_id: int, now: datetime) -> Leader:
     """A leader onboarded through the coach itself (/start, then the buttons), as the store keeps them."""
     who = Who(user_id, user_id, "en")
@@ -125,7 +138,7 @@ def record_done(stand: Stand, user_id: int, now: datetime) -> None:
     """/today for this leader, then the press on "Done" for its lesson, timed."""
     who = Who(user_id, user_id, "en")
     shown = stand.service.handle(who, Command("today"), now)
-    lesson_id = next(reply.lesson_id for reply in shown.replies if reply.lesson_id)
+    lesson_id = lesson_shown(shown.replies)
     started = time.perf_counter()
     outcome = stand.service.handle(who, Press(f"done:{lesson_id}"), now)
     stand.done.append(time.perf_counter() - started)
@@ -181,8 +194,11 @@ def verdict(met: bool) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="100 and 1,000 leaders, 100 samples each")
-    quick = parser.parse_args().quick
-    sizes, days = (QUICK_SIZES, QUICK_DAYS) if quick else (SIZES, DAYS)
+    parser.add_argument("--smoke", action="store_true", help="100 and 200 leaders, 100 samples each")
+    options = parser.parse_args()
+    sizes, days = (QUICK_SIZES, QUICK_DAYS) if options.quick else (SIZES, DAYS)
+    if options.smoke:
+        sizes, days = SMOKE_SIZES, QUICK_DAYS
     print(machine())
     with tempfile.TemporaryDirectory(prefix="bench-record-") as temp:
         stands = []

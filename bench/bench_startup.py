@@ -5,19 +5,20 @@ coach itself, then copied under other ids). The real bot is started as a process
 the project's fake Bot API over local HTTP (`tests.support.fake_bot_api`), with a feeds file of one sector and
 no feed, so that nothing is fetched. Measured: the time from the process's start to the first getUpdates call
 the fake receives, the process's peak and resident memory (VmHWM and VmRSS from /proc/<pid>/status) just then,
-and its peak again once the first feed refresh (which lists every leader) has logged that it is done. The bot
-is then stopped with SIGTERM and must exit with status 0. The same is measured with an empty data directory,
-run for run in turn, for the ratio of the two.
+the time until every leader's job is rebuilt (the bot polls first and rebuilds the schedule in the background;
+it logs "scheduled N leader(s)"), and its peak again once that and the first feed refresh (which lists every
+leader) are done. The bot is then stopped with SIGTERM and must exit with status 0. The same is measured with
+an empty data directory, run for run in turn, for the ratio of the two.
 
 Every leader's lesson days leave out yesterday, today and tomorrow in the leader's time zone, so that no
 lesson or nudge falls due while the benchmark runs: what is measured is the start, not deliveries.
 
-Targets, judged on the median of 3 runs: first getUpdates under 3 s, peak memory under 200 MB (10^6 bytes).
+Targets, judged on the median of 3 runs: first getUpdates under 1 s, peak memory under 200 MB (10^6 bytes).
 
 The leaders are written with the store's own code (`LeaderStore.put`) but with fsync skipped, for the setup
 only. Everything lives under the system's temporary folder and is removed at the end.
 
-Run: .venv/bin/python bench/bench_startup.py [--quick]   (--quick: 1,000 leaders, one run)
+Run: .venv/bin/python bench/bench_startup.py [--quick | --smoke]   (--quick: 1,000 leaders, one run; --smoke: 50)
 Exit status 0 when every run went through (whatever the figures), 1 when a bot failed to start or to stop.
 """
 
@@ -43,7 +44,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_record import fsync_skipped, machine  # noqa: E402
+from bench.bench_record import fsync_skipped, lesson_shown, machine  # noqa: E402
 from bot.adapters.content_files import load_content  # noqa: E402
 from bot.adapters.storage import LeaderStore  # noqa: E402
 from bot.core.events import Command, Press, Who  # noqa: E402
@@ -53,13 +54,14 @@ from tests.support.fake_bot_api import FakeBotApi, FakeBotApiServer  # noqa: E40
 
 LEADERS = 10_000
 QUICK_LEADERS = 1_000
+SMOKE_LEADERS = 50
 RUNS = 3
 FIRST_ID = 100_000
 TIMEZONES = ("Europe/Paris", "America/New_York", "Asia/Singapore", "Europe/London")
 LESSON_TIMES = ("0630", "0745", "0800", "0915")
 LESSONS_DONE = 3
 START_TIMEOUT = 60.0  # seconds
-SECONDS_TARGET = 3.0
+SECONDS_TARGET = 1.0
 MEMORY_TARGET = 200 * 10**6  # bytes
 FEEDS_FILE = """\
 sectors:
@@ -93,7 +95,7 @@ def seasoned_leader(coach: Coach, user_id: int, timezone: str, at: str, now: dat
         if day.weekday() in leader.schedule.days:
             noon = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
             shown = coach.handle(leader, who, Command("today"), noon)
-            lesson_id = next(reply.lesson_id for reply in shown.replies if reply.lesson_id)
+            lesson_id = lesson_shown(shown.replies)
             leader = coach.handle(shown.leader, who, Press(f"done:{lesson_id}"), noon).leader
             assert leader is not None
     wake = coach.next_wake(leader, now)
@@ -133,6 +135,13 @@ def quiet_disconnects() -> Iterator[None]:
         http.server.ThreadingHTTPServer.handle_error = report  # type: ignore[method-assign]
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time the process used so far (user and system), from /proc/<pid>/stat: a figure the machine's
+    load changes far less than the time on the clock."""
+    fields = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def memory(pid: int) -> tuple[int, int]:
     """The process's peak and resident memory in bytes (VmHWM and VmRSS)."""
     lines = Path(f"/proc/{pid}/status").read_text(encoding="utf-8").splitlines()
@@ -145,8 +154,10 @@ class Run:
     """What one start of the bot gave."""
 
     seconds: float
+    cpu: float  # CPU seconds of the bot until then
     peak: int
     resident: int
+    rebuilt: float | None  # seconds from the start until every job was made
     peak_after_refresh: int | None
     scheduled: int | None
 
@@ -186,7 +197,14 @@ def start_once(data_dir: Path, feeds_path: Path, log: Path) -> Run:
             wait_until(lambda: api.is_long_polling or bool(api.calls_to("getUpdates")), process, log,
                        "getUpdates call")
             seconds = time.perf_counter() - started
+            cpu = cpu_seconds(process.pid)
             peak, resident = memory(process.pid)
+            try:
+                wait_until(lambda: SCHEDULED.search(log.read_text(errors="replace")) is not None, process, log,
+                           "schedule rebuilt")
+                rebuilt: float | None = time.perf_counter() - started
+            except BotFailed:
+                rebuilt = None
             try:
                 wait_until(lambda: "feeds refreshed" in log.read_text(errors="replace"), process, log,
                            "feed refresh logged")
@@ -207,7 +225,7 @@ def start_once(data_dir: Path, feeds_path: Path, log: Path) -> Run:
         raise BotFailed(f"the bot exited with status {exit_status} after SIGTERM:\n{output_text[-3000:]}")
     found = SCHEDULED.search(output_text)
     scheduled = int(found.group(1)) if found else None
-    return Run(seconds, peak, resident, peak_after_refresh, scheduled)
+    return Run(seconds, cpu, peak, resident, rebuilt, peak_after_refresh, scheduled)
 
 
 def megabytes(size: int | None) -> str:
@@ -215,10 +233,17 @@ def megabytes(size: int | None) -> str:
     return "n/a" if size is None else f"{size / 10**6:.1f} MB"
 
 
+def seconds_or_na(seconds: float | None) -> str:
+    """A duration in seconds, or n/a."""
+    return "n/a" if seconds is None else f"{seconds:.2f} s"
+
+
 def describe(label: str, number: int, run: Run) -> str:
     """One line per run."""
-    return (f"  {label:<16} run {number}: first getUpdates after {run.seconds:.2f} s; then VmHWM "
-            f"{megabytes(run.peak)}, VmRSS {megabytes(run.resident)}; VmHWM after the first feed refresh "
+    return (f"  {label:<16} run {number}: first getUpdates after {run.seconds:.2f} s ({run.cpu:.2f} s of CPU); "
+            f"then VmHWM "
+            f"{megabytes(run.peak)}, VmRSS {megabytes(run.resident)}; every job made after "
+            f"{seconds_or_na(run.rebuilt)}; VmHWM after that and the first feed refresh "
             f"{megabytes(run.peak_after_refresh)}; {run.scheduled} leader(s) scheduled; exit 0 on SIGTERM")
 
 
@@ -235,8 +260,11 @@ def verdict(met: bool) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1,000 leaders, one run")
-    quick = parser.parse_args().quick
-    leaders, runs = (QUICK_LEADERS, 1) if quick else (LEADERS, RUNS)
+    parser.add_argument("--smoke", action="store_true", help="50 leaders, one run, to see that it runs")
+    options = parser.parse_args()
+    leaders, runs = (QUICK_LEADERS, 1) if options.quick else (LEADERS, RUNS)
+    if options.smoke:
+        leaders, runs = SMOKE_LEADERS, 1
     print(machine())
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as temp, quiet_disconnects():
         folder = Path(temp)
@@ -260,14 +288,20 @@ def main() -> int:
             print(f"failed: {error}")
             return 1
     print()
+    load = os.getloadavg()[0]
     medians = {label: (statistics.median(r.seconds for r in measured),
                        int(statistics.median(worst_peak(r) for r in measured)))
                for label, measured in results.items()}
     for label, (seconds, peak) in medians.items():
-        print(f"  {label:<16} median: first getUpdates after {seconds:.2f} s, peak memory {megabytes(peak)}")
+        rebuilt = [r.rebuilt for r in results[label] if r.rebuilt is not None]
+        cpu = statistics.median(r.cpu for r in results[label])
+        print(f"  {label:<16} median: first getUpdates after {seconds:.2f} s ({cpu:.2f} s of CPU), every job "
+              f"made after "
+              f"{seconds_or_na(statistics.median(rebuilt) if rebuilt else None)}, peak memory {megabytes(peak)}")
     (base_seconds, base_peak), (seconds, peak) = medians["empty"], medians[f"{leaders:,} leaders"]
     print(f"  ratio {leaders:,} leaders / empty: time {seconds / base_seconds:.2f}, "
-          f"peak memory {peak / base_peak:.2f}")
+          f"peak memory {peak / base_peak:.2f}; the machine's load meanwhile: {load:.1f} on "
+          f"{len(os.sched_getaffinity(0))} cores")
     print()
     print(f"judged by (median of {runs}, {leaders:,} leaders): first getUpdates after {seconds:.2f} s "
           f"(target under {SECONDS_TARGET:.0f} s): {verdict(seconds < SECONDS_TARGET)}; "

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -128,14 +128,10 @@ class CoachService:
                 self._apply(user_id, leader, Outcome(leader.with_(active=False)), now)
                 log.info("leader %s blocked the bot; marked inactive", user_id)
 
-    def rebuild_schedule(self, now: datetime) -> int:
-        """Schedule every stored leader's next wake-up; return how many are scheduled."""
-        count = 0
+    def wake_times(self, now: datetime) -> Iterator[tuple[int, datetime | None]]:
+        """Every stored leader's next wake-up as storage holds it (None: nothing to wake for), one at a time."""
         for leader in self.store.all():  # type: ignore[attr-defined]
-            when = self.coach.next_wake(leader, now)
-            self.scheduler.schedule(leader.user_id, when)
-            count += when is not None
-        return count
+            yield leader.user_id, self.coach.next_wake(leader, now)
 
     def _apply(self, user_id: int, before: Leader | None, outcome: Outcome, now: datetime,
                *, reschedule: bool = False) -> None:

@@ -47,6 +47,7 @@ class Harness:
     async def __aenter__(self) -> Harness:
         await self.app.initialize()
         await self.app.post_init(self.app)  # type: ignore[misc]
+        await self.app.bot_data["frontend"].scheduled.wait()  # every stored leader has their job
         # No feed is fetched on schedule in these tests (the scheduler is not started), nor at once unless asked
         # for: the desk holds what a test puts in.
         self.desk.refreshed.set()

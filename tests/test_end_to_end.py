@@ -55,7 +55,9 @@ def test_onboarding_scheduled_lesson_done_kill_and_restart(tmp_path):
         bot = start_bot(server, data_dir, log_path)
         try:
             api.wait_for(lambda a: polling(a, 0), timeout=30)
-            assert {c.params.get("language_code") for c in api.calls_to("setMyCommands")} == {None, "fr"}
+            # The command menu is published in the background at start, in both languages.
+            api.wait_for(lambda a: {c.params.get("language_code") for c in a.calls_to("setMyCommands")} == {None, "fr"},
+                         timeout=30)
 
             api.user_sends(LEADER, "/start", language_code="en")
             first = wait_message(api, 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,9 @@ from bot.core.model import LANGUAGES
 from bot.core.posts import DraftTemplates, Prompts
 
 MORE_MARK = re.compile(r"^\s*<!--\s*more\s*-->\s*$", re.MULTILINE)
+# libyaml's safe loader when PyYAML has it (its wheels do): the content is read at every start, and the pure
+# Python parser took most of it.
+SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.DOTALL)
 
 
@@ -45,7 +49,7 @@ class ContentError(Exception):
 
 def _yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except (OSError, yaml.YAMLError) as error:
         raise ContentError(f"{path}: {error}") from None
 
@@ -57,7 +61,7 @@ def read_lesson(path: Path) -> RawLesson:
     if not match:
         return RawLesson(path.name, {}, text, problems=("no YAML front matter between --- lines",))
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
+        meta = yaml.load(match.group(1), Loader=SAFE_LOADER) or {}
     except yaml.YAMLError as error:
         return RawLesson(path.name, {}, match.group(2), problems=(f"front matter is not valid YAML: {error}",))
     if not isinstance(meta, dict):
@@ -223,12 +227,8 @@ def read_path(content_dir: Path) -> dict[str, PathContent]:
     return path_content
 
 
-def check_path(content_dir: Path) -> list[str]:
-    """Problems of the path's content: the account step's texts, the comment templates and prompts."""
-    try:
-        path_content = read_path(content_dir)
-    except ContentError as error:
-        return [str(error)]
+def path_problems(path_content: Mapping[str, PathContent]) -> list[str]:
+    """Problems of the path's content, once read."""
     problems: list[str] = []
     for lang, content in path_content.items():
         where = f"path/{lang}.yaml"
@@ -294,8 +294,22 @@ def known_commands() -> frozenset[str]:
     return frozenset((*MENU, "linkedin", "quit", "exit", "voice"))
 
 
-def check_content(content_dir: Path) -> list[str]:
-    """Every problem of the course and the catalog (empty when all is well)."""
+
+@dataclass(frozen=True)
+class _Read:
+    """Everything of the content directory, read once, and its problems."""
+
+    problems: list[str]
+    lessons: dict[str, list[RawLesson]]
+    modules: dict[str, dict[int, str]]
+    retired: dict[str, str]
+    catalog: Catalog | None = None
+    drafts: dict[str, DraftTemplates] | None = None
+    prompts: dict[str, Prompts] | None = None
+    path: dict[str, PathContent] | None = None
+
+
+def _read_and_check(content_dir: Path) -> _Read:
     lessons, modules = read_course(content_dir)
     try:
         retired = read_retired(content_dir)
@@ -308,30 +322,40 @@ def check_content(content_dir: Path) -> list[str]:
     if not any(lessons.values()):
         problems.append("no lessons found under lessons/<lang>/")
     try:
-        problems.extend(check_catalog(read_catalog(content_dir), commands=known_commands()))
+        catalog = read_catalog(content_dir)
+        problems.extend(check_catalog(catalog, commands=known_commands()))
         drafts = read_drafts(content_dir)
         problems.extend(check_drafts(drafts))
         problems.extend(check_draft_words(drafts))
-        problems.extend(check_prompts(read_prompts(content_dir)))
-        problems.extend(check_path(content_dir))
+        prompts = read_prompts(content_dir)
+        problems.extend(check_prompts(prompts))
+        path = read_path(content_dir)
+        problems.extend(path_problems(path))
     except ContentError as error:
         problems.append(str(error))
-    return problems
+        return _Read(problems, lessons, modules, retired)
+    return _Read(problems, lessons, modules, retired, catalog, drafts, prompts, path)
+
+
+def check_content(content_dir: Path) -> list[str]:
+    """Every problem of the course and the catalog (empty when all is well)."""
+    return _read_and_check(content_dir).problems
 
 
 def load_content(content_dir: Path, feeds_path: Path) -> Content:
-    """Read and check everything the coach speaks with; raise ContentError on any problem."""
-    problems = check_content(content_dir)
-    if problems:
-        raise ContentError("the content has problems:\n" + "\n".join(problems[:20]))
-    lessons, modules = read_course(content_dir)
-    retired = read_retired(content_dir)
+    """Read and check everything the coach speaks with (each file read once); raise ContentError on any
+    problem."""
+    read = _read_and_check(content_dir)
+    if read.problems:
+        raise ContentError("the content has problems:\n" + "\n".join(read.problems[:20]))
+    assert read.catalog is not None and read.drafts is not None and read.prompts is not None and read.path is not None
     courses = {
-        lang: Course(tuple(_lesson(raw, i + 1) for i, raw in enumerate(lessons[lang])), modules[lang], retired)
+        lang: Course(tuple(_lesson(raw, i + 1) for i, raw in enumerate(read.lessons[lang])), read.modules[lang],
+                     read.retired)
         for lang in LANGUAGES
     }
-    return Content(courses=courses, catalog=read_catalog(content_dir), sectors=read_sectors(feeds_path),
-                   drafts=read_drafts(content_dir), prompts=read_prompts(content_dir), path=read_path(content_dir))
+    return Content(courses=courses, catalog=read.catalog, sectors=read_sectors(feeds_path),
+                   drafts=read.drafts, prompts=read.prompts, path=read.path)
 
 
 __all__ = ["ContentError", "check_content", "escape", "load_content", "read_sectors"]

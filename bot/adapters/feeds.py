@@ -431,9 +431,11 @@ class FeedFetcher:
         untrusted_limits = httpx.Limits(
             max_connections=untrusted_concurrency, max_keepalive_connections=untrusted_concurrency
         )
-        guarded = httpx.AsyncHTTPTransport(limits=untrusted_limits, trust_env=False)
+        # One TLS context for the transport and its pool (loading the certificates costs tens of milliseconds).
+        context = httpx.create_ssl_context(trust_env=False)
+        guarded = httpx.AsyncHTTPTransport(verify=context, limits=untrusted_limits, trust_env=False)
         guarded._pool = guarded_pool(  # httpx's transport over a pool that connects only to global addresses
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=context,
             max_connections=untrusted_concurrency,
             allow_private=allow_private,
             resolver=resolver,

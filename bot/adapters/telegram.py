@@ -10,8 +10,11 @@ import asyncio
 import functools
 import logging
 import threading
+import time
+from collections.abc import Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from typing import Any
 
 from telegram import BotCommand, Message, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
@@ -51,6 +54,7 @@ DELIVERY_WORKERS = 64  # leaders served at once; pacing, not this, sets the send
 FIRST_REFRESH_WAIT = 120.0  # seconds deliveries wait at start for the feeds to be read once
 MAX_UPLOAD = 1_000_000  # bytes of a file a leader sends (an OPML list)
 COMMAND_THREADS = 8  # threads deciding and recording commands (each mostly waits for its fsync)
+RESTORE_BATCH = 250  # jobs made at once on the event loop while the schedule is rebuilt at start (~10 ms)
 
 
 def _who(update: Update) -> Who | None:
@@ -76,6 +80,10 @@ class JobQueueScheduler:
 
     The jobs are indexed here by leader: asking the JobQueue for a job by name scans every job, which made
     scheduling 10,000 leaders at start quadratic.
+
+    At start, the jobs read from storage arrive in batches (`restore`) while leaders may already act: a leader
+    scheduled anew meanwhile (by a command or a delivery, computed from what was just stored) keeps that job,
+    and the batch's, read earlier, is dropped for them.
     """
 
     def __init__(self) -> None:
@@ -86,6 +94,8 @@ class JobQueueScheduler:
         self._jobs: dict[int, Job] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: int | None = None
+        self._restoring = False
+        self._touched: set[int] = set()  # leaders scheduled anew while the restore runs
 
     def bind(self, job_queue: JobQueue, loop: asyncio.AbstractEventLoop) -> None:
         """Keep jobs in this job queue, and change them on this event loop's thread only (deliveries decide in
@@ -106,6 +116,22 @@ class JobQueueScheduler:
         else:
             self._schedule(user_id, when)
 
+    def begin_restore(self) -> None:
+        """Jobs read from storage are about to arrive (`restore`); note who is scheduled anew meanwhile."""
+        self._restoring = True
+        self._touched.clear()
+
+    def restore(self, batch: Sequence[tuple[int, datetime | None]]) -> None:
+        """Make the jobs read from storage (on the event loop), except for leaders scheduled anew since."""
+        for user_id, when in batch:
+            if user_id not in self._touched:
+                self._schedule(user_id, when, restoring=True)
+
+    def end_restore(self) -> None:
+        """Every job read from storage has arrived."""
+        self._restoring = False
+        self._touched.clear()
+
     async def _fire(self, context: CallbackContext) -> None:
         job = context.job
         if job is not None and isinstance(job.data, int) and job.data not in self._queued:
@@ -115,10 +141,12 @@ class JobQueueScheduler:
                 self.fired[job.data] = run_date
             self.due.put_nowait(job.data)
 
-    def _schedule(self, user_id: int, when: datetime | None) -> None:
+    def _schedule(self, user_id: int, when: datetime | None, *, restoring: bool = False) -> None:
         job_queue = self.job_queue
         if job_queue is None:
             raise RuntimeError("the scheduler is used before the application started")
+        if self._restoring and not restoring:
+            self._touched.add(user_id)
         previous = self._jobs.pop(user_id, None)
         # A job that already fired has left the scheduler by itself.
         if previous is not None and job_queue.scheduler.get_job(previous.job.id) is not None:
@@ -155,6 +183,9 @@ class TelegramFrontend:
         self.refresh_every = refresh_every
         self._workers: list[asyncio.Task[None]] = []
         self._background: set[asyncio.Task[None]] = set()
+        # Set once the start's background work is done: every stored leader has their job, the menu is published.
+        self.scheduled = asyncio.Event()
+        self._stopping = threading.Event()
         self.allowed_users = allowed_users
         self.clock = clock
 
@@ -172,16 +203,9 @@ class TelegramFrontend:
         application.add_error_handler(self.on_error)
 
     async def start(self, application: Application) -> None:
-        """At start: publish the command menu in both languages and rebuild every leader's job."""
+        """At start: publish the command menu in both languages and rebuild every leader's job, both in the
+        background (polling starts at once)."""
         self.application = application
-        words = self.renderer.words
-        for language_code, language in ((None, "en"), ("fr", "fr")):
-            commands = [BotCommand(name, words.plain(description, language))
-                        for name, description in self.service.coach.command_menu()]
-            try:
-                await application.bot.set_my_commands(commands, language_code=language_code)
-            except TelegramError as error:
-                log.warning("could not set the command menu (%s): %s", language, error)
         if application.job_queue is None:
             raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
         self.scheduler.bind(application.job_queue, asyncio.get_running_loop())
@@ -189,8 +213,11 @@ class TelegramFrontend:
         self._workers = [
             asyncio.create_task(self._deliver(application), name=f"delivery {n}") for n in range(DELIVERY_WORKERS)
         ]
-        count = self.service.rebuild_schedule(self.clock())
-        log.info("scheduled %d leader(s)", count, extra={"leaders_scheduled": count})
+        # Every stored leader's job is rebuilt in the background: polling starts at once, and a leader whose
+        # moment came meanwhile is woken as soon as their job is made (the core delivers what is late).
+        self.scheduled = asyncio.Event()
+        self._stopping.clear()
+        self._spawn(self._finish_start(application), "start in the background")
         # Updates fetched before a stop or a crash and not handled go first, before any new poll.
         if self.inbox is not None:
             for kept in self.inbox.drain():
@@ -205,6 +232,68 @@ class TelegramFrontend:
                                             name="refresh feeds", job_kwargs={"misfire_grace_time": None,
                                                                               "coalesce": True})
 
+    async def _finish_start(self, application: Application) -> None:
+        """What the start leaves to the background: the command menu, and every leader's job."""
+        await asyncio.gather(self._publish_menu(application), self._restore_schedule())
+        self.scheduled.set()
+
+    async def _publish_menu(self, application: Application) -> None:
+        """The command menu, in both languages."""
+        words = self.renderer.words
+        for language_code, language in ((None, "en"), ("fr", "fr")):
+            commands = [BotCommand(name, words.plain(description, language))
+                        for name, description in self.service.coach.command_menu()]
+            try:
+                await application.bot.set_my_commands(commands, language_code=language_code)
+            except TelegramError as error:
+                log.warning("could not set the command menu (%s): %s", language, error)
+
+    def _spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.create_task(work, name=name)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _restore_schedule(self) -> None:
+        """Read every stored leader and compute their next wake-up in a thread (files and CPU, off the event
+        loop), and make their jobs on the event loop in small batches, so that updates are handled meanwhile."""
+        loop = asyncio.get_running_loop()
+        scheduler, stopping = self.scheduler, self._stopping
+        started = time.perf_counter()
+
+        def hand_over(batch: list[tuple[int, datetime | None]]) -> bool:
+            if stopping.is_set():
+                return False
+            try:
+                loop.call_soon_threadsafe(scheduler.restore, batch)
+            except RuntimeError:  # the event loop closed: the bot is stopping
+                return False
+            return True
+
+        def read() -> int:
+            count, batch = 0, []
+            for user_id, when in self.service.wake_times(self.clock()):
+                batch.append((user_id, when))
+                count += when is not None
+                if len(batch) >= RESTORE_BATCH:
+                    if not hand_over(batch):
+                        return count
+                    batch = []
+            if batch:
+                hand_over(batch)
+            return count
+
+        scheduler.begin_restore()
+        try:
+            # What the thread handed over is made before its result comes back: both wait in the same queue.
+            count = await asyncio.to_thread(read)
+        except Exception:
+            log.exception("the schedule could not be rebuilt from storage")
+            return
+        finally:
+            scheduler.end_restore()
+        log.info("scheduled %d leader(s) in %.2f s", count, time.perf_counter() - started,
+                 extra={"leaders_scheduled": count})
+
     async def on_refresh(self, context: CallbackContext) -> None:
         """Read the feeds in use (scheduled; never at the moment a leader asks)."""
         try:
@@ -215,6 +304,7 @@ class TelegramFrontend:
 
     async def stop(self, application: Application) -> None:
         """At shutdown: stop the delivery workers (what they had not claimed is rebuilt at the next start)."""
+        self._stopping.set()
         for task in (*self._workers, *self._background):
             task.cancel()
         await asyncio.gather(*self._workers, *self._background, return_exceptions=True)
@@ -337,9 +427,7 @@ class TelegramFrontend:
         source = query.message if query is not None and isinstance(query.message, Message) else None
         await self.render(context, who.user_id, who.chat_id, outcome, source)
         if outcome.effects:  # reading feeds takes seconds: in the background, the chat stays free
-            task = asyncio.create_task(self._follow(context, who, outcome, audio), name=f"effects {who.user_id}")
-            self._background.add(task)
-            task.add_done_callback(self._background.discard)
+            self._spawn(self._follow(context, who, outcome, audio), f"effects {who.user_id}")
 
     async def _follow(self, context: CallbackContext, who: Who, outcome: Outcome, audio: Audio | None = None) -> None:
         """Carry out an outcome's effects (read a feed, the news, a voice note) and say what follows."""

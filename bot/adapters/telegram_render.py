@@ -73,7 +73,7 @@ class TelegramRenderer:
                 parts = parts[-1:]
             text = parts[0]
         if reply.chart is not None:
-            from bot.adapters.heatmap import render_heatmap  # matplotlib loads on the first /stats, not at start
+            from bot.adapters.heatmap import render_heatmap  # Pillow loads on the first picture, not at start
 
             chart = reply.chart
             labels = {key: self.words.plain(label, language) for key, label in chart.labels}

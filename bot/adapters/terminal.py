@@ -244,7 +244,7 @@ class TerminalChat:
         self._print("")
         self._print(self.words.plain(reply.text, language))
         if reply.chart is not None:
-            from bot.adapters.heatmap import render_heatmap  # matplotlib loads on the first /stats only
+            from bot.adapters.heatmap import render_heatmap  # Pillow loads on the first /stats only
 
             chart = reply.chart
             labels = {key: self.words.plain(label, language) for key, label in chart.labels}

@@ -12,7 +12,7 @@ from bot.core.model import Leader
 from bot.core.replies import Chart, Lines, Msg, Outcome, Reply, msg
 
 HEATMAP_WEEKS = 12
-HEATMAP_LABELS = ("done", "missed", "freeze", "rest", "paused", "today", "weekdays")
+HEATMAP_LABELS = ("done", "missed", "freeze", "rest", "paused", "today", "before", "weekdays")
 
 
 def freeze_notice(leader: Leader, habit: Habit) -> tuple[Leader, Msg | None]:
