@@ -1,3 +1,3 @@
 """Coachbot: a Telegram coach that gets reluctant company leaders onto social media."""
 
-__version__ = "0.1.0"
+__version__ = "0.3.0"

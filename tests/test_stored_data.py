@@ -20,12 +20,13 @@ from bot.core.events import Command, Who
 from bot.core.habit import SCHEDULED
 from bot.core.history import days_of, habit_of
 from bot.core.markup import html_to_text
+from bot.core.model import Stage
 from bot.core.router import Coach
 from bot.service import CoachService
 from tests.support.rendered import render
 
 DATA = Path(__file__).parent / "data"
-RELEASES = ("0.1.0", "0.2.0")
+RELEASES = ("0.1.0", "0.2.0", "0.3.0")
 FIXTURE = DATA / "release-0.1.0"
 FACTS_OF = {release: json.loads((DATA / f"release-{release}.facts.json").read_text()) for release in RELEASES}
 FACTS = FACTS_OF["0.1.0"]
@@ -94,6 +95,19 @@ def test_every_leader_of_every_release_opens_with_the_same_facts(release, user_i
         assert [o.take for o in leader.offers] == [o[2] for o in facts["offers"]]
         assert [leader.recap_day, leader.recap_at.strftime("%H:%M") if leader.recap_at else None] == facts["recap"]
         assert [leader.schedule.at.strftime("%H:%M"), sorted(leader.schedule.days)] == facts["schedule"]
+    if release not in ("0.1.0", "0.2.0"):  # the path, notes, comments, questions, style, LinkedIn
+        assert [str(leader.stage_reached), str(leader.stage_set) if leader.stage_set else None] == [
+            facts["stage_reached"], facts["stage_set"]]
+        assert (str(leader.standing) if leader.standing else None) == facts["standing"]
+        assert leader.account_ready == facts["account_ready"]
+        assert [[n.lesson_id, n.text] for n in leader.notes] == facts["notes"]
+        assert len(leader.comments) == facts["comments"]
+        assert [[q.lesson_id, q.choice] for q in leader.quiz] == facts["quiz"]
+        assert list(leader.style_examples) == facts["style_examples"]
+        until = leader.publishing.until
+        assert (until.isoformat() if until else None) == facts["publishing_until"]
+        wait = leader.reminder_wait
+        assert ([wait.at.strftime("%H:%M")] if wait else None) == facts["reminder_wait"]
 
 
 @pytest.mark.parametrize("release, user_id", [(r, u) for r, u in LEADERS if FACTS_OF[r]["leaders"][u]["onboarded"]])
@@ -146,3 +160,13 @@ def test_feed_states_of_every_release_open(release):
     assert len(good.items) == 8 and good.etag == '"abc"'
     failing = next(s for s in states.values() if not s.items)
     assert failing.failures == 3 and failing.last_status == 404
+
+
+def test_the_leaders_of_release_0_2_0_are_placed_on_the_path_by_the_lessons_they_did(tmp_path, content):
+    now = datetime.fromisoformat(FACTS_OF["0.2.0"]["now"])
+    service = opened("0.2.0", tmp_path, content)
+    # 101 did lesson 26 and 34: posting, never sent back; 202 stopped before lesson 22, 404 after lesson 1.
+    assert [service.store.get(user_id).stage_reached for user_id in (101, 202, 404)] == [
+        Stage.POST, Stage.LISTEN, Stage.LISTEN]
+    assert "posting stage" in said(service, 101, "suggest", now)
+    assert "l’écoute" in said(service, 202, "suggest", now).lower()
