@@ -35,7 +35,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from bot import __version__
-from bot.adapters.storage import DIR_MODE, FILE_MODE
+from bot.adapters.storage import DIR_MODE, FILE_MODE, fsync_dir
 from bot.core import codec, feedstate
 
 PREFIX = "coachbot-backup-"
@@ -198,7 +198,7 @@ def _write(data_dir: Path, folder: Path, lock: LeaderLock, now: datetime,
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, final)
-        _fsync_dir(folder)
+        fsync_dir(folder)
     except BaseException as error:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
@@ -212,14 +212,6 @@ def _add(tar: tarfile.TarFile, name: str, payload: bytes, now: datetime) -> None
     info = tarfile.TarInfo(name)
     info.size, info.mode, info.mtime = len(payload), FILE_MODE, int(now.timestamp())
     tar.addfile(info, io.BytesIO(payload))
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _remove_leftovers(folder: Path) -> None:
@@ -392,11 +384,11 @@ def restore(archive: Path, data_dir: Path) -> Backup:
                 os.chmod(Path(root) / folder, DIR_MODE)
         os.sync()  # every file on disk at once (a sync per file costs ten thousand waits) before it takes its place
         for root, _dirs, _names in os.walk(staging):
-            _fsync_dir(Path(root))
+            fsync_dir(Path(root))
         for entry in sorted(staging.iterdir()):
             os.replace(entry, data_dir / entry.name)
         staging.rmdir()
-        _fsync_dir(data_dir)
+        fsync_dir(data_dir)
     except OSError as error:
         raise BackupError(f"cannot write into {data_dir}: {error.strerror or error}") from None
     return Backup(Path(archive), manifest)

@@ -23,7 +23,7 @@ import asyncio
 import json
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -354,12 +354,13 @@ class EndpointTranscriber:
         await self.client.close()
 
 
-async def probe_model(*, url: str, model: str, key: str, timeout: float = 15.0) -> str | None:
-    """One tiny chat-completions request to check a model writer's set-up: None when it answers, else why not."""
+async def _probe(url: str, model: str, key: str, timeout: float,
+                 ask: Callable[[openai.AsyncOpenAI], Awaitable[object]]) -> str | None:
+    """One tiny request to an OpenAI-compatible endpoint: None when it answers, else why not (for the doctor)."""
     client = openai.AsyncOpenAI(base_url=url, api_key=key or "none", timeout=timeout, max_retries=0)
     try:
         async with asyncio.timeout(timeout):
-            await client.chat.completions.create(model=model, messages=[{"role": "user", "content": "Say OK."}])
+            await ask(client)
     except (TimeoutError, openai.APITimeoutError):
         return f"no answer within {timeout:g} s"
     except openai.AuthenticationError:
@@ -377,6 +378,12 @@ async def probe_model(*, url: str, model: str, key: str, timeout: float = 15.0) 
     finally:
         await client.close()
     return None
+
+
+async def probe_model(*, url: str, model: str, key: str, timeout: float = 15.0) -> str | None:
+    """One tiny chat-completions request to check a model writer's set-up: None when it answers, else why not."""
+    return await _probe(url, model, key, timeout, lambda client: client.chat.completions.create(
+        model=model, messages=[{"role": "user", "content": "Say OK."}]))
 
 
 def _silence(seconds: float = 0.2, rate: int = 16_000) -> bytes:
@@ -395,24 +402,5 @@ def _silence(seconds: float = 0.2, rate: int = 16_000) -> bytes:
 
 async def probe_transcription(*, url: str, model: str, key: str, timeout: float = 15.0) -> str | None:
     """One tiny transcription request (a fifth of a second of silence): None when it answers, else why not."""
-    client = openai.AsyncOpenAI(base_url=url, api_key=key or "none", timeout=timeout, max_retries=0)
-    try:
-        async with asyncio.timeout(timeout):
-            await client.audio.transcriptions.create(model=model, file=("silence.wav", _silence(), "audio/wav"))
-    except (TimeoutError, openai.APITimeoutError):
-        return f"no answer within {timeout:g} s"
-    except openai.AuthenticationError:
-        return "the key is refused (401)"
-    except openai.NotFoundError:
-        return f"the endpoint or the model {model!r} is not found there (404)"
-    except openai.RateLimitError:
-        return "rate limited or out of credit (429)"
-    except openai.APIStatusError as error:
-        return f"error status {error.status_code}"
-    except openai.APIConnectionError:
-        return "cannot reach the endpoint"
-    except (openai.OpenAIError, ValueError) as error:
-        return f"an answer the client cannot read ({type(error).__name__})"
-    finally:
-        await client.close()
-    return None
+    return await _probe(url, model, key, timeout, lambda client: client.audio.transcriptions.create(
+        model=model, file=("silence.wav", _silence(), "audio/wav")))

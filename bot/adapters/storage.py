@@ -38,7 +38,8 @@ class StorageError(Exception):
     """The data could not be read or written; the message says where, never what."""
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
+    """Make a folder's entries (a file renamed into it) durable."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -62,7 +63,7 @@ def write_atomically(path: Path, payload: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 class AtomicJSONStorage(Storage):
@@ -136,7 +137,7 @@ class LeaderStore:
         with self._lock:
             try:
                 self._path(user_id).unlink(missing_ok=True)
-                _fsync_dir(self.folder)
+                fsync_dir(self.folder)
             except OSError as error:
                 raise StorageError(f"cannot delete leader data: {error.strerror or error}") from None
 
@@ -253,7 +254,7 @@ class FeedStore:
         """Forget a feed: its state and items."""
         try:
             self._path(url).unlink(missing_ok=True)
-            _fsync_dir(self.folder)
+            fsync_dir(self.folder)
         except OSError as error:
             raise StorageError(f"cannot delete feed data: {error.strerror or error}") from None
 
