@@ -132,3 +132,16 @@ def test_a_voice_note_before_onboarding_is_finished_asks_the_question_owed(coach
     outcome = coach.handle(leader, WHO, VoiceNote(6, 20_000), NOW)
     assert outcome.raw.effects == () and outcome.leader == leader and "lang:en" in str(outcome.replies[-1].buttons)
     assert coach.handle(None, WHO, VoiceNote(6, 20_000), NOW).raw.effects == ()  # a stranger: /start first
+
+
+def test_spoken_words_reach_a_reminder_waiting_for_its_text_and_a_post_for_style(coach):
+    leader = onboarded(coach)
+    asked = coach.handle(leader, WHO, Command("remind", "17:00"), NOW, NEWS)
+    first = asked.replies[0].buttons[0][0].data  # "A reminder": what about?
+    waiting = coach.handle(asked.leader, WHO, Press(first), NOW, NEWS).leader
+    assert waiting.reminder_wait is not None
+    said = voice.use(coach.coach.ctx, waiting, "Call the plant manager", NOW)
+    assert [r.text for r in said.leader.reminders] == ["Call the plant manager"] and said.leader.reminder_wait is None
+    styling = coach.handle(leader, WHO, Command("style"), NOW, NEWS).leader
+    post = "Three things our night shift taught me this year. First: listen before you plan."
+    assert list(voice.use(coach.coach.ctx, styling, post, NOW).leader.style_examples) == [post]

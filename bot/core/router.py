@@ -184,10 +184,6 @@ class Coach:
         if isinstance(event, Text):
             if leader.heard_editing and not leader.awaiting:
                 return voice.edited(self.ctx, leader, event.text, now)
-            if leader.reminder_wait is not None and not leader.awaiting:
-                return reminders.text_for(leader, event.text, now)
-            if leader.style_waiting and not (leader.awaiting or leader.take_for or leader.waiting):
-                return style.example(self.ctx, leader, event.text)
             return self.words(leader, event.text, now)
         return Outcome(leader, (Reply(msg("unsupported_message")),))
 

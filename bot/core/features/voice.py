@@ -29,8 +29,10 @@ PURPOSES_SHOWN = 3  # suggestions a note sent on its own may become the take on
 
 
 def is_waiting(leader: Leader) -> bool:
-    """Whether something waits for the leader's words (an answer, a take, a comment's post or view, a note)."""
-    return bool(leader.awaiting or leader.take_for or leader.waiting is not None)
+    """Whether something waits for the leader's words (an answer, a reminder's text, a take, a comment's post or
+    view, a note, a post of their own for /style)."""
+    return bool(leader.awaiting or leader.reminder_wait is not None or leader.take_for or leader.waiting is not None
+                or leader.style_waiting)
 
 
 def use(ctx: Context, leader: Leader, words: str, now: datetime) -> Outcome:
